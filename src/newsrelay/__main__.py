@@ -1,0 +1,5 @@
+"""``python -m newsrelay``."""
+
+from newsrelay.cli import main
+
+main()

@@ -1,0 +1,317 @@
+"""The ``newsrelay`` command line.
+
+Exit codes: 0 success; 1 the work ran but the result is not usable (a translation failed);
+2 bad usage or settings; 3 a component cannot run here (missing Apertium pair ...);
+4 the store cannot be opened; 5 the input could not be read (fetch or extraction failed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichBar
+from rich.table import Table
+
+from newsrelay import pipeline
+from newsrelay.config import DEFAULT_CONFIG, ENV_PREFIX, Settings, load_settings, render_config
+from newsrelay.demo import DemoServer
+from newsrelay.errors import (
+    ConfigError,
+    EngineError,
+    ExtractError,
+    FeedError,
+    FetchError,
+    NewsrelayError,
+    NotConfigured,
+    StoreError,
+)
+from newsrelay.extract import extract_article, html_paragraphs
+from newsrelay.ingest import Fetcher, decode_page
+from newsrelay.model import Article, Source
+from newsrelay.store import Store
+from newsrelay.translate import load_engine, translate_article
+
+EXIT_CODES: list[tuple[type[NewsrelayError], int]] = [
+    (ConfigError, 2),
+    (NotConfigured, 3),
+    (StoreError, 4),
+    (FetchError, 5),
+    (FeedError, 5),
+    (ExtractError, 5),
+    (EngineError, 1),
+    (NewsrelayError, 1),
+]
+
+app = typer.Typer(help="Republish syndicated news in other languages.", no_args_is_help=True)
+err = Console(stderr=True)
+out = Console()
+log = logging.getLogger("newsrelay")
+
+
+class State:
+    """Options shared by all commands."""
+
+    config: Path | None = None
+
+
+state = State()
+
+
+@app.callback()
+def common(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help=f"Settings file (default ./{DEFAULT_CONFIG}).",
+                     envvar=ENV_PREFIX + "CONFIG"),  # fmt: skip
+    ] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")] = 0,
+) -> None:
+    """Options for every command."""
+    state.config = config
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _settings() -> Settings:
+    path = state.config or Path(DEFAULT_CONFIG)
+    if not path.exists():
+        raise ConfigError(f"{path}: no such settings file; create one with 'newsrelay init'")
+    return load_settings(path)
+
+
+@app.command()
+def init(
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented newsrelay.toml to start from."""
+    path = state.config or Path(DEFAULT_CONFIG)
+    if path.exists() and not force:
+        raise ConfigError(f"{path}: already exists; pass --force to overwrite it")
+    path.write_text(render_config(), encoding="utf-8")
+    out.print(f"wrote {path}; add your sources, then run 'newsrelay run'")
+
+
+@app.command()
+def run(
+    watch: Annotated[
+        float | None, typer.Option(help="Keep polling, every this many minutes.", min=0.1)
+    ] = None,
+) -> None:
+    """Poll all sources once and take every story through to the site."""
+    settings = _settings()
+    while True:
+        report = _run_pass(settings)
+        _print_report(report)
+        if watch is None:
+            return
+        out.print(f"next pass in {watch:g} minutes (Ctrl-C stops)")
+        try:
+            time.sleep(watch * 60)
+        except KeyboardInterrupt:
+            return
+
+
+def _run_pass(settings: Settings) -> pipeline.RunReport:
+    store = Store.open(settings.store_url)
+    try:
+        with RichProgress() as progress:
+            return pipeline.run_once(settings, store, progress=progress)
+    finally:
+        store.close()
+
+
+class RichProgress(pipeline.Progress):
+    """Progress bars on stderr, one per stage."""
+
+    def __init__(self) -> None:
+        self.bar = RichBar(
+            TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=False,
+        )  # fmt: skip
+        self.task: Any = None
+
+    def __enter__(self) -> RichProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def stage(self, name: str, total: int) -> None:
+        """Start a bar for a stage."""
+        self.task = self.bar.add_task(name, total=total)
+
+    def advance(self) -> None:
+        """Advance the current bar."""
+        self.bar.advance(self.task)
+
+
+def _print_report(report: pipeline.RunReport) -> None:
+    table = Table("stage", "outcomes", "seconds", title="this pass")
+    for stage, seconds in report.seconds.items():
+        counts = report.counts.get(stage, {})
+        text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to do"
+        table.add_row(stage, text, f"{seconds:.1f}")
+    out.print(table)
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    problems: Annotated[int, typer.Option(help="How many recent failures to list.")] = 20,
+) -> None:
+    """Counts per stage and language, and the latest failures with their reasons."""
+    settings = _settings()
+    store = Store.open(settings.store_url)
+    try:
+        report = store.status_counts() | {"problems": store.problems(problems)}
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    entries = Table("entry status", "count", title="entries")
+    for name, count in report["entries"].items():
+        entries.add_row(name, str(count))
+    languages = Table("language", "counts", title="translations")
+    for language, counts in report["languages"].items():
+        languages.add_row(language, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    failures = Table("when", "stage", "reason", "item", title="recent failures and drops")
+    for p in report["problems"]:
+        failures.add_row(p["at"], p["stage"], p["reason"] or p["outcome"], p["item"])
+    out.print(entries, languages, failures)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
+    directory: Annotated[Path | None, typer.Option(help="Site folder (default: settings).")] = None,
+) -> None:
+    """Preview the site on 127.0.0.1."""
+    folder = directory or _settings().output_dir
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: no site here yet; run 'newsrelay run' first")
+    _serve(folder, port)
+
+
+def _serve(folder: Path, port: int) -> None:
+    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
+    with ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+        out.print(f"serving {folder} at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C stops)")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+@app.command()
+def translate(
+    source: Annotated[str, typer.Argument(help="A URL, an HTML file, or a .txt file.")],
+    to: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1).")],
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="Source language; default: the page's, else en."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Translate one article and print it."""
+    settings = load_settings(state.config) if state.config else load_settings()
+    article = _read_article(source, settings)
+    source_language = from_ or article.language or "en"
+    engine = load_engine(settings, [(source_language, to)])
+    result = translate_article(engine, article, source_language, to)
+    paragraphs = html_paragraphs(result.body_html)
+    if as_json:
+        print(json.dumps({"title": result.title, "paragraphs": paragraphs, "html": result.body_html,
+                          "source_language": source_language, "language": to,
+                          "engine": result.engine}, ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    print("\n\n".join([result.title, *paragraphs]))
+
+
+def _read_article(source: str, settings: Settings) -> Article:
+    if source.startswith(("http://", "https://")):
+        with Fetcher(settings.fetch) as fetcher:
+            response = fetcher.get(source)
+        html, _ = decode_page(response.body, response.headers.get("content-type", ""))
+        return extract_article(html, response.url)
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot be read: {exc.strerror}") from None
+    if path.suffix.lower() == ".txt":
+        return _text_article(data.decode("utf-8", "replace"))
+    html, _ = decode_page(data, "")
+    return extract_article(html, path.resolve().as_uri())
+
+
+def _text_article(text: str) -> Article:
+    from html import escape
+
+    blocks = [" ".join(b.split()) for b in text.split("\n\n") if b.strip()]
+    title = blocks[0] if blocks else ""
+    body = "".join(f"<p>{escape(b)}</p>" for b in blocks[1:])
+    return Article(title=title, body_html=body)
+
+
+@app.command()
+def demo(
+    output: Annotated[Path, typer.Option(help="Folder the demo site is written to.")] = Path(
+        "site"
+    ),
+    serve_site: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the site when done.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Preview port on 127.0.0.1.")] = 8080,
+    count: Annotated[int, typer.Option(help="Sample stories to serve.", min=1)] = 5,
+) -> None:
+    """Run the whole pipeline on a bundled sample source into Spanish, then serve the site."""
+    from newsrelay.demo import DemoSite
+
+    output = output.resolve()
+    with tempfile.TemporaryDirectory(prefix="newsrelay-demo-") as workdir, DemoServer(
+        DemoSite(count)
+    ) as sample:
+        config = Path(workdir) / DEFAULT_CONFIG
+        source = Source(
+            name="The Lakeside Courier (sample)",
+            url=sample.feed_url,
+            language="en",
+            license="CC BY 4.0 (sample content written for newsrelay)",
+            attribution="Republished from The Lakeside Courier, a sample source.",
+        )
+        text = render_config([source])
+        text = text.replace('output = "site"', f"output = {json.dumps(str(output))}")
+        text = text.replace("http://127.0.0.1:8080/", f"http://127.0.0.1:{port}/")
+        config.write_text(text, encoding="utf-8")
+        out.print(f"sample source at {sample.feed_url}; settings in {config}")
+        _run_pass_report(load_settings(config))
+    out.print(f"site written to {output}")
+    if serve_site:
+        _serve(output, port)
+
+
+def _run_pass_report(settings: Settings) -> None:
+    _print_report(_run_pass(settings))
+
+
+def main() -> None:
+    """Entry point of the ``newsrelay`` command."""
+    try:
+        app()
+    except NewsrelayError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        code = next(c for cls, c in EXIT_CODES if isinstance(exc, cls))
+        sys.exit(code)

@@ -1,0 +1,322 @@
+"""Settings: one declarative table, layered defaults < newsrelay.toml < environment < command line.
+
+Each setting is a field of a section dataclass below, with its type, default and help text. The
+environment variable of ``fetch.timeout`` is ``NEWSRELAY_FETCH_TIMEOUT``; top-level settings such as
+``database_url`` read ``NEWSRELAY_DATABASE_URL``. Sources are ``[[sources]]`` tables in the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsrelay.errors import ConfigError
+from newsrelay.model import Source
+
+ENV_PREFIX = "NEWSRELAY_"
+DEFAULT_CONFIG = "newsrelay.toml"
+
+
+def setting(default: Any, help: str) -> Any:
+    """Declare one setting: its default and the help text shown in docs and ``init``."""
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """The published site."""
+
+    title: str = setting("newsrelay", "Site title shown on every page and feed.")
+    base_url: str = setting("http://127.0.0.1:8080/", "Public address the site is served from.")
+    output: str = setting("site", "Folder the static site is written to (relative to the config).")
+    languages: list[str] = setting(["es"], "Languages to publish in (ISO 639-1 codes).")
+
+
+@dataclass(frozen=True)
+class TranslateSettings:
+    """Translation."""
+
+    engine: str = setting("apertium", "Translation engine (see `newsrelay engines`).")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Fetching feeds and pages."""
+
+    user_agent: str = setting(
+        "newsrelay/0.1 (+https://github.com/newsrelay/newsrelay)",
+        "User-Agent sent with every request; it names newsrelay.",
+    )
+    timeout: float = setting(20.0, "Seconds to wait for a response before giving up.")
+    max_bytes: int = setting(5_000_000, "Largest response body read, in bytes.")
+    max_redirects: int = setting(5, "Redirects followed before a URL is dropped.")
+    retries: int = setting(2, "Retries on timeouts, 5xx and 429, with exponential backoff.")
+    backoff: float = setting(0.5, "First retry delay in seconds; doubles on each retry.")
+    max_retry_after: float = setting(60.0, "Longest Retry-After honoured in a run, in seconds.")
+    per_host: int = setting(2, "Requests in flight at once to one host.")
+    delay: float = setting(0.2, "Pause between two requests to the same host, in seconds.")
+    robots: bool = setting(True, "Honour robots.txt.")
+    workers: int = setting(8, "Pages fetched in parallel across all hosts.")
+    max_attempts: int = setting(5, "Runs that retry a failed page before it is left for a person.")
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    """Polling sources."""
+
+    sitemap_max_age_days: float = setting(
+        2.0, "Plain sitemaps: only URLs whose lastmod is at most this old are taken."
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings, plus where they came from."""
+
+    database_url: str = setting("", "Database URL; empty means newsrelay.db beside the config.")
+    site: SiteSettings = field(default_factory=SiteSettings)
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    poll: PollSettings = field(default_factory=PollSettings)
+    sources: tuple[Source, ...] = ()
+    root: Path = Path(".")
+
+    @property
+    def output_dir(self) -> Path:
+        """The site folder, resolved against the config file's folder."""
+        return self.root / self.site.output
+
+    @property
+    def store_url(self) -> str:
+        """The database URL, defaulting to a SQLite file beside the config."""
+        return self.database_url or f"sqlite:///{(self.root / 'newsrelay.db').resolve()}"
+
+
+SECTIONS: dict[str, type] = {
+    "site": SiteSettings,
+    "translate": TranslateSettings,
+    "fetch": FetchSettings,
+    "poll": PollSettings,
+}
+SOURCE_KEYS = {f.name: f for f in dataclasses.fields(Source) if f.name != "id"}
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """One row of the settings table."""
+
+    name: str
+    type: Any
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that overrides this setting."""
+        return ENV_PREFIX + self.name.replace(".", "_").upper()
+
+
+def settings_table() -> Iterator[SettingInfo]:
+    """Every setting with its dotted name, type, default and help text."""
+    hints = typing.get_type_hints(Settings)
+    yield _info("database_url", hints["database_url"], _field(Settings, "database_url"))
+    for section, cls in SECTIONS.items():
+        section_hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            yield _info(f"{section}.{f.name}", section_hints[f.name], f)
+
+
+def _field(cls: type, name: str) -> dataclasses.Field[Any]:
+    return next(f for f in dataclasses.fields(cls) if f.name == name)
+
+
+def _info(name: str, type_: Any, f: dataclasses.Field[Any]) -> SettingInfo:
+    default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+    return SettingInfo(name, type_, default, f.metadata["help"])
+
+
+def load_settings(
+    path: Path | str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Read settings from ``path`` (default ``newsrelay.toml``), the environment and overrides."""
+    environ = os.environ if environ is None else environ
+    path = Path(path or environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG)
+    data = _read_toml(path)
+    values: dict[str, Any] = {}
+    for info in settings_table():
+        raw, origin = _lookup(data, info, environ, overrides or {}, path)
+        if raw is not None:
+            values[info.name] = _coerce(raw, info.type, f"{origin}: {info.name}")
+    _reject_unknown_keys(data, path)
+    sources = tuple(_parse_source(s, i, path) for i, s in enumerate(_source_tables(data, path)))
+    _reject_duplicate_sources(sources, path)
+    return _build(values, sources, path.parent)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+
+
+def _lookup(
+    data: dict[str, Any],
+    info: SettingInfo,
+    environ: Mapping[str, str],
+    overrides: Mapping[str, Any],
+    path: Path,
+) -> tuple[Any, str]:
+    if overrides.get(info.name) is not None:
+        return overrides[info.name], "command line"
+    if info.env in environ:
+        return environ[info.env], f"environment {info.env}"
+    node: Any = data
+    for part in info.name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None, str(path)
+        node = node[part]
+    return node, str(path)
+
+
+def _coerce(raw: Any, type_: Any, where: str) -> Any:
+    if type_ is bool:
+        return _coerce_bool(raw, where)
+    if type_ in (int, float):
+        return _coerce_number(raw, type_, where)
+    if typing.get_origin(type_) is list:
+        items = raw.split(",") if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{where}: expected a list of strings, got {raw!r}")
+        return [i.strip() for i in items if i.strip()]
+    if not isinstance(raw, str):
+        raise ConfigError(f"{where}: expected a string, got {raw!r}")
+    return raw
+
+
+def _coerce_bool(raw: Any, where: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        return raw.lower() in ("1", "true", "yes", "on")
+    raise ConfigError(f"{where}: expected true or false, got {raw!r}")
+
+
+def _coerce_number(raw: Any, type_: type, where: str) -> Any:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ConfigError(f"{where}: expected a number, got {raw!r}")
+    try:
+        value = type_(raw)
+    except ValueError:
+        kind = "a whole number" if type_ is int else "a number"
+        raise ConfigError(f"{where}: expected {kind}, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{where}: expected a number of at least 0, got {raw!r}")
+    return value
+
+
+def _reject_unknown_keys(data: dict[str, Any], path: Path) -> None:
+    known = {info.name for info in settings_table()}
+    for key, value in data.items():
+        if key == "sources":
+            continue
+        if key in SECTIONS and isinstance(value, dict):
+            for sub in value:
+                if f"{key}.{sub}" not in known:
+                    raise ConfigError(f"{path}: unknown setting '{key}.{sub}'")
+        elif key not in known:
+            raise ConfigError(f"{path}: unknown setting '{key}'")
+
+
+def _source_tables(data: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    tables = data.get("sources", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{path}: 'sources' must be an array of tables ([[sources]])")
+    return tables
+
+
+def _parse_source(table: dict[str, Any], index: int, path: Path) -> Source:
+    where = f"{path}: sources[{index}]"
+    for key in table:
+        if key not in SOURCE_KEYS:
+            raise ConfigError(f"{where}: unknown key '{key}' (known: {', '.join(SOURCE_KEYS)})")
+    for key in ("name", "url"):
+        if not isinstance(table.get(key), str) or not table[key].strip():
+            raise ConfigError(f"{where}: '{key}' is required and must be a non-empty string")
+    if urlsplit(table["url"]).scheme not in ("http", "https"):
+        raise ConfigError(f"{where}.url: expected an http(s) URL, got {table['url']!r}")
+    hints = typing.get_type_hints(Source)
+    values = {k: _coerce(v, hints[k], f"{where}.{k}") for k, v in table.items()}
+    return Source(**values)
+
+
+def _reject_duplicate_sources(sources: tuple[Source, ...], path: Path) -> None:
+    seen: set[str] = set()
+    for source in sources:
+        if source.name in seen:
+            raise ConfigError(f"{path}: two sources are named {source.name!r}")
+        seen.add(source.name)
+
+
+def _build(values: dict[str, Any], sources: tuple[Source, ...], root: Path) -> Settings:
+    sections = {
+        name: cls(**{k.split(".", 1)[1]: v for k, v in values.items() if k.startswith(name + ".")})
+        for name, cls in SECTIONS.items()
+    }
+    top = {k: v for k, v in values.items() if "." not in k}
+    return Settings(**top, **sections, sources=sources, root=root)
+
+
+def render_config(sources: list[Source] | None = None) -> str:
+    """The commented ``newsrelay.toml`` that ``newsrelay init`` writes."""
+    lines = ["# newsrelay settings. Every setting can be overridden by its NEWSRELAY_* variable."]
+    current = None
+    for info in settings_table():
+        section = info.name.split(".")[0] if "." in info.name else None
+        if section != current and section is not None:
+            lines += ["", f"[{section}]"]
+            current = section
+        key = info.name.split(".")[-1]
+        lines += [f"# {info.help} (env {info.env})", f"{key} = {_toml_value(info.default)}"]
+    lines += ["", "# One [[sources]] table per feed or sitemap you are licensed to republish."]
+    for source in sources or [_EXAMPLE_SOURCE]:
+        prefix = "" if sources else "# "
+        lines += ["", f"{prefix}[[sources]]"]
+        for key in SOURCE_KEYS:
+            lines.append(f"{prefix}{key} = {_toml_value(getattr(source, key))}")
+    return "\n".join(lines) + "\n"
+
+
+_EXAMPLE_SOURCE = Source(
+    name="Example Wire",
+    url="https://example.org/feed.xml",
+    language="en",
+    license="CC BY 4.0",
+    attribution="Republished from Example Wire under CC BY 4.0.",
+)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

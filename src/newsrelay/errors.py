@@ -1,0 +1,72 @@
+"""Exceptions raised by newsrelay.
+
+Every error newsrelay raises derives from :class:`NewsrelayError`; errors of the libraries it uses
+(httpx, SQLAlchemy, tomllib, an engine's process) are mapped to these where they occur::
+
+    NewsrelayError
+     ├── ConfigError          a settings file or value is wrong (names the file, key or line)
+     ├── NotConfigured        a component cannot run here (missing Apertium pair, missing model)
+     ├── StoreError           the database cannot be opened or migrated
+     ├── FetchError           a URL could not be fetched; carries a stable reason code
+     ├── FeedError            a feed or sitemap could not be parsed at all; carries a reason code
+     ├── ExtractError         a page holds no article; carries a reason code
+     └── EngineError          a translation engine failed on a batch
+"""
+
+from __future__ import annotations
+
+
+class NewsrelayError(Exception):
+    """Base class of every error newsrelay raises."""
+
+
+class ConfigError(NewsrelayError):
+    """A settings file or value is invalid."""
+
+
+class NotConfigured(NewsrelayError):
+    """A component cannot run with the current settings or installed software."""
+
+
+class StoreError(NewsrelayError):
+    """The store cannot be opened, migrated or written."""
+
+
+class ReasonError(NewsrelayError):
+    """An error with a stable, stored reason code (``http_404``, ``too_large`` ...)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class FetchError(ReasonError):
+    """A URL could not be fetched.
+
+    ``transient`` says whether trying again later may succeed (timeouts, 5xx, 429);
+    ``retry_after`` is the server's Retry-After in seconds, when it sent one.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        message: str,
+        *,
+        transient: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason, message)
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+class FeedError(ReasonError):
+    """A feed or sitemap could not be parsed at all."""
+
+
+class ExtractError(ReasonError):
+    """A page yields no article."""
+
+
+class EngineError(NewsrelayError):
+    """A translation engine failed on a batch."""

@@ -1,0 +1,164 @@
+"""Parse RSS 2.0, Atom 1.0, JSON Feed 1.1, sitemap indexes, Google News and plain sitemaps.
+
+``parse_feed`` never returns ``None``: a document that parses with problems still yields its entries
+plus warnings (feedparser's *bozo*); one that cannot be read at all raises :class:`FeedError`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+from lxml import etree
+
+from newsrelay.errors import FeedError
+from newsrelay.model import FeedEntry, FeedResult
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+
+
+def parse_feed(
+    body: bytes,
+    url: str,
+    *,
+    sitemap_max_age: timedelta = timedelta(days=2),
+    now: datetime | None = None,
+) -> FeedResult:
+    """Read the entries of a feed or sitemap served at ``url``.
+
+    A sitemap index yields no entries; its child sitemaps are listed in ``FeedResult.sitemaps``.
+    """
+    head = body.lstrip()[:1]
+    if head == b"{":
+        return _parse_json_feed(body, url)
+    root = _sitemap_root(body)
+    if root is not None and root.tag == SITEMAP_NS + "sitemapindex":
+        return FeedResult(sitemaps=_locs(root, "sitemap", url))
+    if root is not None and root.tag == SITEMAP_NS + "urlset":
+        return _parse_urlset(root, url, now or datetime.now(UTC), sitemap_max_age)
+    return _parse_xml_feed(body, url)
+
+
+def _sitemap_root(body: bytes) -> Any:
+    try:
+        return etree.fromstring(body, _XML_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _parse_xml_feed(body: bytes, url: str) -> FeedResult:
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    if parsed.bozo and not parsed.entries:
+        problem = parsed.get("bozo_exception", "not a feed")
+        raise FeedError("feed_unparseable", f"{url}: not a readable feed or sitemap: {problem}")
+    if not parsed.version and not parsed.entries:
+        raise FeedError("feed_unparseable", f"{url}: not a feed or sitemap")
+    result = FeedResult()
+    if parsed.bozo:
+        result.warnings.append(f"{url}: feed parsed with problems: {parsed.bozo_exception}")
+    for item in parsed.entries:
+        entry = _xml_entry(item, url)
+        if entry is None:
+            result.warnings.append(f"{url}: an entry without a link was skipped")
+        else:
+            result.entries.append(entry)
+    return result
+
+
+def _xml_entry(item: Any, feed_url: str) -> FeedEntry | None:
+    link = item.get("link")
+    if not link:
+        return None
+    link = urljoin(feed_url, link)
+    return FeedEntry(
+        guid=item.get("id") or link,
+        url=link,
+        title=item.get("title", "").strip(),
+        published=_from_struct(item.get("published_parsed")),
+        updated=_from_struct(item.get("updated_parsed")),
+    )
+
+
+def _from_struct(value: time.struct_time | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(value), UTC)
+
+
+def _parse_json_feed(body: bytes, url: str) -> FeedResult:
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FeedError("feed_unparseable", f"{url}: not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+        "https://jsonfeed.org/version/"
+    ):
+        raise FeedError("feed_unparseable", f"{url}: JSON without a JSON Feed 'version'")
+    result = FeedResult()
+    for index, item in enumerate(doc.get("items") or []):
+        link = item.get("url") if isinstance(item, dict) else None
+        if not isinstance(link, str) or not link:
+            result.warnings.append(f"{url}: item {index} has no url and was skipped")
+            continue
+        link = urljoin(url, link)
+        result.entries.append(
+            FeedEntry(
+                guid=str(item.get("id") or link),
+                url=link,
+                title=str(item.get("title") or "").strip(),
+                published=_from_iso(item.get("date_published"), url, result),
+                updated=_from_iso(item.get("date_modified"), url, result),
+            )
+        )
+    return result
+
+
+def _from_iso(value: Any, url: str, result: FeedResult) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        result.warnings.append(f"{url}: unreadable date {value!r} ignored")
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _locs(root: Any, element: str, base: str) -> list[str]:
+    found = root.findall(f"{SITEMAP_NS}{element}/{SITEMAP_NS}loc")
+    return [urljoin(base, loc.text.strip()) for loc in found if loc.text and loc.text.strip()]
+
+
+def _parse_urlset(root: Any, url: str, now: datetime, max_age: timedelta) -> FeedResult:
+    result = FeedResult()
+    undated = 0
+    for node in root.findall(SITEMAP_NS + "url"):
+        loc = (node.findtext(SITEMAP_NS + "loc") or "").strip()
+        if not loc:
+            continue
+        loc = urljoin(url, loc)
+        news = node.find(NEWS_NS + "news")
+        if news is not None:
+            result.entries.append(_news_entry(news, loc, url, result))
+            continue
+        lastmod = _from_iso((node.findtext(SITEMAP_NS + "lastmod") or "").strip(), url, result)
+        if lastmod is None:
+            undated += 1
+        elif now - lastmod <= max_age:
+            result.entries.append(FeedEntry(guid=loc, url=loc, updated=lastmod))
+    if undated:
+        result.warnings.append(f"{url}: {undated} URLs without lastmod were skipped")
+    return result
+
+
+def _news_entry(news: Any, loc: str, url: str, result: FeedResult) -> FeedEntry:
+    title = (news.findtext(NEWS_NS + "title") or "").strip()
+    published = _from_iso((news.findtext(NEWS_NS + "publication_date") or "").strip(), url, result)
+    return FeedEntry(guid=loc, url=loc, title=title, published=published)

@@ -1,0 +1,259 @@
+"""The HTTP fetcher: polite, bounded and safe.
+
+Per request: robots.txt is honoured, at most ``per_host`` requests run at once against a host with
+``delay`` seconds between them, redirects are capped, the body is streamed and cut at ``max_bytes``,
+and timeouts, 5xx and 429 are retried with exponential backoff (Retry-After honoured). Every
+failure becomes a :class:`FetchError` with a stable reason code; httpx errors never leak.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.utils
+import logging
+import re
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+from charset_normalizer import from_bytes
+
+from newsrelay.config import FetchSettings
+from newsrelay.errors import FetchError
+
+log = logging.getLogger(__name__)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
+
+
+@dataclass(frozen=True)
+class Response:
+    """A fetched response: final URL, status, lower-cased headers and the body."""
+
+    url: str
+    status_code: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def content_type(self) -> str:
+        """The media type, without parameters."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+class _HostGate:
+    """Limits concurrency and spaces requests for one host."""
+
+    def __init__(self, per_host: int, delay: float) -> None:
+        self.slots = threading.BoundedSemaphore(max(per_host, 1))
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.next_start = 0.0
+
+    def __enter__(self) -> None:
+        self.slots.acquire()
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.delay
+        time.sleep(start - now)
+
+    def __exit__(self, *exc: object) -> None:
+        self.slots.release()
+
+
+class Fetcher:
+    """Fetches URLs for newsrelay; one instance is shared by all threads of a run."""
+
+    def __init__(
+        self, settings: FetchSettings, *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self.settings = settings
+        self.client = httpx.Client(
+            headers={"User-Agent": settings.user_agent},
+            timeout=settings.timeout,
+            follow_redirects=True,
+            max_redirects=settings.max_redirects,
+            limits=httpx.Limits(max_connections=max(settings.workers, settings.per_host)),
+            transport=transport,
+        )
+        self._gates: dict[str, _HostGate] = defaultdict(
+            lambda: _HostGate(settings.per_host, settings.delay)
+        )
+        self._gates_lock = threading.Lock()
+        self._robots: dict[str, RobotFileParser] = {}
+        self._robots_lock = threading.Lock()
+        self.requests = 0
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Response:
+        """GET ``url`` (conditionally when validators are given); 304 is returned, not raised."""
+        if self.settings.robots and not self.allowed(url):
+            raise FetchError("robots_disallowed", f"{url}: disallowed by robots.txt")
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._get_with_retries(url, headers)
+
+    def allowed(self, url: str) -> bool:
+        """Whether robots.txt of ``url``'s host lets newsrelay fetch it."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._robots_lock:
+            robots = self._robots.get(origin)
+        if robots is None:
+            robots = self._load_robots(origin)
+            with self._robots_lock:
+                self._robots[origin] = robots
+        return robots.can_fetch(self.settings.user_agent, url)
+
+    def _load_robots(self, origin: str) -> RobotFileParser:
+        robots = RobotFileParser(origin + "/robots.txt")
+        try:
+            response = self._get_with_retries(origin + "/robots.txt", {})
+        except FetchError as exc:
+            # RFC 9309: a missing robots.txt allows everything; an unreachable one forbids.
+            robots.disallow_all = not exc.reason.startswith("http_4")
+            log.info("%s/robots.txt: %s", origin, exc)
+            return robots
+        robots.parse(response.body.decode("utf-8", "replace").splitlines())
+        return robots
+
+    def _gate(self, url: str) -> _HostGate:
+        with self._gates_lock:
+            return self._gates[urlsplit(url).netloc]
+
+    def _get_with_retries(self, url: str, headers: dict[str, str]) -> Response:
+        attempt = 0
+        while True:
+            try:
+                with self._gate(url):
+                    return self._get_once(url, headers)
+            except FetchError as exc:
+                wait = self._retry_wait(exc, attempt)
+                if wait is None:
+                    raise
+                log.info("%s: %s; retrying in %.1fs", url, exc, wait)
+                time.sleep(wait)
+                attempt += 1
+
+    def _retry_wait(self, exc: FetchError, attempt: int) -> float | None:
+        if not exc.transient or attempt >= self.settings.retries:
+            return None
+        wait = self.settings.backoff * 2**attempt
+        if exc.retry_after is not None:
+            if exc.retry_after > self.settings.max_retry_after:
+                return None
+            wait = max(wait, exc.retry_after)
+        return wait
+
+    def _get_once(self, url: str, headers: dict[str, str]) -> Response:
+        self.requests += 1
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                _raise_for_status(response)
+                body = _read_capped(response, self.settings.max_bytes)
+                return Response(
+                    url=str(response.url),
+                    status_code=response.status_code,
+                    headers={k.lower(): v for k, v in response.headers.items()},
+                    body=body,
+                )
+        except httpx.TooManyRedirects:
+            raise FetchError("redirect_loop", f"{url}: too many redirects") from None
+        except httpx.TimeoutException as exc:
+            raise FetchError("timeout", f"{url}: timed out ({exc})", transient=True) from None
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise FetchError("bad_url", f"{url}: not a fetchable URL: {exc}") from None
+        except httpx.ConnectError as exc:
+            raise FetchError("connect_error", f"{url}: {exc}", transient=True) from None
+        except httpx.HTTPError as exc:
+            raise FetchError("http_error", f"{url}: {exc}", transient=True) from None
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    code = response.status_code
+    if code < 400 or code == 304:
+        return
+    url = str(response.request.url)
+    transient = code == 429 or code >= 500
+    retry_after = _retry_after(response.headers.get("retry-after"))
+    raise FetchError(
+        f"http_{code}", f"{url}: HTTP {code}", transient=transient, retry_after=retry_after
+    )
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    url = str(response.request.url)
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError("too_large", f"{url}: {declared} bytes declared, limit is {max_bytes}")
+    chunks = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError("too_large", f"{url}: body exceeds the limit of {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode_page(body: bytes, content_type_header: str) -> tuple[str, str]:
+    """Decode an HTML body: BOM, then the declared charset (header, then meta), then detection.
+
+    A declared charset that does not decode the body is ignored, since servers often lie.
+    Returns the text and the encoding used.
+    """
+    for encoding in _declared_encodings(body, content_type_header):
+        try:
+            return body.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            continue
+    best = from_bytes(body).best()
+    if best is not None and best.encoding:
+        return str(best), best.encoding
+    return body.decode("cp1252", "replace"), "cp1252"
+
+
+def _declared_encodings(body: bytes, header: str) -> list[str]:
+    found = []
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16")):
+        if body.startswith(bom):
+            found.append(name)
+    match = re.search(r"charset\s*=\s*[\"']?([\w\-:.]+)", header, re.I)
+    if match:
+        found.append(match.group(1))
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        found.append(meta.group(1).decode("ascii"))
+    found.append("utf-8")
+    return found

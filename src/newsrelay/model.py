@@ -1,0 +1,180 @@
+"""Domain objects that travel between the stages, and their status values.
+
+Stage functions take and return these; only the store knows how they are persisted.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class EntryStatus(enum.StrEnum):
+    """Where an entry stands; ``dropped`` and ``failed`` carry a reason code."""
+
+    PENDING = "pending"  # seen in a feed, waiting to be fetched
+    FETCHED = "fetched"  # page stored, waiting for extraction
+    EXTRACTED = "extracted"  # article stored; translations follow per language
+    DROPPED = "dropped"  # expected rejection (404, not an article, robots.txt ...)
+    FAILED = "failed"  # transient or unexpected failure; retried on a later run
+
+
+class Decision(enum.StrEnum):
+    """What the checks decide for a translation."""
+
+    PUBLISH = "publish"
+    HOLD = "hold"
+    REJECT = "reject"
+
+
+class Outcome(enum.StrEnum):
+    """The outcome of one stage on one item, as written to the event log."""
+
+    OK = "ok"
+    SKIPPED = "skipped"
+    DROPPED = "dropped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A feed or sitemap the publisher is licensed to republish."""
+
+    name: str
+    url: str
+    language: str = "en"
+    license: str = ""
+    attribution: str = ""
+    republish: bool = True
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item read from a feed or sitemap."""
+
+    guid: str
+    url: str
+    title: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+
+    @property
+    def version(self) -> str:
+        """What identifies this revision of the entry: a change means the story changed."""
+        stamp = self.updated or self.published
+        return f"{self.url}|{self.title}|{stamp.isoformat() if stamp else ''}"
+
+
+@dataclass
+class FeedResult:
+    """What a poll returns: entries, validators for the next conditional GET, and warnings."""
+
+    entries: list[FeedEntry] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)  # children of a sitemap index
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A feed entry as stored, with its place in the flow."""
+
+    id: int
+    source_id: int
+    guid: str
+    url: str
+    title: str
+    status: EntryStatus
+    reason: str | None = None
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched page, decoded to text."""
+
+    url: str
+    status_code: int
+    content_type: str
+    html: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """The story extracted from a page: sanitized body HTML plus metadata (absent when unknown)."""
+
+    title: str
+    body_html: str
+    url: str | None = None
+    author: str | None = None
+    published: str | None = None
+    lead_image: str | None = None
+    language: str | None = None
+    removed: tuple[tuple[str, str], ...] = ()  # (rule, text) of blocks taken out before extraction
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body as plain-text paragraphs."""
+        from newsrelay.extract import html_paragraphs
+
+        return html_paragraphs(self.body_html)
+
+    @property
+    def text(self) -> str:
+        """The body as plain text, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An article translated into one language."""
+
+    language: str
+    source_language: str
+    engine: str
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a check found in a translation."""
+
+    kind: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision for a translation and the findings that led to it."""
+
+    decision: Decision
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """Everything the publisher needs to render one translated story."""
+
+    translation_id: int
+    article_id: int
+    language: str
+    title: str
+    body_html: str
+    engine: str
+    source_language: str
+    original_title: str
+    original_url: str
+    source_name: str
+    license: str
+    attribution: str
+    author: str | None
+    published: str | None
+    lead_image: str | None
+    created_at: datetime

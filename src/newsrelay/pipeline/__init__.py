@@ -1,0 +1,312 @@
+"""The one place that sequences the stages. One pass over all sources runs, in order:
+
+1. **poll** every source (conditional GET; sitemap indexes are followed); new or changed entries
+   are stored as ``pending``;
+2. **fetch** pending entries, and failed ones whose retry time has come, in parallel threads;
+3. **extract** the article of every fetched page;
+4. **translate** every article into each configured language it lacks;
+5. **check** every new translation and store the verdict;
+6. **publish** translations cleared for publishing: story pages, then indexes and feeds, then
+   the publication records (so a crash between them only repeats work).
+
+Each step reads what the previous one stored and stores its own result together with an event, in
+one transaction per item, so a run killed at any point resumes where it stopped. A bad item is
+recorded with its reason code and the run goes on with the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from newsrelay.check import check_translation
+from newsrelay.config import Settings
+from newsrelay.errors import EngineError, ExtractError, FeedError, FetchError, NotConfigured
+from newsrelay.extract import extract_article
+from newsrelay.ingest import Fetcher, decode_page, parse_feed
+from newsrelay.model import Entry, EntryStatus, FeedResult, Page, Source
+from newsrelay.publish import StaticSite
+from newsrelay.store import Store
+from newsrelay.translate import Engine, load_engine, translate_article
+
+__all__ = ["Progress", "RunReport", "run_once"]
+
+log = logging.getLogger(__name__)
+HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
+MAX_SITEMAPS = 50  # children followed from one sitemap index
+T = TypeVar("T")
+
+
+class Progress:
+    """Receives progress; the CLI shows it as bars. The base class shows nothing."""
+
+    def stage(self, name: str, total: int) -> None:
+        """A stage starts with ``total`` items."""
+
+    def advance(self) -> None:
+        """One item of the current stage is done."""
+
+
+@dataclass
+class RunReport:
+    """What one pass did, per stage."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, outcome: str) -> None:
+        """Count one item of ``stage`` that ended with ``outcome``."""
+        stage_counts = self.counts.setdefault(stage, {})
+        stage_counts[outcome] = stage_counts.get(outcome, 0) + 1
+
+
+@dataclass
+class Context:
+    """What the stages of one run share."""
+
+    settings: Settings
+    store: Store
+    fetcher: Fetcher
+    engine: Engine
+    progress: Progress
+    report: RunReport
+
+
+def run_once(
+    settings: Settings,
+    store: Store,
+    *,
+    fetcher: Fetcher | None = None,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Run every stage once over all configured sources."""
+    sources = store.sync_sources(settings.sources)
+    pairs = sorted({(s.language, lang) for s in sources for lang in settings.site.languages})
+    engine = engine or load_engine(settings, pairs)
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher(settings.fetch)
+    ctx = Context(settings, store, fetcher, engine, progress or Progress(), RunReport())
+    try:
+        for name, stage in STAGES:
+            started = datetime.now(UTC)
+            stage(ctx, sources)
+            ctx.report.seconds[name] = (datetime.now(UTC) - started).total_seconds()
+    finally:
+        if own_fetcher:
+            fetcher.close()
+    return ctx.report
+
+
+# poll ----------------------------------------------------------------------------------------
+
+
+def poll_sources(ctx: Context, sources: list[Source]) -> None:
+    """Poll every source; store new and changed entries."""
+    ctx.progress.stage("poll", len(sources))
+    for source in sources:
+        assert source.id is not None
+        try:
+            outcome = poll_source(ctx, source)
+        except (FetchError, FeedError) as exc:
+            log.warning("source %s: %s", source.name, exc)
+            ctx.store.record_poll_failure(source.id, exc.reason, str(exc))
+            outcome = "failed"
+        ctx.report.add("poll", outcome)
+        ctx.progress.advance()
+
+
+def poll_source(ctx: Context, source: Source) -> str:
+    """Poll one source with a conditional GET; return ``ok`` or ``not_modified``."""
+    assert source.id is not None
+    etag, last_modified = ctx.store.validators(source.id)
+    response = ctx.fetcher.get(source.url, etag=etag, last_modified=last_modified)
+    if response.status_code == 304:
+        ctx.store.record_poll_unchanged(source.id)
+        return "not_modified"
+    result = _parse(ctx, response.body, response.url)
+    for child in result.sitemaps[:MAX_SITEMAPS]:
+        try:
+            found = _parse(ctx, ctx.fetcher.get(child).body, child)
+        except (FetchError, FeedError) as exc:
+            result.warnings.append(f"sitemap {child} skipped: {exc}")
+            continue
+        result.entries += found.entries
+        result.warnings += found.warnings
+    for warning in result.warnings:
+        log.warning("source %s: %s", source.name, warning)
+    new, changed = ctx.store.record_poll(
+        source.id,
+        result.entries,
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+        warnings=result.warnings,
+    )
+    log.info("source %s: %d new, %d changed entries", source.name, new, changed)
+    return "ok"
+
+
+def _parse(ctx: Context, body: bytes, url: str) -> FeedResult:
+    max_age = timedelta(days=ctx.settings.poll.sitemap_max_age_days)
+    return parse_feed(body, url, sitemap_max_age=max_age)
+
+
+# fetch ---------------------------------------------------------------------------------------
+
+
+def fetch_entries(ctx: Context, sources: list[Source]) -> None:
+    """Fetch the page of every pending entry, and of failed ones due for a retry."""
+    republish = {s.id: s.republish for s in sources}
+    todo = ctx.store.entries_with_status(EntryStatus.PENDING)
+    retries = ctx.store.entries_with_status(EntryStatus.FAILED, due=True)
+    todo += [e for e in retries if e.attempts < ctx.settings.fetch.max_attempts]
+    for entry in [e for e in todo if not republish.get(e.source_id, False)]:
+        ctx.store.drop_entry(entry.id, "fetch", "republish_not_allowed", entry.url)
+        ctx.report.add("fetch", "dropped")
+    todo = [e for e in todo if republish.get(e.source_id, False)]
+    ctx.progress.stage("fetch", len(todo))
+    for entry, result in _parallel(ctx, todo, lambda e: fetch_page(ctx.fetcher, e)):
+        _store_fetch(ctx, entry, result)
+        ctx.progress.advance()
+
+
+def fetch_page(fetcher: Fetcher, entry: Entry) -> Page:
+    """Fetch and decode the page of an entry; raise FetchError when it is not a usable page."""
+    response = fetcher.get(entry.url)
+    if response.content_type not in HTML_TYPES:
+        raise FetchError("not_html", f"{entry.url}: {response.content_type} is not a web page")
+    html, encoding = decode_page(response.body, response.headers.get("content-type", ""))
+    return Page(response.url, response.status_code, response.content_type, html, encoding)
+
+
+def _store_fetch(ctx: Context, entry: Entry, result: Page | BaseException) -> None:
+    if isinstance(result, Page):
+        ctx.store.save_page(entry.id, result)
+        ctx.report.add("fetch", "ok")
+    elif isinstance(result, FetchError) and not result.transient:
+        ctx.store.drop_entry(entry.id, "fetch", result.reason, str(result))
+        ctx.report.add("fetch", "dropped")
+    else:
+        _fail(ctx, entry, "fetch", result)
+
+
+def _fail(ctx: Context, entry: Entry, stage: str, error: BaseException) -> None:
+    reason = getattr(error, "reason", "internal_error")
+    if reason == "internal_error":
+        log.error("entry %s (%s): %s failed:\n%s", entry.id, entry.url, stage,
+                  "".join(traceback.format_exception(error)))  # fmt: skip
+    retry_in = timedelta(minutes=5 * 2**entry.attempts)
+    ctx.store.fail_entry(entry.id, stage, reason, str(error) or repr(error), retry_in=retry_in)
+    ctx.report.add(stage, "failed")
+
+
+def _parallel(
+    ctx: Context, items: list[Entry], work: Callable[[Entry], T]
+) -> Iterable[tuple[Entry, T | BaseException]]:
+    """Run ``work`` on each item in threads; yield results in the calling thread as they end."""
+    if not items:
+        return
+    with ThreadPoolExecutor(max_workers=ctx.settings.fetch.workers) as pool:
+        futures = {pool.submit(work, item): item for item in items}
+        for future in as_completed(futures):
+            error = future.exception()
+            yield futures[future], error if error is not None else future.result()
+
+
+# extract -------------------------------------------------------------------------------------
+
+
+def extract_entries(ctx: Context, sources: list[Source]) -> None:
+    """Extract the article of every fetched page."""
+    todo = ctx.store.entries_with_status(EntryStatus.FETCHED)
+    ctx.progress.stage("extract", len(todo))
+    for entry in todo:
+        try:
+            page = ctx.store.page(entry.id)
+            article = extract_article(page.html, page.url)
+        except ExtractError as exc:
+            ctx.store.drop_entry(entry.id, "extract", exc.reason, str(exc))
+            ctx.report.add("extract", "dropped")
+        except Exception as exc:
+            _fail(ctx, entry, "extract", exc)
+        else:
+            ctx.store.save_article(entry.id, article)
+            ctx.report.add("extract", "ok")
+        ctx.progress.advance()
+
+
+# translate -----------------------------------------------------------------------------------
+
+
+def translate_articles(ctx: Context, sources: list[Source]) -> None:
+    """Translate every article into each configured language it lacks."""
+    todo = [
+        (article_id, article, source_language, language)
+        for language in ctx.settings.site.languages
+        for article_id, article, source_language in ctx.store.articles_missing(language)
+        if source_language != language
+    ]
+    ctx.progress.stage("translate", len(todo))
+    for article_id, article, source_language, language in todo:
+        try:
+            translation = translate_article(ctx.engine, article, source_language, language)
+        except (EngineError, NotConfigured) as exc:
+            log.error("article %s (%s) -> %s: %s", article_id, article.url, language, exc)
+            ctx.store.record_failure("translate", "article", article_id, "engine_error", str(exc))
+            ctx.report.add("translate", "failed")
+        else:
+            ctx.store.save_translation(article_id, translation)
+            ctx.report.add("translate", "ok")
+        ctx.progress.advance()
+
+
+# check ---------------------------------------------------------------------------------------
+
+
+def check_translations(ctx: Context, sources: list[Source]) -> None:
+    """Check every translation that has no verdict yet."""
+    todo = ctx.store.translations_unchecked()
+    ctx.progress.stage("check", len(todo))
+    for translation_id, translation, article in todo:
+        verdict = check_translation(article, translation)
+        ctx.store.save_verdict(translation_id, verdict)
+        ctx.report.add("check", verdict.decision.value)
+        ctx.progress.advance()
+
+
+# publish -------------------------------------------------------------------------------------
+
+
+def publish_stories(ctx: Context, sources: list[Source]) -> None:
+    """Write the pages of newly cleared stories, then indexes and feeds, then record them."""
+    site = StaticSite(
+        ctx.settings.output_dir, title=ctx.settings.site.title, base_url=ctx.settings.site.base_url
+    )
+    todo = ctx.store.stories(unpublished=True)
+    ctx.progress.stage("publish", len(todo))
+    written = []
+    for story in todo:
+        written.append((story, *site.write_story(story)))
+        ctx.progress.advance()
+    if written or not (ctx.settings.output_dir / "index.html").exists():
+        for language in ctx.settings.site.languages:
+            site.write_language(language, ctx.store.stories(language=language))
+        site.write_home(ctx.settings.site.languages)
+    for story, path, url in written:
+        ctx.store.save_publication(story.translation_id, path, url)
+        ctx.report.add("publish", "ok")
+
+
+STAGES: list[tuple[str, Callable[[Context, list[Source]], None]]] = [
+    ("poll", poll_sources),
+    ("fetch", fetch_entries),
+    ("extract", extract_entries),
+    ("translate", translate_articles),
+    ("check", check_translations),
+    ("publish", publish_stories),
+]

@@ -1,0 +1,63 @@
+"""Interface text of the published site, per reader language (English when missing)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "notice": "This story was translated automatically from {source_language} by {engine} "
+        "and has not been edited by a person.",
+        "by": "By", "for_": "for", "source": "Source", "license": "License",
+        "engine": "Translation engine", "latest": "Latest stories", "empty": "No stories yet.",
+        "footer": "Stories are republished with attribution under their sources' licenses.",
+    },
+    "es": {
+        "notice": "Esta noticia fue traducida automáticamente del {source_language} con {engine} "
+        "y no ha sido revisada por ninguna persona.",
+        "by": "Por", "for_": "para", "source": "Fuente", "license": "Licencia",
+        "engine": "Motor de traducción", "latest": "Últimas noticias",
+        "empty": "Todavía no hay noticias.",
+        "footer": "Las noticias se republican con atribución según la licencia de cada fuente.",
+    },
+    "ca": {
+        "notice": "Aquesta notícia s'ha traduït automàticament de l'{source_language} amb {engine} "
+        "i cap persona no l'ha revisada.",
+        "by": "Per", "for_": "per a", "source": "Font", "license": "Llicència",
+        "engine": "Motor de traducció", "latest": "Últimes notícies",
+        "empty": "Encara no hi ha notícies.",
+        "footer": "Les notícies es republiquen amb atribució segons la llicència de cada font.",
+    },
+    "fr": {
+        "notice": "Cet article a été traduit automatiquement de l'{source_language} par {engine} "
+        "et n'a été relu par personne.",
+        "by": "Par", "for_": "pour", "source": "Source", "license": "Licence",
+        "engine": "Moteur de traduction", "latest": "Derniers articles",
+        "empty": "Aucun article pour l'instant.",
+        "footer": "Les articles sont republiés avec attribution selon la licence de leur source.",
+    },
+    "pt": {
+        "notice": "Esta notícia foi traduzida automaticamente do {source_language} pelo {engine} "
+        "e não foi revista por nenhuma pessoa.",
+        "by": "Por", "for_": "para", "source": "Fonte", "license": "Licença",
+        "engine": "Motor de tradução", "latest": "Últimas notícias",
+        "empty": "Ainda não há notícias.",
+        "footer": "As notícias são republicadas com atribuição sob a licença de cada fonte.",
+    },
+}  # fmt: skip
+
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {"en": "English", "es": "Spanish", "ca": "Catalan", "fr": "French", "pt": "Portuguese"},
+    "es": {"en": "inglés", "es": "español", "ca": "catalán", "fr": "francés", "pt": "portugués"},
+    "ca": {"en": "anglès", "es": "castellà", "ca": "català", "fr": "francès", "pt": "portuguès"},
+    "fr": {"en": "anglais", "es": "espagnol", "ca": "catalan", "fr": "français", "pt": "portugais"},
+    "pt": {"en": "inglês", "es": "espanhol", "ca": "catalão", "fr": "francês", "pt": "português"},
+}
+
+
+def strings_for(language: str, *, source_language: str = "", engine: str = "") -> dict[str, str]:
+    """The interface strings for readers of ``language``, with the notice filled in."""
+    table = STRINGS.get(language, STRINGS["en"])
+    names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
+    notice = table["notice"].format(
+        source_language=names.get(source_language, source_language), engine=engine
+    )
+    return table | {"notice": notice}

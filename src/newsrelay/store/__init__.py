@@ -1,0 +1,601 @@
+"""Persistence: every stage's result and every transition, in SQLite or PostgreSQL.
+
+A method that moves an item writes the item and its event in one transaction, so a crash leaves
+the store either before or after the transition, never between.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from newsrelay.errors import StoreError
+from newsrelay.model import (
+    Article,
+    Decision,
+    Entry,
+    EntryStatus,
+    FeedEntry,
+    Finding,
+    Outcome,
+    Page,
+    Source,
+    StoryView,
+    Translation,
+    Verdict,
+)
+from newsrelay.store import migrate
+from newsrelay.store.schema import (
+    articles,
+    entries,
+    events,
+    metadata,
+    pages,
+    publications,
+    sources,
+    translations,
+    verdicts,
+)
+
+__all__ = ["Store", "metadata", "utcnow"]
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, without tzinfo (as stored)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Store:
+    """The database behind a newsrelay site."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect to ``url`` and apply pending migrations."""
+        try:
+            engine = create_engine(url, **_engine_options(url))
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+            with engine.begin() as conn:
+                migrate.upgrade(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{_redact(url)}: cannot open the store: {exc}") from None
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def _log(
+        self,
+        conn: Connection,
+        stage: str,
+        item_type: str,
+        item_id: int | None,
+        outcome: Outcome,
+        reason: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        conn.execute(
+            insert(events).values(
+                at=utcnow(),
+                stage=stage,
+                item_type=item_type,
+                item_id=item_id,
+                outcome=outcome.value,
+                reason=reason,
+                detail=detail,
+            )
+        )
+
+    # sources -------------------------------------------------------------------------------
+
+    def sync_sources(self, configured: Sequence[Source]) -> list[Source]:
+        """Insert or update the configured sources; return them with their ids."""
+        result = []
+        with self._tx() as conn:
+            for source in configured:
+                values = {k: v for k, v in asdict(source).items() if k != "id"}
+                row = conn.execute(select(sources.c.id).where(sources.c.name == source.name)).first()
+                if row is None:
+                    source_id = conn.execute(insert(sources).values(**values)).inserted_primary_key
+                    sid = int(source_id[0]) if source_id else 0
+                else:
+                    sid = row.id
+                    conn.execute(sql_update(sources).where(sources.c.id == sid).values(**values))
+                result.append(Source(**values, id=sid))
+        return result
+
+    def validators(self, source_id: int) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified of a source's last successful poll."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(sources.c.etag, sources.c.last_modified).where(sources.c.id == source_id)
+            ).one()
+        return row.etag, row.last_modified
+
+    def record_poll(
+        self,
+        source_id: int,
+        found: Sequence[FeedEntry],
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        warnings: Sequence[str] = (),
+    ) -> tuple[int, int]:
+        """Store a successful poll: new entries, changed entries, validators. Return (new, changed)."""
+        now = utcnow()
+        new = changed = 0
+        with self._tx() as conn:
+            for item in found:
+                outcome = self._upsert_entry(conn, source_id, item, now)
+                new += outcome == "new"
+                changed += outcome == "changed"
+            conn.execute(
+                sql_update(sources)
+                .where(sources.c.id == source_id)
+                .values(
+                    etag=etag,
+                    last_modified=last_modified,
+                    last_polled_at=now,
+                    error_count=0,
+                    last_error=None,
+                )
+            )
+            detail = f"{len(found)} entries, {new} new, {changed} changed"
+            if warnings:
+                detail += "; warnings: " + "; ".join(warnings)
+            self._log(conn, "poll", "source", source_id, Outcome.OK, None, detail)
+        return new, changed
+
+    def record_poll_unchanged(self, source_id: int) -> None:
+        """Store a poll answered 304 Not Modified."""
+        with self._tx() as conn:
+            conn.execute(
+                sql_update(sources)
+                .where(sources.c.id == source_id)
+                .values(last_polled_at=utcnow(), error_count=0, last_error=None)
+            )
+            self._log(conn, "poll", "source", source_id, Outcome.SKIPPED, "not_modified")
+
+    def record_poll_failure(self, source_id: int, reason: str, detail: str) -> None:
+        """Store a poll that failed; the source keeps its entries and is polled again next run."""
+        with self._tx() as conn:
+            conn.execute(
+                sql_update(sources)
+                .where(sources.c.id == source_id)
+                .values(
+                    last_polled_at=utcnow(),
+                    error_count=sources.c.error_count + 1,
+                    last_error=f"{reason}: {detail}",
+                )
+            )
+            self._log(conn, "poll", "source", source_id, Outcome.FAILED, reason, detail)
+
+    def _upsert_entry(self, conn: Connection, source_id: int, item: FeedEntry, now: datetime) -> str:
+        row = conn.execute(
+            select(entries.c.id, entries.c.version).where(
+                and_(entries.c.source_id == source_id, entries.c.guid == item.guid)
+            )
+        ).first()
+        if row is None:
+            conn.execute(
+                insert(entries).values(
+                    source_id=source_id,
+                    guid=item.guid,
+                    url=item.url,
+                    title=item.title,
+                    version=item.version,
+                    status=EntryStatus.PENDING.value,
+                    attempts=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return "new"
+        if row.version == item.version:
+            return "same"
+        conn.execute(
+            sql_update(entries)
+            .where(entries.c.id == row.id)
+            .values(
+                url=item.url,
+                title=item.title,
+                version=item.version,
+                status=EntryStatus.PENDING.value,
+                reason=None,
+                detail=None,
+                attempts=0,
+                next_attempt_at=None,
+                updated_at=now,
+            )
+        )
+        self._log(conn, "poll", "entry", row.id, Outcome.OK, "changed", item.url)
+        return "changed"
+
+    # entries -------------------------------------------------------------------------------
+
+    def entries_with_status(self, status: EntryStatus, *, due: bool = False) -> list[Entry]:
+        """Entries in ``status``; with ``due``, only those whose retry time has come."""
+        query = select(entries).where(entries.c.status == status.value).order_by(entries.c.id)
+        if due:
+            now = utcnow()
+            query = query.where(
+                (entries.c.next_attempt_at.is_(None)) | (entries.c.next_attempt_at <= now)
+            )
+        with self._tx() as conn:
+            return [_entry(row) for row in conn.execute(query)]
+
+    def entry_source(self, entry_id: int) -> Source:
+        """The source an entry came from."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(sources)
+                .join(entries, entries.c.source_id == sources.c.id)
+                .where(entries.c.id == entry_id)
+            ).one()
+        return _source(row)
+
+    def save_page(self, entry_id: int, page: Page) -> None:
+        """Store the fetched page of an entry and move it on to extraction."""
+        values = asdict(page) | {"fetched_at": utcnow()}
+        with self._tx() as conn:
+            _replace(conn, pages, entry_id, values)
+            self._move(conn, entry_id, EntryStatus.FETCHED)
+            self._log(conn, "fetch", "entry", entry_id, Outcome.OK, None, page.url)
+
+    def page(self, entry_id: int) -> Page:
+        """The stored page of an entry."""
+        with self._tx() as conn:
+            row = conn.execute(select(pages).where(pages.c.entry_id == entry_id)).one()
+        return Page(row.url, row.status_code, row.content_type, row.html, row.encoding)
+
+    def save_article(self, entry_id: int, article: Article) -> None:
+        """Store an entry's article, replacing an earlier one and everything derived from it."""
+        values = asdict(article) | {
+            "removed": json.dumps(article.removed),
+            "extracted_at": utcnow(),
+        }
+        with self._tx() as conn:
+            old = conn.execute(select(articles.c.id).where(articles.c.entry_id == entry_id)).first()
+            if old is not None:
+                _delete_translations(conn, old.id)
+            _replace(conn, articles, entry_id, values)
+            self._move(conn, entry_id, EntryStatus.EXTRACTED)
+            self._log(conn, "extract", "entry", entry_id, Outcome.OK, None, article.title)
+
+    def drop_entry(self, entry_id: int, stage: str, reason: str, detail: str) -> None:
+        """Mark an entry as an expected rejection, with its reason code."""
+        with self._tx() as conn:
+            self._move(conn, entry_id, EntryStatus.DROPPED, reason, detail)
+            self._log(conn, stage, "entry", entry_id, Outcome.DROPPED, reason, detail)
+
+    def fail_entry(
+        self, entry_id: int, stage: str, reason: str, detail: str, *, retry_in: timedelta
+    ) -> None:
+        """Mark an entry as failed; it is retried after ``retry_in`` by a later run."""
+        with self._tx() as conn:
+            self._move(conn, entry_id, EntryStatus.FAILED, reason, detail)
+            conn.execute(
+                sql_update(entries)
+                .where(entries.c.id == entry_id)
+                .values(attempts=entries.c.attempts + 1, next_attempt_at=utcnow() + retry_in)
+            )
+            self._log(conn, stage, "entry", entry_id, Outcome.FAILED, reason, detail)
+
+    def _move(
+        self,
+        conn: Connection,
+        entry_id: int,
+        status: EntryStatus,
+        reason: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        conn.execute(
+            sql_update(entries)
+            .where(entries.c.id == entry_id)
+            .values(status=status.value, reason=reason, detail=detail, updated_at=utcnow())
+        )
+
+    # translations --------------------------------------------------------------------------
+
+    def articles_missing(self, language: str) -> list[tuple[int, Article, str]]:
+        """Articles of republishable sources not yet translated into ``language``, with the
+        source's language."""
+        done = select(translations.c.article_id).where(translations.c.language == language)
+        query = (
+            select(articles, sources.c.language.label("source_language"))
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(entries.c.status == EntryStatus.EXTRACTED.value)
+            .where(sources.c.republish.is_(True))
+            .where(articles.c.id.not_in(done))
+            .order_by(articles.c.id)
+        )
+        with self._tx() as conn:
+            rows = conn.execute(query).all()
+        return [(row.id, _article(row), row.source_language) for row in rows]
+
+    def save_translation(self, article_id: int, translation: Translation) -> int:
+        """Store a translation of an article; return its id."""
+        values = asdict(translation) | {"article_id": article_id, "created_at": utcnow()}
+        with self._tx() as conn:
+            key = conn.execute(insert(translations).values(**values)).inserted_primary_key
+            translation_id = int(key[0]) if key else 0
+            self._log(
+                conn, "translate", "translation", translation_id, Outcome.OK, None,
+                f"article {article_id} -> {translation.language} with {translation.engine}",
+            )  # fmt: skip
+        return translation_id
+
+    def translations_unchecked(self) -> list[tuple[int, Translation, Article]]:
+        """Translations that have no verdict yet, with their source articles."""
+        checked = select(verdicts.c.translation_id)
+        query = (
+            select(*[c.label(f"t_{c.name}") for c in translations.c], articles)
+            .join(articles, articles.c.id == translations.c.article_id)
+            .where(translations.c.id.not_in(checked))
+            .order_by(translations.c.id)
+        )
+        with self._tx() as conn:
+            rows = conn.execute(query).all()
+        return [(row.t_id, _translation(row), _article(row)) for row in rows]
+
+    def save_verdict(self, translation_id: int, verdict: Verdict) -> None:
+        """Store the checks' verdict on a translation."""
+        findings = json.dumps([asdict(f) for f in verdict.findings])
+        with self._tx() as conn:
+            conn.execute(
+                insert(verdicts).values(
+                    translation_id=translation_id,
+                    decision=verdict.decision.value,
+                    findings=findings,
+                    created_at=utcnow(),
+                )
+            )
+            reason = None if verdict.decision is Decision.PUBLISH else verdict.findings[0].kind
+            outcome = Outcome.OK if verdict.decision is Decision.PUBLISH else Outcome.DROPPED
+            self._log(conn, "check", "translation", translation_id, outcome, reason,
+                      verdict.decision.value)  # fmt: skip
+
+    def record_failure(
+        self, stage: str, item_type: str, item_id: int, reason: str, detail: str
+    ) -> None:
+        """Record a failure of ``stage`` on an item that keeps its place and is retried."""
+        with self._tx() as conn:
+            self._log(conn, stage, item_type, item_id, Outcome.FAILED, reason, detail)
+
+    def verdict(self, translation_id: int) -> Verdict | None:
+        """The verdict on a translation, if it was checked."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(verdicts).where(verdicts.c.translation_id == translation_id)
+            ).first()
+        if row is None:
+            return None
+        found = tuple(Finding(**f) for f in json.loads(row.findings))
+        return Verdict(Decision(row.decision), found)
+
+    # publications --------------------------------------------------------------------------
+
+    def stories(self, *, language: str | None = None, unpublished: bool = False) -> list[StoryView]:
+        """Translations cleared for publishing, newest first; optionally only unpublished ones."""
+        query = (
+            select(
+                translations.c.id.label("translation_id"),
+                translations.c.article_id,
+                translations.c.language,
+                translations.c.title,
+                translations.c.body_html,
+                translations.c.engine,
+                translations.c.source_language,
+                translations.c.created_at,
+                articles.c.title.label("original_title"),
+                entries.c.url.label("original_url"),
+                sources.c.name.label("source_name"),
+                sources.c.license,
+                sources.c.attribution,
+                articles.c.author,
+                articles.c.published,
+                articles.c.lead_image,
+            )
+            .join(articles, articles.c.id == translations.c.article_id)
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .join(verdicts, verdicts.c.translation_id == translations.c.id)
+            .where(verdicts.c.decision == Decision.PUBLISH.value)
+            .order_by(translations.c.created_at.desc(), translations.c.id.desc())
+        )
+        if language is not None:
+            query = query.where(translations.c.language == language)
+        if unpublished:
+            query = query.where(translations.c.id.not_in(select(publications.c.translation_id)))
+        with self._tx() as conn:
+            return [StoryView(**row._asdict()) for row in conn.execute(query)]
+
+    def save_publication(self, translation_id: int, path: str, url: str) -> None:
+        """Record that a translation's page was written."""
+        with self._tx() as conn:
+            conn.execute(
+                insert(publications).values(
+                    translation_id=translation_id, path=path, url=url, published_at=utcnow()
+                )
+            )
+            self._log(conn, "publish", "translation", translation_id, Outcome.OK, None, path)
+
+    # reporting -----------------------------------------------------------------------------
+
+    def status_counts(self) -> dict[str, Any]:
+        """Counts per stage and language, for ``newsrelay status``."""
+        with self._tx() as conn:
+            by_status = dict(
+                conn.execute(select(entries.c.status, func.count()).group_by(entries.c.status)).all()
+            )
+            by_verdict = conn.execute(
+                select(translations.c.language, verdicts.c.decision, func.count())
+                .join(verdicts, verdicts.c.translation_id == translations.c.id, isouter=True)
+                .group_by(translations.c.language, verdicts.c.decision)
+            ).all()
+            published = dict(
+                conn.execute(
+                    select(translations.c.language, func.count())
+                    .join(publications, publications.c.translation_id == translations.c.id)
+                    .group_by(translations.c.language)
+                ).all()
+            )
+        languages: dict[str, dict[str, int]] = {}
+        for language, decision, count in by_verdict:
+            counts = languages.setdefault(language, {"translated": 0, "published": 0})
+            counts["translated"] += count
+            counts[decision or "unchecked"] = count
+        for language, count in published.items():
+            languages.setdefault(language, {"translated": 0})["published"] = count
+        return {"entries": {s.value: by_status.get(s.value, 0) for s in EntryStatus},
+                "languages": languages}  # fmt: skip
+
+    def problems(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest failures and drops, each with its reason code and the URL concerned."""
+        query = (
+            select(events, entries.c.url, sources.c.name.label("source"))
+            .join(
+                entries,
+                and_(events.c.item_type == "entry", entries.c.id == events.c.item_id),
+                isouter=True,
+            )
+            .join(
+                sources,
+                and_(events.c.item_type == "source", sources.c.id == events.c.item_id),
+                isouter=True,
+            )
+            .where(events.c.outcome.in_([Outcome.FAILED.value, Outcome.DROPPED.value]))
+            .order_by(events.c.id.desc())
+            .limit(limit)
+        )
+        with self._tx() as conn:
+            rows = conn.execute(query).all()
+        return [
+            {
+                "at": row.at.isoformat(timespec="seconds"),
+                "stage": row.stage,
+                "outcome": row.outcome,
+                "reason": row.reason,
+                "item": row.url or row.source or f"{row.item_type} {row.item_id}",
+                "detail": row.detail,
+            }
+            for row in rows
+        ]
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table; tests and ``status --json`` use it to show nothing was duplicated."""
+        with self._tx() as conn:
+            return {
+                t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in metadata.sorted_tables
+            }
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "database URL"
+
+
+def _replace(conn: Connection, table: Any, entry_id: int, values: dict[str, Any]) -> None:
+    """Insert or update the row of ``table`` that belongs to ``entry_id``."""
+    found = conn.execute(select(table.c.id).where(table.c.entry_id == entry_id)).first()
+    if found is None:
+        conn.execute(insert(table).values(entry_id=entry_id, **values))
+    else:
+        conn.execute(sql_update(table).where(table.c.id == found.id).values(**values))
+
+
+def _delete_translations(conn: Connection, article_id: int) -> None:
+    ids = select(translations.c.id).where(translations.c.article_id == article_id)
+    conn.execute(delete(publications).where(publications.c.translation_id.in_(ids)))
+    conn.execute(delete(verdicts).where(verdicts.c.translation_id.in_(ids)))
+    conn.execute(delete(translations).where(translations.c.article_id == article_id))
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(
+        id=row.id,
+        source_id=row.source_id,
+        guid=row.guid,
+        url=row.url,
+        title=row.title,
+        status=EntryStatus(row.status),
+        reason=row.reason,
+        attempts=row.attempts,
+    )
+
+
+def _source(row: Any) -> Source:
+    return Source(
+        name=row.name,
+        url=row.url,
+        language=row.language,
+        license=row.license,
+        attribution=row.attribution,
+        republish=row.republish,
+        id=row.id,
+    )
+
+
+def _article(row: Any) -> Article:
+    removed = tuple((rule, text) for rule, text in json.loads(row.removed))
+    return Article(
+        title=row.title,
+        body_html=row.body_html,
+        url=row.url,
+        author=row.author,
+        published=row.published,
+        lead_image=row.lead_image,
+        language=row.language,
+        removed=removed,
+    )
+
+
+def _translation(row: Any) -> Translation:
+    return Translation(
+        language=row.t_language,
+        source_language=row.t_source_language,
+        engine=row.t_engine,
+        title=row.t_title,
+        body_html=row.t_body_html,
+    )

@@ -1,0 +1,134 @@
+"""Table definitions. Migrations under ``migrations/versions`` create the same schema; a test
+compares them. Only portable types and SQL: SQLite and PostgreSQL both run it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("license", Text, nullable=False),
+    Column("attribution", Text, nullable=False),
+    Column("republish", Boolean, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled_at", DateTime),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("guid", String(2000), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("version", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(64)),
+    Column("detail", Text),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("source_id", "guid", name="uq_entries_source_guid"),
+    Index("ix_entries_status", "status"),
+)
+
+pages = Table(
+    "pages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", Integer, ForeignKey("entries.id"), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("encoding", String(64), nullable=False),
+    Column("html", Text, nullable=False),
+    Column("fetched_at", DateTime, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entry_id", Integer, ForeignKey("entries.id"), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("url", Text),
+    Column("author", Text),
+    Column("published", String(64)),
+    Column("lead_image", Text),
+    Column("language", String(16)),
+    Column("removed", Text, nullable=False),
+    Column("extracted_at", DateTime, nullable=False),
+)
+
+translations = Table(
+    "translations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("source_language", String(16), nullable=False),
+    Column("engine", String(100), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("article_id", "language", name="uq_translations_article_language"),
+)
+
+verdicts = Table(
+    "verdicts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("translation_id", Integer, ForeignKey("translations.id"), nullable=False, unique=True),
+    Column("decision", String(16), nullable=False),
+    Column("findings", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+publications = Table(
+    "publications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("translation_id", Integer, ForeignKey("translations.id"), nullable=False, unique=True),
+    Column("path", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("published_at", DateTime, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("item_type", String(32), nullable=False),
+    Column("item_id", Integer),
+    Column("outcome", String(16), nullable=False),
+    Column("reason", String(64)),
+    Column("detail", Text),
+    Index("ix_events_at", "at"),
+)

@@ -1,0 +1,108 @@
+"""Translation: the engine protocol, the engine registry and article translation.
+
+Engines are plugins registered under the entry-point group ``newsrelay.engines``; the built-in
+Apertium engine registers the same way a third-party engine does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+from typing import Any, Protocol, runtime_checkable
+
+import lxml.html
+
+from newsrelay.config import Settings
+from newsrelay.errors import EngineError, NotConfigured
+from newsrelay.extract import BLOCK_TAGS, sanitize_html
+from newsrelay.model import Article, Translation
+
+__all__ = ["Engine", "available_engines", "load_engine", "translate_article"]
+
+log = logging.getLogger(__name__)
+ENGINE_GROUP = "newsrelay.engines"
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What a translation engine provides."""
+
+    name: str
+    accepts_markup: bool  # segments may carry inline HTML (links, emphasis)
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """The (source, target) language pairs it can translate, as ISO 639-1 codes."""
+        ...
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
+        """Translate a batch of segments; the result has one string per segment, in order."""
+        ...
+
+
+def available_engines() -> dict[str, Any]:
+    """Engine factories registered under ``newsrelay.engines``, by name."""
+    return {ep.name: ep for ep in entry_points(group=ENGINE_GROUP)}
+
+
+def load_engine(settings: Settings, pairs: Sequence[tuple[str, str]] = ()) -> Engine:
+    """Start the configured engine and make sure it has ``pairs``; raise NotConfigured if not."""
+    name = settings.translate.engine
+    factories = available_engines()
+    if name not in factories:
+        known = ", ".join(sorted(factories)) or "none"
+        raise NotConfigured(f"translation engine {name!r} is not installed (installed: {known})")
+    engine: Engine = factories[name].load()(settings)
+    have = engine.pairs()
+    missing = [f"{s}->{t}" for s, t in pairs if (s, t) not in have and s != t]
+    if missing:
+        offered = ", ".join(f"{s}->{t}" for s, t in sorted(have)) or "none"
+        raise NotConfigured(
+            f"engine {name!r} cannot translate {', '.join(missing)} (it offers: {offered})"
+        )
+    return engine
+
+
+def translate_article(engine: Engine, article: Article, source: str, target: str) -> Translation:
+    """Translate the headline and every block of an article in one engine call."""
+    tree = lxml.html.fragment_fromstring(article.body_html or "<p></p>", create_parent="div")
+    blocks = [e for e in tree.iter(*BLOCK_TAGS) if not any(c.tag in BLOCK_TAGS for c in e)]
+    segments = [_escape(article.title)] + [_inner_html(b, engine.accepts_markup) for b in blocks]
+    translated = engine.translate(segments, source, target)
+    if len(translated) != len(segments):
+        raise EngineError(
+            f"{engine.name}: {len(segments)} segments sent, {len(translated)} came back"
+        )
+    for block, text in zip(blocks, translated[1:], strict=True):
+        _set_inner_html(block, text)
+    body = "".join(lxml.html.tostring(child, encoding="unicode") for child in tree)
+    title = " ".join(lxml.html.fragment_fromstring(translated[0] or " ", create_parent="div")
+                     .text_content().split())  # fmt: skip
+    return Translation(
+        language=target,
+        source_language=source,
+        engine=engine.name,
+        title=title,
+        body_html=sanitize_html(body),
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inner_html(element: Any, markup: bool) -> str:
+    if not markup:
+        return _escape(" ".join(element.text_content().split()))
+    inner = _escape(element.text or "")
+    inner += "".join(lxml.html.tostring(child, encoding="unicode") for child in element)
+    return " ".join(inner.split())
+
+
+def _set_inner_html(element: Any, html: str) -> None:
+    for child in list(element):
+        element.remove(child)
+    fragment = lxml.html.fragment_fromstring(html or " ", create_parent="div")
+    element.text = fragment.text
+    for child in fragment:
+        element.append(child)
