@@ -81,8 +81,9 @@ def _xml_entry(item: Any, feed_url: str) -> FeedEntry | None:
         guid=item.get("id") or link,
         url=link,
         title=item.get("title", "").strip(),
-        published=_from_struct(item.get("published_parsed")),
-        updated=_from_struct(item.get("updated_parsed")),
+        # dict.get: feedparser's own get maps a missing "updated" to "published", with a warning
+        published=_from_struct(dict.get(item, "published_parsed")),
+        updated=_from_struct(dict.get(item, "updated_parsed")),
     )
 
 

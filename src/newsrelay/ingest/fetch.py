@@ -131,6 +131,7 @@ class Fetcher:
         except FetchError as exc:
             # RFC 9309: a missing robots.txt allows everything; an unreachable one forbids.
             robots.disallow_all = not exc.reason.startswith("http_4")
+            robots.modified()  # marks it as read; an unread parser allows nothing
             log.info("%s/robots.txt: %s", origin, exc)
             return robots
         robots.parse(response.body.decode("utf-8", "replace").splitlines())

@@ -1,0 +1,168 @@
+"""End to end: a local feed, real pages, real Apertium, a real site on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import WriteSettings
+from mockserver import ARTICLE_HTML, MockServer, article_page, rss
+
+from newsrelay import Store, run_once
+from newsrelay.model import EntryStatus, Source
+
+pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
+
+STORY = [
+    "The city council of Lakeside approved a plan on Tuesday to plant 2,000 trees along the river before the end of next year.",
+    "The mayor said the trees would protect the banks from floods and give shade to people who walk along the water in summer.",
+]
+
+
+def good_page(n: int) -> str:
+    return article_page(f"Trees for the river, part {n}", STORY)
+
+
+def open_store(settings) -> Store:  # type: ignore[no-untyped-def]
+    return Store.open(settings.store_url)
+
+
+def test_feed_to_translated_site(server: MockServer, write_settings: WriteSettings) -> None:
+    links = [server.route(f"/news/{n}.html", good_page(n)) for n in (1, 2)]
+    feed = server.route(
+        "/feed.xml",
+        rss([(f"Story {n}", link) for n, link in enumerate(links)]),
+        headers={"Content-Type": "application/rss+xml"},
+        etag='"v1"',
+    )
+    settings = write_settings([Source(name="Gazette", url=feed, license="CC BY 4.0")])
+    store = open_store(settings)
+
+    report = run_once(settings, store)
+
+    assert report.counts["publish"] == {"ok": 2}
+    site = settings.output_dir
+    page = (site / "es/story/1.html").read_text()
+    assert 'lang="es"' in page
+    assert "traducida automáticamente" in page
+    assert f'href="{links[0]}"' in page
+    assert "CC BY 4.0" in page
+    assert "árboles" in page  # the body is Spanish
+    parsed = feedparser.parse((site / "es/feed.xml").read_bytes())
+    assert not parsed.bozo
+    assert len(parsed.entries) == 2
+    assert "story/1.html" in (site / "es/index.html").read_text()
+    store.close()
+
+
+def test_second_run_with_nothing_new_only_polls(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    link = server.route("/news/1.html", good_page(1))
+    feed = server.route("/feed.xml", rss([("Story", link)]), etag='"v1"')
+    settings = write_settings([Source(name="Gazette", url=feed)])
+    store = open_store(settings)
+    run_once(settings, store)
+    rows_before = store.row_counts()
+    files_before = {p: p.stat().st_mtime_ns for p in Path(settings.output_dir).rglob("*")}
+    requests_before = len(server.requests)
+
+    report = run_once(settings, store)
+
+    # robots.txt is read once per run, the feed is asked for conditionally, nothing else
+    new_requests = [r for r in server.requests[requests_before:] if r.path != "/robots.txt"]
+    assert [r.path for r in new_requests] == ["/feed.xml"]
+    assert new_requests[0].headers.get("If-None-Match") == '"v1"'
+    assert report.counts["poll"] == {"not_modified": 1}
+    rows_after = store.row_counts()
+    assert {k: v for k, v in rows_after.items() if k != "events"} == {
+        k: v for k, v in rows_before.items() if k != "events"
+    }
+    assert rows_after["events"] == rows_before["events"] + 1  # the 304 poll itself
+    assert {p: p.stat().st_mtime_ns for p in Path(settings.output_dir).rglob("*")} == files_before
+    store.close()
+
+
+def test_bad_input_is_recorded_and_the_rest_goes_on(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    good = server.route("/news/good.html", good_page(1))
+    empty = server.route("/news/empty.html", "<html><body><nav>Home</nav></body></html>")
+    binary = server.route("/img.png", b"\x89PNG\r\n", headers={"Content-Type": "image/png"})
+    items = [
+        ("good", good),
+        ("missing", server.url("/news/missing.html")),
+        ("broken", server.url("/status/500")),
+        ("empty", empty),
+        ("huge", server.url("/huge")),
+        ("loop", server.url("/loop")),
+        ("latin1", server.url("/latin1")),
+        ("image", binary),
+    ]
+    feed = server.route("/feed.xml", rss(items))
+    not_xml = server.route("/broken-feed.xml", "this is { not a feed")
+    settings = write_settings(
+        [Source(name="Gazette", url=feed), Source(name="Broken", url=not_xml)],
+        {"fetch.retries": 1},
+    )
+    store = open_store(settings)
+
+    run_once(settings, store)
+
+    by_url = {e.url: e for s in EntryStatus for e in store.entries_with_status(s)}
+    expected = {
+        good: (EntryStatus.EXTRACTED, None),
+        server.url("/news/missing.html"): (EntryStatus.DROPPED, "http_404"),
+        server.url("/status/500"): (EntryStatus.FAILED, "http_500"),
+        empty: (EntryStatus.DROPPED, "no_article_text"),
+        server.url("/huge"): (EntryStatus.DROPPED, "too_large"),
+        server.url("/loop"): (EntryStatus.DROPPED, "redirect_loop"),
+        server.url("/latin1"): (EntryStatus.EXTRACTED, None),
+        binary: (EntryStatus.DROPPED, "not_html"),
+    }
+    assert {url: (e.status, e.reason) for url, e in by_url.items()} == expected
+    assert server.hits["/status/500"] == 2  # one retry within the run
+    problems = {p["reason"] for p in store.problems()}
+    assert {"http_404", "http_500", "no_article_text", "too_large", "redirect_loop",
+            "not_html", "feed_unparseable"} <= problems  # fmt: skip
+    assert len(list((settings.output_dir / "es/story").glob("*.html"))) == 2
+    latin1 = store.page(by_url[server.url("/latin1")].id)
+    assert "Lakeside café" in latin1.html  # the false UTF-8 label was not believed
+    store.close()
+
+
+def test_changed_entry_is_updated_in_place(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    link = server.route("/news/1.html", good_page(1))
+    feed = server.route("/feed.xml", rss([("First title", link)]))
+    settings = write_settings([Source(name="Gazette", url=feed)])
+    store = open_store(settings)
+    run_once(settings, store)
+
+    server.route("/news/1.html", article_page("Trees for the river, revised", STORY))
+    server.route("/feed.xml", rss([("Revised title", link)]))
+    run_once(settings, store)
+
+    counts = store.row_counts()
+    assert (counts["entries"], counts["articles"], counts["translations"]) == (1, 1, 1)
+    assert counts["publications"] == 1
+    assert "revisado" in (settings.output_dir / "es/story/1.html").read_text()
+    store.close()
+
+
+def test_source_that_forbids_republishing_is_not_fetched(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    link = server.route("/news/1.html", ARTICLE_HTML)
+    feed = server.route("/feed.xml", rss([("Story", link)]))
+    settings = write_settings([Source(name="Closed", url=feed, republish=False)])
+    store = open_store(settings)
+
+    run_once(settings, store)
+
+    assert "/news/1.html" not in server.paths()
+    [entry] = store.entries_with_status(EntryStatus.DROPPED)
+    assert entry.reason == "republish_not_allowed"
+    store.close()
