@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from mockserver import MockServer
 
+from mockserver import MockServer
 from newsrelay.config import Settings, load_settings, render_config
 from newsrelay.model import Source
 

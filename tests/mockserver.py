@@ -34,7 +34,9 @@ class MockServer:
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.httpd = _QuietServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -87,7 +89,9 @@ class MockServer:
                     headers["ETag"] = route.etag
                 self.reply(route.status, route.body, headers)
 
-            def reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            def reply(
+                self, status: int, body: bytes, headers: dict[str, str] | None = None
+            ) -> None:
                 self.send_response(status)
                 headers = headers or {}
                 headers.setdefault("Content-Type", "text/html; charset=utf-8")
@@ -104,6 +108,15 @@ class MockServer:
             def route_slow(self, hits: int) -> None:
                 time.sleep(3)
                 self.reply(200, b"<html><body><p>late</p></body></html>")
+
+            def route_pause(self, hits: int) -> None:  # counts requests in flight at once
+                with server.lock:
+                    server.in_flight += 1
+                    server.most_in_flight = max(server.most_in_flight, server.in_flight)
+                time.sleep(0.2)
+                with server.lock:
+                    server.in_flight -= 1
+                self.reply(200, b"<p>done</p>")
 
             def route_status(self, hits: int) -> None:  # /status/503
                 self.reply(int(self.path.rsplit("/", 1)[-1]), b"error page")
@@ -155,6 +168,11 @@ class MockServer:
                 pass
 
         return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # clients that hang up early (size caps, timeouts) are expected here
 
 
 ARTICLE_HTML = """<!doctype html><html lang="en"><head><title>Harbour reopens after repairs</title>

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the work ran but the result is not usable (a translatio
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -72,15 +73,21 @@ state = State()
 def common(
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help=f"Settings file (default ./{DEFAULT_CONFIG}).",
-                     envvar=ENV_PREFIX + "CONFIG"),  # fmt: skip
+        typer.Option(
+            "--config",
+            "-c",
+            help=f"Settings file (default ./{DEFAULT_CONFIG}).",
+            envvar=ENV_PREFIX + "CONFIG",
+        ),
     ] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")] = 0,
 ) -> None:
     """Options for every command."""
     state.config = config
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 def _settings() -> Settings:
@@ -209,10 +216,8 @@ def _serve(folder: Path, port: int) -> None:
     handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
     with ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
         out.print(f"serving {folder} at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C stops)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 @app.command()
@@ -281,9 +286,10 @@ def demo(
     from newsrelay.demo import DemoSite
 
     output = output.resolve()
-    with tempfile.TemporaryDirectory(prefix="newsrelay-demo-") as workdir, DemoServer(
-        DemoSite(count)
-    ) as sample:
+    with (
+        tempfile.TemporaryDirectory(prefix="newsrelay-demo-") as workdir,
+        DemoServer(DemoSite(count)) as sample,
+    ):
         config = Path(workdir) / DEFAULT_CONFIG
         source = Source(
             name="The Lakeside Courier (sample)",

@@ -45,7 +45,7 @@ class SiteSettings:
 class TranslateSettings:
     """Translation."""
 
-    engine: str = setting("apertium", "Translation engine (see `newsrelay engines`).")
+    engine: str = setting("apertium", "Translation engine: apertium, or one a plugin registers.")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class FetchSettings:
     """Fetching feeds and pages."""
 
     user_agent: str = setting(
-        "newsrelay/0.1 (+https://github.com/newsrelay/newsrelay)",
+        "newsrelay/0.1 (automatic translation of licensed news)",
         "User-Agent sent with every request; it names newsrelay.",
     )
     timeout: float = setting(20.0, "Seconds to wait for a response before giving up.")
@@ -213,7 +213,16 @@ def _coerce(raw: Any, type_: Any, where: str) -> Any:
 def _coerce_bool(raw: Any, where: str) -> bool:
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+    if isinstance(raw, str) and raw.lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+        "0",
+        "false",
+        "no",
+        "off",
+    ):
         return raw.lower() in ("1", "true", "yes", "on")
     raise ConfigError(f"{where}: expected true or false, got {raw!r}")
 

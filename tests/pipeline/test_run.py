@@ -6,9 +6,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+
 from conftest import WriteSettings
 from mockserver import ARTICLE_HTML, MockServer, article_page, rss
-
 from newsrelay import Store, run_once
 from newsrelay.model import EntryStatus, Source
 
@@ -124,8 +124,15 @@ def test_bad_input_is_recorded_and_the_rest_goes_on(
     assert {url: (e.status, e.reason) for url, e in by_url.items()} == expected
     assert server.hits["/status/500"] == 2  # one retry within the run
     problems = {p["reason"] for p in store.problems()}
-    assert {"http_404", "http_500", "no_article_text", "too_large", "redirect_loop",
-            "not_html", "feed_unparseable"} <= problems  # fmt: skip
+    assert {
+        "http_404",
+        "http_500",
+        "no_article_text",
+        "too_large",
+        "redirect_loop",
+        "not_html",
+        "feed_unparseable",
+    } <= problems
     assert len(list((settings.output_dir / "es/story").glob("*.html"))) == 2
     latin1 = store.page(by_url[server.url("/latin1")].id)
     assert "Lakeside café" in latin1.html  # the false UTF-8 label was not believed

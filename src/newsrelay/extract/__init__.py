@@ -35,11 +35,11 @@ BODY_TAGS = {
 BLOCK_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "th")
 PROTECTED_TAGS = {"html", "body", "main", "article"}
 CTA_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "a", "li", "strong", "b")
-MIN_TEXT = 200  # characters: less than this is a teaser or an error page, not an article
+MIN_TEXT = 80  # characters: less than this is a teaser or an error page, not an article
 
 
 def extract_article(html: str, url: str | None = None) -> Article:
-    """Extract the article of ``html`` (fetched from ``url``); raise ExtractError if there is none."""
+    """Extract the article of ``html`` fetched from ``url``; raise ExtractError if there is none."""
     doc = _parse(html, url)
     removed = _remove_boilerplate(doc)
     cleaned = lxml.html.tostring(doc, encoding="unicode")

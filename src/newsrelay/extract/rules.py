@@ -22,8 +22,10 @@ MAX_CTA_LENGTH = 160  # a call to action is short; a long paragraph that starts 
 @cache
 def call_to_action_patterns() -> dict[str, list[re.Pattern[str]]]:
     """The call-to-action patterns per language, read from ``data/calls_to_action.txt``."""
-    text = resources.files("newsrelay.extract").joinpath("data/calls_to_action.txt").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("newsrelay.extract")
+        .joinpath("data/calls_to_action.txt")
+        .read_text(encoding="utf-8")
     )
     patterns: dict[str, list[re.Pattern[str]]] = {}
     language = "any"

@@ -130,8 +130,8 @@ class Fetcher:
             response = self._get_with_retries(origin + "/robots.txt", {})
         except FetchError as exc:
             # RFC 9309: a missing robots.txt allows everything; an unreachable one forbids.
-            robots.disallow_all = not exc.reason.startswith("http_4")
-            robots.modified()  # marks it as read; an unread parser allows nothing
+            forbid = not exc.reason.startswith("http_4")
+            robots.parse(["User-agent: *", "Disallow: /"] if forbid else [])
             log.info("%s/robots.txt: %s", origin, exc)
             return robots
         robots.parse(response.body.decode("utf-8", "replace").splitlines())
@@ -158,7 +158,7 @@ class Fetcher:
     def _retry_wait(self, exc: FetchError, attempt: int) -> float | None:
         if not exc.transient or attempt >= self.settings.retries:
             return None
-        wait = self.settings.backoff * 2**attempt
+        wait = self.settings.backoff * float(2**attempt)
         if exc.retry_after is not None:
             if exc.retry_after > self.settings.max_retry_after:
                 return None

@@ -114,7 +114,9 @@ class Store:
         with self._tx() as conn:
             for source in configured:
                 values = {k: v for k, v in asdict(source).items() if k != "id"}
-                row = conn.execute(select(sources.c.id).where(sources.c.name == source.name)).first()
+                row = conn.execute(
+                    select(sources.c.id).where(sources.c.name == source.name)
+                ).first()
                 if row is None:
                     source_id = conn.execute(insert(sources).values(**values)).inserted_primary_key
                     sid = int(source_id[0]) if source_id else 0
@@ -141,7 +143,7 @@ class Store:
         last_modified: str | None,
         warnings: Sequence[str] = (),
     ) -> tuple[int, int]:
-        """Store a successful poll: new entries, changed entries, validators. Return (new, changed)."""
+        """Store a successful poll (entries and validators); return (new, changed) counts."""
         now = utcnow()
         new = changed = 0
         with self._tx() as conn:
@@ -190,7 +192,9 @@ class Store:
             )
             self._log(conn, "poll", "source", source_id, Outcome.FAILED, reason, detail)
 
-    def _upsert_entry(self, conn: Connection, source_id: int, item: FeedEntry, now: datetime) -> str:
+    def _upsert_entry(
+        self, conn: Connection, source_id: int, item: FeedEntry, now: datetime
+    ) -> str:
         row = conn.execute(
             select(entries.c.id, entries.c.version).where(
                 and_(entries.c.source_id == source_id, entries.c.guid == item.guid)
@@ -446,15 +450,17 @@ class Store:
     def status_counts(self) -> dict[str, Any]:
         """Counts per stage and language, for ``newsrelay status``."""
         with self._tx() as conn:
-            by_status = dict(
-                conn.execute(select(entries.c.status, func.count()).group_by(entries.c.status)).all()
+            by_status: dict[str, int] = dict(
+                conn.execute(
+                    select(entries.c.status, func.count()).group_by(entries.c.status)
+                ).all()
             )
             by_verdict = conn.execute(
                 select(translations.c.language, verdicts.c.decision, func.count())
                 .join(verdicts, verdicts.c.translation_id == translations.c.id, isouter=True)
                 .group_by(translations.c.language, verdicts.c.decision)
             ).all()
-            published = dict(
+            published: dict[str, int] = dict(
                 conn.execute(
                     select(translations.c.language, func.count())
                     .join(publications, publications.c.translation_id == translations.c.id)

@@ -7,138 +7,164 @@ Revises: (none)
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0001'
+revision = "0001"
 down_revision = None
 
 
 def upgrade() -> None:
-    op.create_table('events',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', sa.DateTime(), nullable=False),
-    sa.Column('stage', sa.String(length=32), nullable=False),
-    sa.Column('item_type', sa.String(length=32), nullable=False),
-    sa.Column('item_id', sa.Integer(), nullable=True),
-    sa.Column('outcome', sa.String(length=16), nullable=False),
-    sa.Column('reason', sa.String(length=64), nullable=True),
-    sa.Column('detail', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('id')
+    op.create_table(
+        "events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("stage", sa.String(length=32), nullable=False),
+        sa.Column("item_type", sa.String(length=32), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=64), nullable=True),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.create_index('ix_events_at', ['at'], unique=False)
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index("ix_events_at", ["at"], unique=False)
 
-    op.create_table('sources',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('url', sa.Text(), nullable=False),
-    sa.Column('language', sa.String(length=16), nullable=False),
-    sa.Column('license', sa.Text(), nullable=False),
-    sa.Column('attribution', sa.Text(), nullable=False),
-    sa.Column('republish', sa.Boolean(), nullable=False),
-    sa.Column('etag', sa.Text(), nullable=True),
-    sa.Column('last_modified', sa.Text(), nullable=True),
-    sa.Column('last_polled_at', sa.DateTime(), nullable=True),
-    sa.Column('error_count', sa.Integer(), nullable=False),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name')
+    op.create_table(
+        "sources",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("language", sa.String(length=16), nullable=False),
+        sa.Column("license", sa.Text(), nullable=False),
+        sa.Column("attribution", sa.Text(), nullable=False),
+        sa.Column("republish", sa.Boolean(), nullable=False),
+        sa.Column("etag", sa.Text(), nullable=True),
+        sa.Column("last_modified", sa.Text(), nullable=True),
+        sa.Column("last_polled_at", sa.DateTime(), nullable=True),
+        sa.Column("error_count", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("name"),
     )
-    op.create_table('entries',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('source_id', sa.Integer(), nullable=False),
-    sa.Column('guid', sa.String(length=2000), nullable=False),
-    sa.Column('url', sa.Text(), nullable=False),
-    sa.Column('title', sa.Text(), nullable=False),
-    sa.Column('version', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('reason', sa.String(length=64), nullable=True),
-    sa.Column('detail', sa.Text(), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('source_id', 'guid', name='uq_entries_source_guid')
+    op.create_table(
+        "entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("guid", sa.String(length=2000), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("version", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=64), nullable=True),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("source_id", "guid", name="uq_entries_source_guid"),
     )
-    with op.batch_alter_table('entries', schema=None) as batch_op:
-        batch_op.create_index('ix_entries_status', ['status'], unique=False)
+    with op.batch_alter_table("entries", schema=None) as batch_op:
+        batch_op.create_index("ix_entries_status", ["status"], unique=False)
 
-    op.create_table('articles',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('entry_id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), nullable=False),
-    sa.Column('url', sa.Text(), nullable=True),
-    sa.Column('author', sa.Text(), nullable=True),
-    sa.Column('published', sa.String(length=64), nullable=True),
-    sa.Column('lead_image', sa.Text(), nullable=True),
-    sa.Column('language', sa.String(length=16), nullable=True),
-    sa.Column('removed', sa.Text(), nullable=False),
-    sa.Column('extracted_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['entry_id'], ['entries.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('entry_id')
+    op.create_table(
+        "articles",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("body_html", sa.Text(), nullable=False),
+        sa.Column("url", sa.Text(), nullable=True),
+        sa.Column("author", sa.Text(), nullable=True),
+        sa.Column("published", sa.String(length=64), nullable=True),
+        sa.Column("lead_image", sa.Text(), nullable=True),
+        sa.Column("language", sa.String(length=16), nullable=True),
+        sa.Column("removed", sa.Text(), nullable=False),
+        sa.Column("extracted_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["entries.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("entry_id"),
     )
-    op.create_table('pages',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('entry_id', sa.Integer(), nullable=False),
-    sa.Column('url', sa.Text(), nullable=False),
-    sa.Column('status_code', sa.Integer(), nullable=False),
-    sa.Column('content_type', sa.Text(), nullable=False),
-    sa.Column('encoding', sa.String(length=64), nullable=False),
-    sa.Column('html', sa.Text(), nullable=False),
-    sa.Column('fetched_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['entry_id'], ['entries.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('entry_id')
+    op.create_table(
+        "pages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("content_type", sa.Text(), nullable=False),
+        sa.Column("encoding", sa.String(length=64), nullable=False),
+        sa.Column("html", sa.Text(), nullable=False),
+        sa.Column("fetched_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["entries.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("entry_id"),
     )
-    op.create_table('translations',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('article_id', sa.Integer(), nullable=False),
-    sa.Column('language', sa.String(length=16), nullable=False),
-    sa.Column('source_language', sa.String(length=16), nullable=False),
-    sa.Column('engine', sa.String(length=100), nullable=False),
-    sa.Column('title', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('article_id', 'language', name='uq_translations_article_language')
+    op.create_table(
+        "translations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("language", sa.String(length=16), nullable=False),
+        sa.Column("source_language", sa.String(length=16), nullable=False),
+        sa.Column("engine", sa.String(length=100), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("body_html", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("article_id", "language", name="uq_translations_article_language"),
     )
-    op.create_table('publications',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('translation_id', sa.Integer(), nullable=False),
-    sa.Column('path', sa.Text(), nullable=False),
-    sa.Column('url', sa.Text(), nullable=False),
-    sa.Column('published_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['translation_id'], ['translations.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('translation_id')
+    op.create_table(
+        "publications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("translation_id", sa.Integer(), nullable=False),
+        sa.Column("path", sa.Text(), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("published_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["translation_id"],
+            ["translations.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("translation_id"),
     )
-    op.create_table('verdicts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('translation_id', sa.Integer(), nullable=False),
-    sa.Column('decision', sa.String(length=16), nullable=False),
-    sa.Column('findings', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['translation_id'], ['translations.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('translation_id')
+    op.create_table(
+        "verdicts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("translation_id", sa.Integer(), nullable=False),
+        sa.Column("decision", sa.String(length=16), nullable=False),
+        sa.Column("findings", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["translation_id"],
+            ["translations.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("translation_id"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('verdicts')
-    op.drop_table('publications')
-    op.drop_table('translations')
-    op.drop_table('pages')
-    op.drop_table('articles')
-    with op.batch_alter_table('entries', schema=None) as batch_op:
-        batch_op.drop_index('ix_entries_status')
+    op.drop_table("verdicts")
+    op.drop_table("publications")
+    op.drop_table("translations")
+    op.drop_table("pages")
+    op.drop_table("articles")
+    with op.batch_alter_table("entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_entries_status")
 
-    op.drop_table('entries')
-    op.drop_table('sources')
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.drop_index('ix_events_at')
+    op.drop_table("entries")
+    op.drop_table("sources")
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index("ix_events_at")
 
-    op.drop_table('events')
+    op.drop_table("events")

@@ -1,0 +1,69 @@
+"""Extraction of the sample pages: the story, its metadata, and none of the site around it."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from newsrelay.demo import PROMO_TEXTS, STORIES, DemoSite
+from newsrelay.errors import ExtractError
+from newsrelay.extract import extract_article
+
+SITE = DemoSite()
+
+
+def story_paragraphs(body: str) -> list[str]:
+    """The sample's own paragraphs: top-level <p> blocks that are not calls to action."""
+    blocks = lxml.html.fragments_fromstring(body)
+    texts = [" ".join(b.text_content().split()) for b in blocks if b.tag == "p"]
+    return [t for t in texts if not any(p.lower() in t.lower() for p in PROMO_TEXTS)]
+
+
+@pytest.mark.parametrize("slug", STORIES)
+def test_sample_page_yields_the_story_and_nothing_else(slug: str) -> None:
+    html = SITE.page(slug)
+    assert html is not None
+    article = extract_article(html, f"http://127.0.0.1:9/news/{slug}.html")
+    story = next(s for s in SITE.stories if s.slug == slug)
+    assert article.title == story.title
+    assert article.author == story.author
+    assert article.published == story.date
+    assert article.language == "en"
+    assert article.paragraphs == story_paragraphs(story.body)
+    assert article.removed, "the sample promo was not reported as removed"
+
+
+def test_removed_blocks_name_their_rule() -> None:
+    article = extract_article(SITE.page("flood") or "", "http://127.0.0.1:9/news/flood.html")
+    rules = dict((text, rule) for rule, text in article.removed)
+    assert rules["Join us on Telegram for live updates on the flood."] == "call_to_action:en"
+    assert rules["Read also Storm damages the roof of a primary school"] == "structure:class=teaser"
+
+
+def test_inline_links_are_kept_and_made_absolute() -> None:
+    html = (
+        '<html lang="en"><body><article><h1>Port</h1><p>The <a href="/port">port authority</a> '
+        "said on Monday that the new quay would open in the spring, after two years of work "
+        "and a long dispute about its cost.</p><p>Fishermen welcomed the news.</p></article>"
+        "</body></html>"
+    )
+    article = extract_article(html, "http://127.0.0.1:9/news/port.html")
+    assert '<a href="http://127.0.0.1:9/port"' in article.body_html
+    assert len(article.paragraphs) == 2
+
+
+def test_page_without_article_is_an_error_with_a_reason() -> None:
+    with pytest.raises(ExtractError) as caught:
+        extract_article("<html><body><nav>Home News</nav></body></html>", "http://127.0.0.1:9/")
+    assert caught.value.reason == "no_article_text"
+
+
+def test_scripts_and_handlers_never_reach_the_body() -> None:
+    html = (
+        "<html><body><article><h1>T</h1><p onclick='x()'>A long enough paragraph about the "
+        "council meeting on Monday, where members voted on the budget for next year.</p>"
+        "<script>alert(1)</script><p>More <a href='javascript:alert(1)'>text</a> here.</p>"
+        "</article></body></html>"
+    )
+    body = extract_article(html, "http://127.0.0.1:9/a").body_html
+    assert "onclick" not in body and "script" not in body and "javascript:" not in body

@@ -1,0 +1,49 @@
+"""Every file in fixtures/feeds carries its description and expected result (``expect``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsrelay.errors import FeedError
+from newsrelay.ingest import parse_feed
+
+FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "feeds").iterdir())
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def expectation(path: Path) -> dict[str, object]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return dict(json.loads(text)["_expect"])
+    match = re.search(r"<!-- expect: (.*?) -->", text, re.S)
+    assert match, f"{path.name} carries no expect comment"
+    return dict(json.loads(match.group(1)))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_feed_fixture(path: Path) -> None:
+    expect = expectation(path)
+    if "error" in expect:
+        with pytest.raises(FeedError) as caught:
+            parse_feed(path.read_bytes(), "http://127.0.0.1/feed", now=NOW)
+        assert caught.value.reason == expect["error"]
+        return
+    result = parse_feed(path.read_bytes(), "http://127.0.0.1/feed", now=NOW)
+    assert [e.url for e in result.entries] == expect["urls"]
+    for key, attribute in (("guids", "guid"), ("titles", "title")):
+        if key in expect:
+            assert [getattr(e, attribute) for e in result.entries] == expect[key]
+    if "published" in expect:
+        assert [e.published.isoformat() for e in result.entries if e.published] == expect[
+            "published"
+        ]
+    assert result.sitemaps == expect.get("sitemaps", [])
+    if "warnings" in expect:
+        assert len(result.warnings) == expect["warnings"], result.warnings
+    else:
+        assert len(result.warnings) >= int(str(expect["min_warnings"]))

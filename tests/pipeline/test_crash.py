@@ -1,0 +1,76 @@
+"""A run killed with SIGKILL mid-way resumes with nothing lost and nothing duplicated."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mockserver import MockServer, article_page, rss
+from newsrelay import Store, load_settings
+from newsrelay.config import render_config
+from newsrelay.model import Source
+
+pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
+COUNT = 12
+
+
+def count_rows(db: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return int(conn.execute(f"select count(*) from {table}").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0  # not created yet
+
+
+def test_sigkill_mid_run_then_rerun_completes(server: MockServer, tmp_path: Path) -> None:
+    paragraphs = [
+        "The regional museum opened a new hall for old fishing boats on Sunday, the director said.",
+        "Visitors can climb aboard two of the boats, which were restored by volunteers over four years.",
+    ]
+    links = [
+        server.route(f"/n/{i}.html", article_page(f"Museum {i}", paragraphs)) for i in range(COUNT)
+    ]
+    feed = server.route("/feed.xml", rss([(f"Museum {i}", link) for i, link in enumerate(links)]))
+    config = tmp_path / "newsrelay.toml"
+    # one page a second: the kill lands while pages are still being fetched
+    config.write_text(
+        render_config([Source(name="G", url=feed)]).replace("delay = 0.2", "delay = 1.0")
+    )
+    db = tmp_path / "newsrelay.db"
+
+    run = subprocess.Popen(
+        [sys.executable, "-m", "newsrelay", "run"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while count_rows(db, "pages") < 3 and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    assert count_rows(db, "pages") < COUNT, "the run finished before it was killed"
+
+    rerun = subprocess.run(
+        [sys.executable, "-m", "newsrelay", "run"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+
+    store = Store.open(load_settings(config).store_url)
+    counts = store.row_counts()
+    store.close()
+    for table in ("entries", "pages", "articles", "translations", "verdicts", "publications"):
+        assert counts[table] == COUNT, table
+    assert len(list((tmp_path / "site/es/story").glob("*.html"))) == COUNT
+    assert not list((tmp_path / "site").rglob("*.tmp"))

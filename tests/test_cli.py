@@ -1,0 +1,130 @@
+"""The command line, run as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mockserver import MockServer, article_page, rss
+from newsrelay.config import render_config
+from newsrelay.demo import PROMO_TEXTS, STORIES
+from newsrelay.model import Source
+
+pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
+
+
+def newsrelay(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsrelay", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+
+
+def test_demo_publishes_every_sample_story_without_promos(tmp_path: Path) -> None:
+    done = newsrelay("demo", "--output", str(tmp_path / "site"), "--no-serve", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    pages = sorted((tmp_path / "site/es/story").glob("*.html"))
+    assert len(pages) == len(STORIES)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "traducida automáticamente" in html
+        leaked = [p for p in PROMO_TEXTS if p.lower() in html.lower()]
+        assert not leaked, f"{page.name} carries {leaked}"
+    index = (tmp_path / "site/es/index.html").read_text(encoding="utf-8")
+    assert index.count("story/") == len(STORIES)
+
+
+def test_init_then_run_then_status(server: MockServer, tmp_path: Path) -> None:
+    link = server.route(
+        "/news/1.html",
+        article_page(
+            "Ferry returns",
+            [
+                "The ferry to the islands returned to service on Monday after a month of repairs to its engines.",
+                "Passengers said they were glad to travel again, and the company added two crossings a day.",
+            ],
+        ),
+    )
+    feed = server.route("/feed.xml", rss([("Ferry returns", link), ("Gone", server.url("/x"))]))
+    assert newsrelay("init", cwd=tmp_path).returncode == 0
+    assert newsrelay("init", cwd=tmp_path).returncode == 2  # refuses to overwrite
+    config = tmp_path / "newsrelay.toml"
+    config.write_text(render_config([Source(name="Gazette", url=feed)]))
+
+    assert newsrelay("run", cwd=tmp_path).returncode == 0
+    done = newsrelay("status", "--json", cwd=tmp_path)
+
+    status = json.loads(done.stdout)
+    assert status["entries"]["extracted"] == 1
+    assert status["entries"]["dropped"] == 1
+    assert status["languages"]["es"]["published"] == 1
+    assert [p["reason"] for p in status["problems"]] == ["http_404"]
+    assert status["problems"][0]["item"] == server.url("/x")
+    assert "http_404" in newsrelay("status", cwd=tmp_path).stdout
+
+
+def test_malformed_settings_exit_2_naming_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "newsrelay.toml").write_text('[site]\ntitle = "unclosed\n')
+    done = newsrelay("status", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "newsrelay.toml" in done.stderr and "line 2" in done.stderr
+
+
+def test_translate_text_file_keeps_paragraphs(tmp_path: Path) -> None:
+    source = tmp_path / "story.txt"
+    source.write_text(
+        "The new bridge\n\nThe bridge opened on Monday.\n\nIt cost 3 million dollars.\n"
+    )
+    done = newsrelay("translate", str(source), "--to", "es", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["title"] == "El puente nuevo"
+    assert len(result["paragraphs"]) == 2
+    assert "lunes" in result["paragraphs"][0]
+    assert result["engine"] == "apertium"
+
+
+def test_translate_url_extracts_first(server: MockServer, tmp_path: Path) -> None:
+    url = server.route(
+        "/a.html",
+        article_page(
+            "The market",
+            [
+                "The weekly market moved to the square by the harbour on Saturday, the city said.",
+                "<a href='/more'>Traders</a> said the new place was better for their business and for visitors.",
+            ],
+        ),
+    )
+    done = newsrelay("translate", url, "--to", "es", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["title"] == "La lonja"  # Apertium's choice for "the market"
+    assert f'href="{server.url("/more")}"' in result["html"]  # the inline link survived
+
+
+def test_translate_missing_pair_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "s.txt"
+    source.write_text("Title\n\nBody.\n")
+    done = newsrelay("translate", str(source), "--to", "xx", cwd=tmp_path)
+    assert done.returncode == 3
+    assert "cannot translate en->xx" in done.stderr
+
+
+def test_translate_unreadable_input(server: MockServer, tmp_path: Path) -> None:
+    assert (
+        newsrelay("translate", str(tmp_path / "nope.html"), "--to", "es", cwd=tmp_path).returncode
+        == 2
+    )
+    done = newsrelay("translate", server.url("/status/404"), "--to", "es", cwd=tmp_path)
+    assert done.returncode == 5
+    assert "HTTP 404" in done.stderr

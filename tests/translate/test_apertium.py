@@ -1,0 +1,55 @@
+"""The Apertium engine and article translation, with the real apertium command."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsrelay.config import Settings
+from newsrelay.errors import NotConfigured
+from newsrelay.model import Article
+from newsrelay.translate import available_engines, load_engine, translate_article
+from newsrelay.translate.apertium import ApertiumEngine
+
+pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
+
+
+def test_apertium_registers_through_the_entry_point() -> None:
+    assert available_engines()["apertium"].load() is ApertiumEngine
+
+
+def test_installed_pairs_are_discovered() -> None:
+    assert ("en", "es") in ApertiumEngine().pairs()
+
+
+def test_batch_keeps_one_output_per_segment_and_inline_markup() -> None:
+    segments = ["The house is <b>red</b>.", 'I see the <a href="http://127.0.0.1/d">dog</a>.', ""]
+    out = ApertiumEngine().translate(segments, "en", "es")
+    assert out[0] == "La casa es <b>roja</b>."
+    assert out[1] == 'Veo el <a href="http://127.0.0.1/d">perro</a>.'
+    assert out[2] == ""
+
+
+def test_article_paragraphs_stay_paragraphs() -> None:
+    article = Article(
+        title="The new school",
+        body_html="<p>The school opened on Monday.</p><h2>Reactions</h2><ul><li>Parents are happy.</li>"
+        "<li>Teachers are happy.</li></ul><p>It cost 2,000 dollars.</p>",
+    )
+    result = translate_article(ApertiumEngine(), article, "en", "es")
+    assert result.title == "La escuela nueva"
+    assert result.body_html.count("<p>") == 2 and result.body_html.count("<li>") == 2
+    assert "<h2>" in result.body_html
+    assert "2,000" in result.body_html
+    assert (result.engine, result.source_language, result.language) == ("apertium", "en", "es")
+
+
+def test_missing_pair_is_reported_at_start_up() -> None:
+    with pytest.raises(NotConfigured, match=r"cannot translate en->xx \(it offers: .*en->es"):
+        load_engine(Settings(), [("en", "xx")])
+
+
+def test_unknown_engine_is_reported() -> None:
+    from newsrelay.config import TranslateSettings
+
+    with pytest.raises(NotConfigured, match="'nope' is not installed"):
+        load_engine(Settings(translate=TranslateSettings(engine="nope")))
