@@ -231,7 +231,7 @@ def translate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Translate one article and print it."""
-    settings = load_settings(state.config) if state.config else load_settings()
+    settings = load_settings(state.config)
     article = _read_article(source, settings)
     source_language = from_ or article.language or "en"
     engine = load_engine(settings, [(source_language, to)])
@@ -298,19 +298,13 @@ def demo(
             license="CC BY 4.0 (sample content written for newsrelay)",
             attribution="Republished from The Lakeside Courier, a sample source.",
         )
-        text = render_config([source])
-        text = text.replace('output = "site"', f"output = {json.dumps(str(output))}")
-        text = text.replace("http://127.0.0.1:8080/", f"http://127.0.0.1:{port}/")
-        config.write_text(text, encoding="utf-8")
+        config.write_text(render_config([source]), encoding="utf-8")
         out.print(f"sample source at {sample.feed_url}; settings in {config}")
-        _run_pass_report(load_settings(config))
+        site = {"site.output": str(output), "site.base_url": f"http://127.0.0.1:{port}/"}
+        _print_report(_run_pass(load_settings(config, overrides=site)))
     out.print(f"site written to {output}")
     if serve_site:
         _serve(output, port)
-
-
-def _run_pass_report(settings: Settings) -> None:
-    _print_report(_run_pass(settings))
 
 
 def main() -> None:
@@ -321,3 +315,6 @@ def main() -> None:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         code = next(c for cls, c in EXIT_CODES if isinstance(exc, cls))
         sys.exit(code)
+    except KeyboardInterrupt:
+        err.print("interrupted; the next run resumes where this one stopped")
+        sys.exit(130)

@@ -33,6 +33,7 @@ class Outcome(enum.StrEnum):
 
     OK = "ok"
     SKIPPED = "skipped"
+    HELD = "held"  # kept for a person to review
     DROPPED = "dropped"
     FAILED = "failed"
 

@@ -173,3 +173,34 @@ def test_source_that_forbids_republishing_is_not_fetched(
     [entry] = store.entries_with_status(EntryStatus.DROPPED)
     assert entry.reason == "republish_not_allowed"
     store.close()
+
+
+def test_sitemap_index_source_follows_its_news_sitemap(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    link = server.route("/news/1.html", good_page(1))
+    server.route(
+        "/sitemap-news.xml",
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>'
+        f"<loc>{link}</loc><news:news><news:publication><news:name>G</news:name>"
+        "<news:language>en</news:language></news:publication>"
+        "<news:publication_date>2026-11-27T08:00:00Z</news:publication_date>"
+        "<news:title>Trees for the river</news:title></news:news></url></urlset>",
+        headers={"Content-Type": "application/xml"},
+    )
+    index = server.route(
+        "/sitemap.xml",
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{server.url('/sitemap-news.xml')}</loc></sitemap></sitemapindex>",
+        headers={"Content-Type": "application/xml"},
+    )
+    settings = write_settings([Source(name="Sitemapped", url=index)])
+    store = open_store(settings)
+
+    run_once(settings, store)
+
+    [entry] = store.entries_with_status(EntryStatus.EXTRACTED)
+    assert (entry.url, entry.title) == (link, "Trees for the river")
+    assert store.row_counts()["publications"] == 1
+    store.close()

@@ -87,7 +87,6 @@ class Fetcher:
         self._gates_lock = threading.Lock()
         self._robots: dict[str, RobotFileParser] = {}
         self._robots_lock = threading.Lock()
-        self.requests = 0
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -166,7 +165,6 @@ class Fetcher:
         return wait
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Response:
-        self.requests += 1
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 _raise_for_status(response)

@@ -37,7 +37,7 @@ from newsrelay.translate import Engine, load_engine, translate_article
 __all__ = ["Progress", "RunReport", "run_once"]
 
 log = logging.getLogger(__name__)
-HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
+HTML_TYPES = {"text/html", "application/xhtml+xml", ""}  # "": servers that send no type
 MAX_SITEMAPS = 50  # children followed from one sitemap index
 T = TypeVar("T")
 

@@ -51,6 +51,9 @@ __all__ = ["Store", "metadata", "utcnow"]
 log = logging.getLogger(__name__)
 
 
+PROBLEMS = (Outcome.FAILED, Outcome.DROPPED, Outcome.HELD)  # listed by ``newsrelay status``
+
+
 def utcnow() -> datetime:
     """The current time in UTC, without tzinfo (as stored)."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -375,8 +378,12 @@ class Store:
                     created_at=utcnow(),
                 )
             )
-            reason = None if verdict.decision is Decision.PUBLISH else verdict.findings[0].kind
-            outcome = Outcome.OK if verdict.decision is Decision.PUBLISH else Outcome.DROPPED
+            reason = verdict.findings[0].kind if verdict.findings else None
+            outcome = {
+                Decision.PUBLISH: Outcome.OK,
+                Decision.HOLD: Outcome.HELD,
+                Decision.REJECT: Outcome.DROPPED,
+            }[verdict.decision]
             self._log(conn, "check", "translation", translation_id, outcome, reason,
                       verdict.decision.value)  # fmt: skip
 
@@ -491,7 +498,7 @@ class Store:
                 and_(events.c.item_type == "source", sources.c.id == events.c.item_id),
                 isouter=True,
             )
-            .where(events.c.outcome.in_([Outcome.FAILED.value, Outcome.DROPPED.value]))
+            .where(events.c.outcome.in_([o.value for o in PROBLEMS]))
             .order_by(events.c.id.desc())
             .limit(limit)
         )
