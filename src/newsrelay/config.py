@@ -70,6 +70,16 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class ExtractSettings:
+    """Extracting articles."""
+
+    template_min_articles: int = setting(
+        3, "A block seen in this many recent articles of a source is its template, not story."
+    )
+    template_window: int = setting(50, "How many recent articles of a source are compared.")
+
+
+@dataclass(frozen=True)
 class PollSettings:
     """Polling sources."""
 
@@ -86,6 +96,7 @@ class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
     poll: PollSettings = field(default_factory=PollSettings)
     sources: tuple[Source, ...] = ()
     root: Path = Path(".")
@@ -105,6 +116,7 @@ SECTIONS: dict[str, type] = {
     "site": SiteSettings,
     "translate": TranslateSettings,
     "fetch": FetchSettings,
+    "extract": ExtractSettings,
     "poll": PollSettings,
 }
 SOURCE_KEYS = {f.name: f for f in dataclasses.fields(Source) if f.name != "id"}

@@ -106,17 +106,42 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Metadata:
+    """What a page says about its article; what it does not say is absent, never guessed.
+
+    Dates are ISO 8601 strings as the page writes them, with the source's timezone offset.
+    """
+
+    standfirst: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    updated: str | None = None
+    lead_image: str | None = None
+    image_caption: str | None = None
+    image_credit: str | None = None
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    canonical_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A block taken out of an article, and the rule that took it out."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
-    """The story extracted from a page: sanitized body HTML plus metadata (absent when unknown)."""
+    """The story extracted from a page: sanitized body HTML, its language and metadata."""
 
     title: str
     body_html: str
     url: str | None = None
-    author: str | None = None
-    published: str | None = None
-    lead_image: str | None = None
     language: str | None = None
-    removed: tuple[tuple[str, str], ...] = ()  # (rule, text) of blocks taken out before extraction
+    meta: Metadata = field(default_factory=Metadata)
+    removed: tuple[Removed, ...] = ()
 
     @property
     def paragraphs(self) -> list[str]:
@@ -175,7 +200,5 @@ class StoryView:
     source_name: str
     license: str
     attribution: str
-    author: str | None
-    published: str | None
-    lead_image: str | None
+    meta: Metadata
     created_at: datetime

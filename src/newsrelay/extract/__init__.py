@@ -2,29 +2,49 @@
 
 Steps, in order:
 
-1. parse the page and make its links absolute;
-2. remove elements marked as promo, related, newsletter, social or advert by class, id or role,
-   and short blocks that read as a call to action (``rules``);
+1. parse the page, make its links absolute, and read its metadata (``metadata``);
+2. note the text of every element that its class, id or role marks as promo, related, newsletter,
+   social or advert, unless it holds a large part of the page's paragraphs (then it is a wrapper);
 3. let trafilatura find the main text, keeping paragraphs, headings, lists and inline links;
-4. drop a repeated headline and calls to action trafilatura kept, and sanitize with nh3.
+4. take out of trafilatura's blocks, each with the rule that removed it: blocks noted in step 2,
+   calls to action and teaser headings with their teaser (patterns per language in ``data/``),
+   blocks that are one link to another page of the same site, and blocks the source repeats in many
+   articles (``template``), unless the operator allowed them (``keep``);
+5. sanitize what remains with nh3 and identify its language.
+
+Trafilatura decides what the article is; newsrelay's rules only subtract from it, which keeps
+trafilatura's recall.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
-from urllib.parse import urljoin
 
 import lxml.html
 import nh3
 import trafilatura
 from lxml import etree
+from trafilatura.utils import load_html
 
 from newsrelay.errors import ExtractError
-from newsrelay.extract.rules import boilerplate_marker, call_to_action
-from newsrelay.model import Article
+from newsrelay.extract.language import detect_language
+from newsrelay.extract.metadata import page_metadata
+from newsrelay.extract.rules import (
+    LINK_DOMINATED,
+    MAX_TEASER_BLURB,
+    block_key,
+    boilerplate_marker,
+    call_to_action,
+    link_share,
+    normalise,
+    same_site_teaser,
+    teaser_heading,
+)
+from newsrelay.model import Article, Removed
 
-__all__ = ["extract_article", "html_paragraphs", "sanitize_html"]
+__all__ = ["block_key", "extract_article", "html_paragraphs", "sanitize_html"]
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +52,84 @@ BODY_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "a", "em", "strong",
     "i", "b", "br", "q", "cite", "sub", "sup", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-BLOCK_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "th")
+BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "th", "div")
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 PROTECTED_TAGS = {"html", "body", "main", "article"}
-CTA_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "div", "span", "a", "li", "strong", "b")
 MIN_TEXT = 80  # characters: less than this is a teaser or an error page, not an article
+WRAPPER_SHARE = 0.25  # a marked element holding more of the page's paragraphs is a wrapper
+TEMPLATE_SHARE = 0.3  # learned template blocks never take more than this share of a body
+TEASER_RUN = 4  # blocks after a teaser heading that can belong to the teaser
+MAX_TEASER_HEADLINE = 150
 
 
-def extract_article(html: str, url: str | None = None) -> Article:
-    """Extract the article of ``html`` fetched from ``url``; raise ExtractError if there is none."""
+def extract_article(
+    html: str,
+    url: str | None = None,
+    *,
+    template: Collection[str] = (),
+    keep: Collection[str] = (),
+) -> Article:
+    """Extract the article of ``html`` fetched from ``url``; raise ExtractError if there is none.
+
+    ``template`` holds the block keys (see :func:`block_key`) this source repeats across articles;
+    ``keep`` holds block keys an operator allowed, which no rule removes.
+    """
     doc = _parse(html, url)
-    removed = _remove_boilerplate(doc)
-    cleaned = lxml.html.tostring(doc, encoding="unicode")
-    body = trafilatura.extract(
-        cleaned,
+    title, meta = page_metadata(doc, url)
+    flagged = _flagged_texts(doc)
+    body = _main_text(doc, url)
+    removed = _filter_body(body, title or "", url, flagged, set(template), set(keep))
+    body_html = sanitize_html(_inner_html(body))
+    text = "\n\n".join(html_paragraphs(body_html))
+    if len(text) < MIN_TEXT:
+        where = url or "the page"
+        raise ExtractError("no_article_text", f"{where}: no article text ({len(text)} characters)")
+    return Article(
+        title=title or "",
+        body_html=body_html,
+        url=url,
+        language=detect_language(text) or _declared_language(doc),
+        meta=meta,
+        removed=tuple(removed),
+    )
+
+
+def _parse(html: str, url: str | None) -> Any:
+    """Parse the page the way trafilatura does, so that one tree serves every step."""
+    doc = load_html(html)
+    if doc is None:
+        raise ExtractError("unparseable_html", f"{url or 'the page'}: not HTML")
+    return doc
+
+
+def _flagged_texts(doc: Any) -> dict[str, str]:
+    """The texts inside elements marked as boilerplate, each with the rule that marks it."""
+    total = _paragraph_chars(doc) or 1
+    flagged: dict[str, str] = {}
+    taken: set[Any] = set()
+    for element in doc.xpath("//*[@class or @id or @role]"):
+        if element.tag in PROTECTED_TAGS or any(a in taken for a in element.iterancestors()):
+            continue
+        marker = boilerplate_marker(element.attrib)
+        if marker and _paragraph_chars(element) <= WRAPPER_SHARE * total:
+            taken.add(element)
+            for inner in element.iter(etree.Element):
+                if text := normalise(inner.text_content()):
+                    flagged.setdefault(text, f"structure:{marker}")
+    return flagged
+
+
+def _paragraph_chars(element: Any) -> int:
+    return sum(len(normalise(p.text_content())) for p in element.iter("p"))
+
+
+def _main_text(doc: Any, url: str | None) -> Any:
+    """Trafilatura's main text as a ``<div>`` of blocks (empty when it finds none).
+
+    Trafilatura prunes ``doc`` as it goes: every other use of the tree comes before this.
+    """
+    result = trafilatura.extract(
+        doc,
         url=url,
         output_format="html",
         include_links=True,
@@ -53,106 +138,128 @@ def extract_article(html: str, url: str | None = None) -> Article:
         include_comments=False,
         include_tables=True,
     )
-    meta = trafilatura.extract_metadata(html, default_url=url)
-    title = _title(meta, doc)
-    body_html, dropped = _finish_body(body or "", title)
-    removed += dropped
-    text = "\n\n".join(html_paragraphs(body_html))
-    if len(text) < MIN_TEXT:
-        where = url or "the page"
-        raise ExtractError("no_article_text", f"{where}: no article text ({len(text)} characters)")
-    return Article(
-        title=title,
-        body_html=body_html,
-        url=url,
-        author=_meta(meta, "author"),
-        published=_meta(meta, "date"),
-        lead_image=_absolute(_meta(meta, "image"), url),
-        language=_declared_language(doc),
-        removed=tuple(removed),
-    )
-
-
-def _parse(html: str, url: str | None) -> Any:
-    try:
-        doc = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError) as exc:
-        raise ExtractError("unparseable_html", f"{url or 'the page'}: not HTML: {exc}") from None
+    container = lxml.html.fragment_fromstring("<div></div>")
+    if result:
+        body = lxml.html.document_fromstring(result).body
+        container.extend(list(body) if body is not None else [])
     if url:
-        doc.make_links_absolute(url, handle_failures="discard")
-    return doc
+        container.make_links_absolute(url, handle_failures="discard")
+    return container
 
 
-def _remove_boilerplate(doc: Any) -> list[tuple[str, str]]:
-    """Remove promo elements and calls to action; return (rule, text) for each."""
-    removed: list[tuple[str, str]] = []
-    _prune(doc, len(doc.text_content()), removed)
+def _leaf_blocks(tree: Any) -> list[Any]:
+    return [e for e in tree.iter(*BLOCK_TAGS) if not any(c.tag in BLOCK_TAGS for c in e)]
+
+
+def _filter_body(
+    body: Any,
+    title: str,
+    url: str | None,
+    flagged: dict[str, str],
+    template: set[str],
+    keep: set[str],
+) -> list[Removed]:
+    """Remove from ``body`` what is not the story; return what was removed and why."""
+    decisions = _decide(_leaf_blocks(body), title, url, flagged, keep)
+    _apply_template(decisions, template, keep)
+    removed = []
+    for block, rule in decisions:
+        if rule is None:
+            continue
+        if rule != "headline":
+            removed.append(Removed(rule, normalise(block.text_content())))
+        block.drop_tree()
+    _drop_empty_containers(body)
     return removed
 
 
-def _prune(parent: Any, total: int, removed: list[tuple[str, str]]) -> None:
-    for element in list(parent):
-        if not isinstance(element.tag, str):
-            continue  # comments and processing instructions
-        marker = _marker(element, total)
-        if marker:
-            removed.append((marker, " ".join(" ".join(element.itertext()).split())))
-            element.drop_tree()
+def _decide(
+    blocks: list[Any], title: str, url: str | None, flagged: dict[str, str], keep: set[str]
+) -> list[tuple[Any, str | None]]:
+    """The rule that removes each block, or ``None`` to keep it."""
+    decisions: list[tuple[Any, str | None]] = []
+    teaser_left, previous = 0, None
+    for block in blocks:
+        text = normalise(block.text_content())
+        rule: str | None = _teaser_part(block, text, previous) if teaser_left else None
+        if rule and block_key(text) not in keep:
+            teaser_left -= 1
         else:
-            _prune(element, total, removed)
+            rule = _block_rule(block, text, title, url, flagged, keep)
+            teaser_left = TEASER_RUN if rule and rule.startswith("teaser_heading") else 0
+        decisions.append((block, rule))
+        previous = rule
+    return decisions
 
 
-def _marker(element: Any, total: int) -> str | None:
-    if element.tag in PROTECTED_TAGS:
+def _block_rule(
+    block: Any, text: str, title: str, url: str | None, flagged: dict[str, str], keep: set[str]
+) -> str | None:
+    if block_key(text) in keep:
         return None
-    marker = boilerplate_marker(dict(element.attrib))
-    if marker and len(element.text_content()) < total / 2:
-        return f"structure:{marker}"
-    if element.tag in CTA_TAGS:
-        language = call_to_action(element.text_content())
-        if language:
-            return f"call_to_action:{language}"
+    if block.tag in HEADINGS and (block.tag == "h1" or text == normalise(title)):
+        return "headline"
+    if text in flagged:
+        return flagged[text]
+    if language := teaser_heading(text):
+        return f"teaser_heading:{language}"
+    if language := call_to_action(text):
+        return f"call_to_action:{language}"
+    if same_site_teaser(block, url):
+        return "teaser:same_site_link"
     return None
 
 
-def _title(meta: Any, doc: Any) -> str:
-    title = _meta(meta, "title")
-    if title:
-        return title
-    h1 = doc.find(".//h1")
-    return _text(h1) if h1 is not None else ""
+def _teaser_part(block: Any, text: str, previous: str | None) -> str | None:
+    """What a block after a teaser heading is: the teaser's headline, its blurb, or ``None``.
+
+    A headline is a link, or a short line without a full stop right after the heading; a blurb
+    is a short paragraph right after a headline.
+    """
+    if link_share(block) >= LINK_DOMINATED:
+        return "teaser:headline"
+    after_heading = (previous or "").startswith("teaser_heading")
+    if after_heading and len(text) <= MAX_TEASER_HEADLINE and not text.endswith("."):
+        return "teaser:headline"
+    if previous == "teaser:headline" and len(text) <= MAX_TEASER_BLURB:
+        return "teaser:blurb"
+    return None
 
 
-def _meta(meta: Any, name: str) -> str | None:
-    value = getattr(meta, name, None) if meta is not None else None
-    return str(value).strip() or None if value else None
+def _apply_template(
+    decisions: list[tuple[Any, str | None]], template: set[str], keep: set[str]
+) -> None:
+    """Mark blocks the source repeats across articles, unless they would take a large share."""
+    if not template:
+        return
+    total = sum(len(normalise(b.text_content())) for b, _ in decisions) or 1
+    hits = [
+        i
+        for i, (block, rule) in enumerate(decisions)
+        if rule is None and block_key(text := normalise(block.text_content())) in template
+        and block_key(text) not in keep
+    ]  # fmt: skip
+    share = sum(len(normalise(decisions[i][0].text_content())) for i in hits) / total
+    if share > TEMPLATE_SHARE:
+        log.info("template blocks would take %.0f%% of the body; kept", share * 100)
+        return
+    for i in hits:
+        decisions[i] = (decisions[i][0], "template:source")
 
 
-def _absolute(link: str | None, base: str | None) -> str | None:
-    return urljoin(base, link) if link and base else link
+def _drop_empty_containers(body: Any) -> None:
+    for element in list(body.iter("ul", "ol", "blockquote", "table")):
+        if not normalise(element.text_content()):
+            element.drop_tree()
+
+
+def _inner_html(tree: Any) -> str:
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in tree)
 
 
 def _declared_language(doc: Any) -> str | None:
     lang = doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang")
     return lang.split("-")[0].lower() if lang else None
-
-
-def _finish_body(body: str, title: str) -> tuple[str, list[tuple[str, str]]]:
-    """Drop the repeated headline and calls to action from trafilatura's output; sanitize."""
-    if not body.strip():
-        return "", []
-    tree = lxml.html.fragment_fromstring(body, create_parent="div")
-    removed = []
-    for element in list(tree.iter(*BLOCK_TAGS, "h1")):
-        text = _text(element)
-        language = call_to_action(text)
-        if element.tag == "h1" or (title and text == title and element.tag.startswith("h")):
-            element.drop_tree()
-        elif language:
-            removed.append((f"call_to_action:{language}", text))
-            element.drop_tree()
-    inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in tree)
-    return sanitize_html(inner), removed
 
 
 def sanitize_html(html: str) -> str:
@@ -171,13 +278,6 @@ def html_paragraphs(body_html: str) -> list[str]:
     if not body_html.strip():
         return []
     tree = lxml.html.fragment_fromstring(body_html, create_parent="div")
-    blocks = [_text(e) for e in tree.iter(*BLOCK_TAGS) if not _has_block_child(e)]
-    return [b for b in blocks if b]
-
-
-def _has_block_child(element: Any) -> bool:
-    return any(child.tag in BLOCK_TAGS for child in element.iterdescendants())
-
-
-def _text(element: Any) -> str:
-    return " ".join(element.text_content().split())
+    for br in tree.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return [text for b in _leaf_blocks(tree) if (text := normalise(b.text_content()))]

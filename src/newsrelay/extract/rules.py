@@ -1,32 +1,34 @@
-"""Rules that remove what is not the story: promo elements by structure, calls to action by text.
+"""Rules that recognise what is not the story: promo elements by structure, calls to action and
+teaser headings by text (patterns kept as data files beside this module), and teaser links.
 
-Each removed block is reported with the rule that removed it, so an operator can see why.
+Each rule returns the name it is reported under, so an operator can see why a block was removed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
 
 # Tokens in class, id or role that mark an element as not part of the story.
 BOILERPLATE_TOKENS = re.compile(
-    r"(?:^|[\s_-])(related|recommend\w*|newsletter|social|share|sharing|subscribe|subscription"
-    r"|advert\w*|ads?|promo\w*|teaser|cta|sponsored|outbrain|taboola|more-stories|read-more)"
-    r"(?:$|[\s_-])",
+    r"(?:^|[\s_-])(related|recommend\w*|newsletter|social|share|sharing|sharedaddy|subscribe"
+    r"|subscription|advert\w*|ads?|adslot|promo\w*|teaser|cta|sponsored|outbrain|taboola"
+    r"|more-stories|read-more|relatedposts|jp-relatedposts)(?:$|[\s_-])",
     re.I,
 )
-MAX_CTA_LENGTH = 160  # a call to action is short; a long paragraph that starts alike is story
+CHROME_ROLES = {"complementary", "navigation", "banner", "contentinfo"}
+MAX_CTA_LENGTH = 200  # a call to action is short; a long paragraph that starts alike is story
+MAX_TEASER_BLURB = 300  # a teaser's blurb is a sentence or two
+LINK_DOMINATED = 0.7  # share of a block's text inside links above which it is a list of links
 
 
-@cache
-def call_to_action_patterns() -> dict[str, list[re.Pattern[str]]]:
-    """The call-to-action patterns per language, read from ``data/calls_to_action.txt``."""
-    text = (
-        resources.files("newsrelay.extract")
-        .joinpath("data/calls_to_action.txt")
-        .read_text(encoding="utf-8")
-    )
+def _load(name: str) -> dict[str, list[re.Pattern[str]]]:
+    text = resources.files("newsrelay.extract").joinpath("data", name).read_text(encoding="utf-8")
     patterns: dict[str, list[re.Pattern[str]]] = {}
     language = "any"
     for line in text.splitlines():
@@ -40,23 +42,80 @@ def call_to_action_patterns() -> dict[str, list[re.Pattern[str]]]:
     return patterns
 
 
-def call_to_action(text: str) -> str | None:
-    """The language of the call-to-action pattern ``text`` matches, or ``None``."""
-    text = " ".join(text.split())
-    if not text or len(text) > MAX_CTA_LENGTH:
-        return None
-    for language, patterns in call_to_action_patterns().items():
-        if any(p.search(text) for p in patterns):
+@cache
+def call_to_action_patterns() -> dict[str, list[re.Pattern[str]]]:
+    """Call-to-action patterns per language, from ``data/calls_to_action.txt``."""
+    return _load("calls_to_action.txt")
+
+
+@cache
+def teaser_heading_patterns() -> dict[str, list[re.Pattern[str]]]:
+    """Teaser-heading patterns per language, from ``data/teaser_headings.txt``."""
+    return {
+        language: [re.compile(rf"^(?:{p.pattern})\s*:?$", re.I) for p in patterns]
+        for language, patterns in _load("teaser_headings.txt").items()
+    }
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed, as blocks are compared."""
+    return " ".join(text.split())
+
+
+def block_key(text: str) -> str:
+    """A stable key for a block's text, to recognise it across articles of a source."""
+    return hashlib.sha1(normalise(text).casefold().encode()).hexdigest()[:16]
+
+
+def _match(patterns: dict[str, list[re.Pattern[str]]], text: str) -> str | None:
+    for language, group in patterns.items():
+        if any(p.search(text) for p in group):
             return language
     return None
 
 
-def boilerplate_marker(attributes: dict[str, str]) -> str | None:
+def call_to_action(text: str) -> str | None:
+    """The language of the call-to-action pattern ``text`` matches, or ``None``."""
+    text = normalise(text)
+    if not text or len(text) > MAX_CTA_LENGTH:
+        return None
+    return _match(call_to_action_patterns(), text)
+
+
+def teaser_heading(text: str) -> str | None:
+    """The language of the teaser heading ``text`` is, or ``None``."""
+    text = normalise(text)
+    if not text or len(text) > 80:
+        return None
+    return _match(teaser_heading_patterns(), text)
+
+
+def boilerplate_marker(attributes: Mapping[str, str]) -> str | None:
     """The class/id/role token that marks an element as boilerplate, or ``None``."""
     for name in ("class", "id", "role"):
         match = BOILERPLATE_TOKENS.search(attributes.get(name, ""))
         if match:
             return f"{name}={match.group(1).lower()}"
-    if attributes.get("role") in ("complementary", "navigation", "banner", "contentinfo"):
+    if attributes.get("role") in CHROME_ROLES:
         return f"role={attributes['role']}"
     return None
+
+
+def link_share(element: Any) -> float:
+    """The share of an element's text that sits inside links."""
+    total = len(normalise(element.text_content()))
+    if not total:
+        return 0.0
+    linked = sum(len(normalise(a.text_content())) for a in element.iter("a"))
+    return min(linked / total, 1.0)
+
+
+def same_site_teaser(element: Any, page_url: str | None) -> bool:
+    """Whether a block is essentially one link to another page of the same site."""
+    links = [a for a in element.iter("a") if a.get("href")]
+    if len(links) != 1 or not page_url or link_share(element) < 0.8:
+        return False
+    if len(normalise(element.text_content())) > MAX_CTA_LENGTH:
+        return False
+    target, page = urlsplit(str(links[0].get("href"))), urlsplit(page_url)
+    return target.netloc == page.netloc and target.path.rstrip("/") != page.path.rstrip("/")

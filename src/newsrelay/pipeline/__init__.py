@@ -222,13 +222,22 @@ def _parallel(
 
 
 def extract_entries(ctx: Context, sources: list[Source]) -> None:
-    """Extract the article of every fetched page."""
+    """Extract the article of every fetched page, with what each source's pages taught."""
     todo = ctx.store.entries_with_status(EntryStatus.FETCHED)
     ctx.progress.stage("extract", len(todo))
     for entry in todo:
         try:
             page = ctx.store.page(entry.id)
-            article = extract_article(page.html, page.url)
+            article = extract_article(
+                page.html,
+                page.url,
+                template=ctx.store.template_keys(
+                    entry.source_id,
+                    min_articles=ctx.settings.extract.template_min_articles,
+                    window=ctx.settings.extract.template_window,
+                ),
+                keep=ctx.store.allowed_keys(entry.source_id),
+            )
         except ExtractError as exc:
             ctx.store.drop_entry(entry.id, "extract", exc.reason, str(exc))
             ctx.report.add("extract", "dropped")

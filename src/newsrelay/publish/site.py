@@ -90,7 +90,7 @@ class StaticSite:
             "url": self.url(path),
             "guid": f"newsrelay:{story.language}:{story.article_id}",
             "pub_date": email.utils.format_datetime(story.created_at.replace(tzinfo=UTC)),
-            "published": story.published,
+            "published": story.meta.published,
             "source_name": story.source_name,
             "original_url": story.original_url,
             "body": "\n\n".join(html_paragraphs(story.body_html)),

@@ -19,6 +19,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsrelay.errors import StoreError
+from newsrelay.extract import block_key
 from newsrelay.model import (
     Article,
     Decision,
@@ -26,6 +27,7 @@ from newsrelay.model import (
     EntryStatus,
     FeedEntry,
     Finding,
+    Metadata,
     Outcome,
     Page,
     Source,
@@ -35,12 +37,15 @@ from newsrelay.model import (
 )
 from newsrelay.store import migrate
 from newsrelay.store.schema import (
+    allowed_blocks,
     articles,
+    block_sightings,
     entries,
     events,
     metadata,
     pages,
     publications,
+    removed_blocks,
     sources,
     translations,
     verdicts,
@@ -276,18 +281,142 @@ class Store:
         return Page(row.url, row.status_code, row.content_type, row.html, row.encoding)
 
     def save_article(self, entry_id: int, article: Article) -> None:
-        """Store an entry's article, replacing an earlier one and everything derived from it."""
-        values = asdict(article) | {
-            "removed": json.dumps(article.removed),
+        """Store an entry's article, replacing an earlier one and everything derived from it,
+        with the blocks it lost and the blocks it showed (for learning the source's template)."""
+        values = {
+            "title": article.title,
+            "body_html": article.body_html,
+            "url": article.url,
+            "language": article.language,
+            "published": article.meta.published,
+            "meta": json.dumps(asdict(article.meta)),
             "extracted_at": utcnow(),
         }
         with self._tx() as conn:
             old = conn.execute(select(articles.c.id).where(articles.c.entry_id == entry_id)).first()
             if old is not None:
                 _delete_translations(conn, old.id)
-            _replace(conn, articles, entry_id, values)
+                conn.execute(delete(removed_blocks).where(removed_blocks.c.article_id == old.id))
+            article_id = _replace(conn, articles, entry_id, values)
+            if article.removed:
+                conn.execute(
+                    insert(removed_blocks),
+                    [{"article_id": article_id, "rule": r.rule, "text": r.text,
+                      "block_key": block_key(r.text)} for r in article.removed],
+                )  # fmt: skip
+            self._record_sightings(conn, entry_id, article)
             self._move(conn, entry_id, EntryStatus.EXTRACTED)
             self._log(conn, "extract", "entry", entry_id, Outcome.OK, None, article.title)
+
+    def _record_sightings(self, conn: Connection, entry_id: int, article: Article) -> None:
+        source_id = conn.execute(
+            select(entries.c.source_id).where(entries.c.id == entry_id)
+        ).scalar_one()
+        keys = {block_key(t) for t in [*article.paragraphs, *(r.text for r in article.removed)]}
+        seen = set(
+            conn.execute(
+                select(block_sightings.c.block_key).where(block_sightings.c.entry_id == entry_id)
+            ).scalars()
+        )
+        now = utcnow()
+        rows = [
+            {"source_id": source_id, "entry_id": entry_id, "block_key": k, "seen_at": now}
+            for k in sorted(keys - seen)
+        ]
+        if rows:
+            conn.execute(insert(block_sightings), rows)
+
+    def template_keys(self, source_id: int, *, min_articles: int, window: int) -> set[str]:
+        """Block keys seen in at least ``min_articles`` of the source's last ``window`` articles."""
+        recent = (
+            select(entries.c.id)
+            .join(articles, articles.c.entry_id == entries.c.id)
+            .where(entries.c.source_id == source_id)
+            .order_by(articles.c.extracted_at.desc(), entries.c.id.desc())
+            .limit(window)
+            .subquery()
+        )
+        query = (
+            select(block_sightings.c.block_key)
+            .where(block_sightings.c.source_id == source_id)
+            .where(block_sightings.c.entry_id.in_(select(recent.c.id)))
+            .group_by(block_sightings.c.block_key)
+            .having(func.count(func.distinct(block_sightings.c.entry_id)) >= min_articles)
+        )
+        with self._tx() as conn:
+            return set(conn.execute(query).scalars())
+
+    def allowed_keys(self, source_id: int) -> set[str]:
+        """Block keys an operator allowed for a source."""
+        with self._tx() as conn:
+            return set(
+                conn.execute(
+                    select(allowed_blocks.c.block_key).where(
+                        allowed_blocks.c.source_id == source_id
+                    )
+                ).scalars()
+            )
+
+    def removed(self, *, source: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Blocks extraction removed, newest first, with their rule, article and source."""
+        query = (
+            select(
+                removed_blocks.c.id,
+                removed_blocks.c.rule,
+                removed_blocks.c.text,
+                entries.c.url,
+                sources.c.name.label("source"),
+            )
+            .join(articles, articles.c.id == removed_blocks.c.article_id)
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .order_by(removed_blocks.c.id.desc())
+            .limit(limit)
+        )
+        if source is not None:
+            query = query.where(sources.c.name == source)
+        with self._tx() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def keep_block(self, removed_id: int) -> dict[str, Any]:
+        """Allow a removed block for its source from now on, and re-extract the articles of the
+        source that lost it. Return what was allowed."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(removed_blocks.c.text, removed_blocks.c.block_key, entries.c.source_id)
+                .join(articles, articles.c.id == removed_blocks.c.article_id)
+                .join(entries, entries.c.id == articles.c.entry_id)
+                .where(removed_blocks.c.id == removed_id)
+            ).first()
+            if row is None:
+                raise StoreError(f"removed block {removed_id}: no such block")
+            exists = conn.execute(
+                select(allowed_blocks.c.id).where(
+                    and_(allowed_blocks.c.source_id == row.source_id,
+                         allowed_blocks.c.block_key == row.block_key)
+                )
+            ).first()  # fmt: skip
+            if exists is None:
+                conn.execute(
+                    insert(allowed_blocks).values(
+                        source_id=row.source_id, block_key=row.block_key, text=row.text,
+                        created_at=utcnow(),
+                    )
+                )  # fmt: skip
+            affected = (
+                select(articles.c.entry_id)
+                .join(removed_blocks, removed_blocks.c.article_id == articles.c.id)
+                .where(removed_blocks.c.block_key == row.block_key)
+            )
+            again = conn.execute(
+                sql_update(entries)
+                .where(entries.c.id.in_(affected))
+                .where(entries.c.source_id == row.source_id)
+                .values(status=EntryStatus.FETCHED.value, updated_at=utcnow())
+            ).rowcount
+            self._log(conn, "extract", "source", row.source_id, Outcome.OK, "block_allowed",
+                      row.text[:200])  # fmt: skip
+        return {"text": row.text, "source_id": row.source_id, "articles_requeued": again}
 
     def drop_entry(self, entry_id: int, stage: str, reason: str, detail: str) -> None:
         """Mark an entry as an expected rejection, with its reason code."""
@@ -424,9 +553,7 @@ class Store:
                 sources.c.name.label("source_name"),
                 sources.c.license,
                 sources.c.attribution,
-                articles.c.author,
-                articles.c.published,
-                articles.c.lead_image,
+                articles.c.meta,
             )
             .join(articles, articles.c.id == translations.c.article_id)
             .join(entries, entries.c.id == articles.c.entry_id)
@@ -440,7 +567,8 @@ class Store:
         if unpublished:
             query = query.where(translations.c.id.not_in(select(publications.c.translation_id)))
         with self._tx() as conn:
-            return [StoryView(**row._asdict()) for row in conn.execute(query)]
+            rows = conn.execute(query).all()
+        return [StoryView(**(row._asdict() | {"meta": _metadata(row.meta)})) for row in rows]
 
     def save_publication(self, translation_id: int, path: str, url: str) -> None:
         """Record that a translation's page was written."""
@@ -549,13 +677,14 @@ def _redact(url: str) -> str:
         return "database URL"
 
 
-def _replace(conn: Connection, table: Any, entry_id: int, values: dict[str, Any]) -> None:
-    """Insert or update the row of ``table`` that belongs to ``entry_id``."""
+def _replace(conn: Connection, table: Any, entry_id: int, values: dict[str, Any]) -> int:
+    """Insert or update the row of ``table`` that belongs to ``entry_id``; return its id."""
     found = conn.execute(select(table.c.id).where(table.c.entry_id == entry_id)).first()
     if found is None:
-        conn.execute(insert(table).values(entry_id=entry_id, **values))
-    else:
-        conn.execute(sql_update(table).where(table.c.id == found.id).values(**values))
+        key = conn.execute(insert(table).values(entry_id=entry_id, **values)).inserted_primary_key
+        return int(key[0]) if key else 0
+    conn.execute(sql_update(table).where(table.c.id == found.id).values(**values))
+    return int(found.id)
 
 
 def _delete_translations(conn: Connection, article_id: int) -> None:
@@ -590,17 +719,20 @@ def _source(row: Any) -> Source:
     )
 
 
+def _metadata(text: str) -> Metadata:
+    data: dict[str, Any] = json.loads(text)
+    for key in ("authors", "tags"):
+        data[key] = tuple(data.get(key, ()))
+    return Metadata(**data)
+
+
 def _article(row: Any) -> Article:
-    removed = tuple((rule, text) for rule, text in json.loads(row.removed))
     return Article(
         title=row.title,
         body_html=row.body_html,
         url=row.url,
-        author=row.author,
-        published=row.published,
-        lead_image=row.lead_image,
         language=row.language,
-        removed=removed,
+        meta=_metadata(row.meta),
     )
 
 

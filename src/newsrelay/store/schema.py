@@ -77,12 +77,47 @@ articles = Table(
     Column("title", Text, nullable=False),
     Column("body_html", Text, nullable=False),
     Column("url", Text),
-    Column("author", Text),
-    Column("published", String(64)),
-    Column("lead_image", Text),
     Column("language", String(16)),
-    Column("removed", Text, nullable=False),
+    Column("published", String(64)),
+    Column("meta", Text, nullable=False),  # JSON of model.Metadata
     Column("extracted_at", DateTime, nullable=False),
+)
+
+# Blocks extraction took out of an article, with the rule: an operator reviews and undoes them.
+removed_blocks = Table(
+    "removed_blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("block_key", String(16), nullable=False),
+    Index("ix_removed_blocks_article", "article_id"),
+)
+
+# Which article of a source showed which block: blocks a source repeats are its template.
+block_sightings = Table(
+    "block_sightings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("entry_id", Integer, ForeignKey("entries.id"), nullable=False),
+    Column("block_key", String(16), nullable=False),
+    Column("seen_at", DateTime, nullable=False),
+    UniqueConstraint("source_id", "entry_id", "block_key", name="uq_block_sightings"),
+    Index("ix_block_sightings_source_key", "source_id", "block_key"),
+)
+
+# Blocks an operator said to keep for a source, whatever the rules say.
+allowed_blocks = Table(
+    "allowed_blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("block_key", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("source_id", "block_key", name="uq_allowed_blocks"),
 )
 
 translations = Table(

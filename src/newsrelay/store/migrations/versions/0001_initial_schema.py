@@ -45,6 +45,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("name"),
     )
     op.create_table(
+        "allowed_blocks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("block_key", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("source_id", "block_key", name="uq_allowed_blocks"),
+    )
+    op.create_table(
         "entries",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
@@ -76,11 +90,9 @@ def upgrade() -> None:
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("body_html", sa.Text(), nullable=False),
         sa.Column("url", sa.Text(), nullable=True),
-        sa.Column("author", sa.Text(), nullable=True),
-        sa.Column("published", sa.String(length=64), nullable=True),
-        sa.Column("lead_image", sa.Text(), nullable=True),
         sa.Column("language", sa.String(length=16), nullable=True),
-        sa.Column("removed", sa.Text(), nullable=False),
+        sa.Column("published", sa.String(length=64), nullable=True),
+        sa.Column("meta", sa.Text(), nullable=False),
         sa.Column("extracted_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["entry_id"],
@@ -89,6 +101,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("entry_id"),
     )
+    op.create_table(
+        "block_sightings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("block_key", sa.String(length=16), nullable=False),
+        sa.Column("seen_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["entries.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["sources.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("source_id", "entry_id", "block_key", name="uq_block_sightings"),
+    )
+    with op.batch_alter_table("block_sightings", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_block_sightings_source_key", ["source_id", "block_key"], unique=False
+        )
+
     op.create_table(
         "pages",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -106,6 +141,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("entry_id"),
     )
+    op.create_table(
+        "removed_blocks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=64), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("block_key", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("removed_blocks", schema=None) as batch_op:
+        batch_op.create_index("ix_removed_blocks_article", ["article_id"], unique=False)
+
     op.create_table(
         "translations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -157,12 +208,21 @@ def downgrade() -> None:
     op.drop_table("verdicts")
     op.drop_table("publications")
     op.drop_table("translations")
+    with op.batch_alter_table("removed_blocks", schema=None) as batch_op:
+        batch_op.drop_index("ix_removed_blocks_article")
+
+    op.drop_table("removed_blocks")
     op.drop_table("pages")
+    with op.batch_alter_table("block_sightings", schema=None) as batch_op:
+        batch_op.drop_index("ix_block_sightings_source_key")
+
+    op.drop_table("block_sightings")
     op.drop_table("articles")
     with op.batch_alter_table("entries", schema=None) as batch_op:
         batch_op.drop_index("ix_entries_status")
 
     op.drop_table("entries")
+    op.drop_table("allowed_blocks")
     op.drop_table("sources")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_at")

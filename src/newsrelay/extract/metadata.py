@@ -1,0 +1,179 @@
+"""Article metadata from the page: JSON-LD first, then OpenGraph and meta tags, then htmldate.
+
+A value that the page does not state is absent (``None`` or empty), never guessed. Dates are kept as
+the page writes them in ISO 8601, so the source's timezone offset survives.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+from htmldate import find_date
+
+from newsrelay.model import Metadata
+
+log = logging.getLogger(__name__)
+
+ARTICLE_TYPES = {
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+    "OpinionNewsArticle", "LiveBlogPosting", "BackgroundNewsArticle", "Report", "ScholarlyArticle",
+}  # fmt: skip
+
+
+def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
+    """Read the headline and metadata of a parsed page (JSON-LD, OpenGraph, meta, htmldate)."""
+    ld = _json_ld_article(doc)
+    meta = _meta_tags(doc)
+    image, caption, credit = _image(ld, meta, url)
+    published = _text(ld.get("datePublished")) or meta.get("article:published_time")
+    title = _text(ld.get("headline")) or meta.get("og:title") or _h1(doc) or _title(doc)
+    return title, Metadata(
+        standfirst=_text(ld.get("description")) or meta.get("og:description")
+        or meta.get("description"),
+        authors=_authors(ld) or _split(meta.get("author")),
+        published=published or _htmldate(doc, url),
+        updated=_text(ld.get("dateModified")) or meta.get("article:modified_time"),
+        lead_image=image,
+        image_caption=caption,
+        image_credit=credit,
+        section=_first(ld.get("articleSection")) or meta.get("article:section"),
+        tags=_keywords(ld.get("keywords")) or tuple(meta.get_all("article:tag")),
+        canonical_url=_canonical(doc, url),
+    )  # fmt: skip
+
+
+class _Meta(dict[str, str]):
+    """Meta tags by property or name (first value wins), remembering repeated ones."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.repeated: dict[str, list[str]] = {}
+
+    def get_all(self, key: str) -> list[str]:
+        return self.repeated.get(key, [])
+
+
+def _meta_tags(doc: Any) -> _Meta:
+    found = _Meta()
+    for element in doc.iter("meta"):
+        key = (element.get("property") or element.get("name") or "").strip().lower()
+        value = " ".join((element.get("content") or "").split())
+        if key and value:
+            found.setdefault(key, value)
+            found.repeated.setdefault(key, []).append(value)
+    return found
+
+
+def _json_ld_article(doc: Any) -> dict[str, Any]:
+    for node in _json_ld_nodes(doc):
+        types = node.get("@type")
+        types = set(types) if isinstance(types, list) else {types}
+        if types & ARTICLE_TYPES:
+            return node
+    return {}
+
+
+def _json_ld_nodes(doc: Any) -> Iterator[dict[str, Any]]:
+    for script in doc.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            log.debug("unreadable JSON-LD block ignored")
+            continue
+        yield from _flatten(data)
+
+
+def _flatten(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item)
+    elif isinstance(data, dict):
+        yield data
+        yield from _flatten(data.get("@graph", []))
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _first(value: Any) -> str | None:
+    return _text(value[0]) if isinstance(value, list) and value else _text(value)
+
+
+def _authors(ld: dict[str, Any]) -> tuple[str, ...]:
+    value = ld.get("author")
+    items = value if isinstance(value, list) else [value]
+    names = [_text(item.get("name")) if isinstance(item, dict) else _text(item) for item in items]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    parts = [p.strip() for p in value.replace(" and ", ",").split(",")]
+    return tuple(p for p in parts if p)
+
+
+def _keywords(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(k for k in (_text(v) for v in value) if k))
+
+
+def _image(ld: dict[str, Any], meta: _Meta, url: str | None) -> tuple[str | None, ...]:
+    image = ld.get("image")
+    if isinstance(image, list):
+        image = image[0] if image else None
+    if isinstance(image, dict):
+        link = _text(image.get("url") or image.get("contentUrl"))
+        caption = _text(image.get("caption"))
+        credit = _text(image.get("creditText") or image.get("copyrightHolder")) or _first_name(
+            image.get("author")
+        )
+    else:
+        link, caption, credit = _text(image), None, None
+    link = link or meta.get("og:image")
+    caption = caption or meta.get("og:image:alt")
+    return (urljoin(url, link) if link and url else link), caption, credit
+
+
+def _first_name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    return _text(value)
+
+
+def _canonical(doc: Any, url: str | None) -> str | None:
+    for link in doc.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            href = str(link.get("href")).strip()
+            return urljoin(url, href) if url else href
+    return None
+
+
+def _h1(doc: Any) -> str | None:
+    h1 = doc.find(".//h1")
+    return _text(h1.text_content()) if h1 is not None else None
+
+
+def _title(doc: Any) -> str | None:
+    title = doc.find(".//title")
+    return _text(title.text_content()) if title is not None else None
+
+
+def _htmldate(doc: Any, url: str | None) -> str | None:
+    # The tree, never a string: htmldate fetches a string that looks like a URL.
+    try:
+        return find_date(doc, extensive_search=False, original_date=True, url=url)
+    except (ValueError, TypeError):
+        return None
