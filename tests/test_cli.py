@@ -128,3 +128,40 @@ def test_translate_unreadable_input(server: MockServer, tmp_path: Path) -> None:
     done = newsrelay("translate", server.url("/status/404"), "--to", "es", cwd=tmp_path)
     assert done.returncode == 5
     assert "HTTP 404" in done.stderr
+
+
+def test_extract_json_and_explain(tmp_path: Path) -> None:
+    from newsrelay.demo import DemoSite
+
+    page = tmp_path / "bridge.html"
+    page.write_text(DemoSite().page("bridge") or "")
+    done = newsrelay("extract", str(page), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["title"].startswith("Lakeside council approves")
+    assert result["language"] == "en"
+    assert result["meta"]["authors"] == ["Maria Okafor"]
+    assert {r["text"] for r in result["removed"]} >= {"JOIN US ON TELEGRAM"}
+    assert "TELEGRAM" not in result["text"]
+    explained = newsrelay("extract", str(page), "--explain", cwd=tmp_path)
+    assert "structure:class=promo" in explained.stderr
+
+
+def test_removed_list_and_keep(server: MockServer, tmp_path: Path) -> None:
+    paragraphs = [
+        "The ferry to the islands returned to service on Monday after a month of repairs to its engines.",
+        "Read more about the ferry company and its history.",
+    ]
+    link = server.route("/n/1.html", article_page("Ferry returns", paragraphs))
+    (tmp_path / "newsrelay.toml").write_text(
+        render_config([Source(name="Gazette", url=server.route("/f.xml", rss([("F", link)])))])
+    )
+    assert newsrelay("run", cwd=tmp_path).returncode == 0
+    listed = json.loads(newsrelay("removed", "list", "--json", cwd=tmp_path).stdout)
+    assert [(r["rule"], r["source"]) for r in listed] == [("call_to_action:en", "Gazette")]
+
+    kept = newsrelay("removed", "keep", str(listed[0]["id"]), cwd=tmp_path)
+    assert kept.returncode == 0 and "1 articles will be extracted again" in kept.stdout
+    assert newsrelay("run", cwd=tmp_path).returncode == 0
+    assert json.loads(newsrelay("removed", "list", "--json", cwd=tmp_path).stdout) == []
+    assert newsrelay("removed", "keep", "999", cwd=tmp_path).returncode == 4

@@ -13,6 +13,9 @@ import logging
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -55,8 +58,8 @@ EXIT_CODES: list[tuple[type[NewsrelayError], int]] = [
 ]
 
 app = typer.Typer(help="Republish syndicated news in other languages.", no_args_is_help=True)
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 log = logging.getLogger("newsrelay")
 
 
@@ -179,12 +182,8 @@ def status(
     problems: Annotated[int, typer.Option(help="How many recent failures to list.")] = 20,
 ) -> None:
     """Counts per stage and language, and the latest failures with their reasons."""
-    settings = _settings()
-    store = Store.open(settings.store_url)
-    try:
+    with _open_store() as store:
         report = store.status_counts() | {"problems": store.problems(problems)}
-    finally:
-        store.close()
     if as_json:
         print(json.dumps(report, indent=2))
         return
@@ -243,6 +242,73 @@ def translate(
                           "engine": result.engine}, ensure_ascii=False, indent=2))  # fmt: skip
         return
     print("\n\n".join([result.title, *paragraphs]))
+
+
+@app.command()
+def extract(
+    source: Annotated[str, typer.Argument(help="A URL or an HTML file.")],
+    explain: Annotated[bool, typer.Option(help="List every removed block and its rule.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Extract one article and print its text and metadata."""
+    article = _read_article(source, load_settings(state.config))
+    if as_json:
+        data = {"title": article.title, "text": article.text, "html": article.body_html,
+                "language": article.language, "url": article.url, "meta": asdict(article.meta),
+                "removed": [asdict(r) for r in article.removed]}  # fmt: skip
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    print(article.title, end="\n\n")
+    print(article.text)
+    if explain:
+        table = Table("rule", "removed text", title="removed blocks")
+        for removed in article.removed:
+            table.add_row(removed.rule, removed.text)
+        err.print(table if article.removed else "nothing was removed")
+
+
+removed_app = typer.Typer(help="Blocks extraction removed, and undoing a wrong removal.")
+app.add_typer(removed_app, name="removed")
+
+
+@removed_app.command("list")
+def removed_list(
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List removed blocks with their id, rule, source and article."""
+    with _open_store() as store:
+        rows = store.removed(source=source, limit=limit)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "rule", "source", "text", title="removed blocks")
+    for row in rows:
+        table.add_row(str(row["id"]), row["rule"], row["source"], row["text"])
+    out.print(table)
+
+
+@removed_app.command("keep")
+def removed_keep(
+    block_id: Annotated[int, typer.Argument(help="The id shown by 'newsrelay removed list'.")],
+) -> None:
+    """Keep a wrongly removed block from now on for its source, and re-extract what lost it."""
+    with _open_store() as store:
+        kept = store.keep_block(block_id)
+    out.print(
+        f"kept {kept['text'][:80]!r} for its source; "
+        f"{kept['articles_requeued']} articles will be extracted again on the next run"
+    )
+
+
+@contextmanager
+def _open_store() -> Iterator[Store]:
+    store = Store.open(_settings().store_url)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _read_article(source: str, settings: Settings) -> Article:
