@@ -8,8 +8,9 @@ Steps, in order:
 3. let trafilatura find the main text, keeping paragraphs, headings, lists and inline links;
 4. take out of trafilatura's blocks, each with the rule that removed it: blocks noted in step 2,
    calls to action and teaser headings with their teaser (patterns per language in ``data/``),
-   blocks that are one link to another page of the same site, and blocks the source repeats in many
-   articles (``template``), unless the operator allowed them (``keep``);
+   blocks that are one link to another page of the same site, lists made only of links, and
+   blocks the source repeats in many articles (``template``), unless the operator allowed them
+   (``keep``);
 5. sanitize what remains with nh3 and identify its language.
 
 Trafilatura decides what the article is; newsrelay's rules only subtract from it, which keeps
@@ -161,6 +162,7 @@ def _filter_body(
 ) -> list[Removed]:
     """Remove from ``body`` what is not the story; return what was removed and why."""
     decisions = _decide(_leaf_blocks(body), title, url, flagged, keep)
+    _mark_link_lists(body, decisions)
     _apply_template(decisions, template, keep)
     removed = []
     for block, rule in decisions:
@@ -224,6 +226,18 @@ def _teaser_part(block: Any, text: str, previous: str | None) -> str | None:
     if previous == "teaser:headline" and len(text) <= MAX_TEASER_BLURB:
         return "teaser:blurb"
     return None
+
+
+def _mark_link_lists(body: Any, decisions: list[tuple[Any, str | None]]) -> None:
+    """Mark lists whose every item is a link: lists of other stories, not story."""
+    index = {id(block): i for i, (block, _) in enumerate(decisions)}
+    for listing in body.iter("ul", "ol"):
+        items = [li for li in listing.iter("li") if id(li) in index]
+        if len(items) >= 2 and all(link_share(li) >= LINK_DOMINATED for li in items):
+            for li in items:
+                i = index[id(li)]
+                if decisions[i][1] is None:
+                    decisions[i] = (li, "structure:link_list")
 
 
 def _apply_template(

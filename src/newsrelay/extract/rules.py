@@ -22,7 +22,7 @@ BOILERPLATE_TOKENS = re.compile(
     re.I,
 )
 CHROME_ROLES = {"complementary", "navigation", "banner", "contentinfo"}
-MAX_CTA_LENGTH = 200  # a call to action is short; a long paragraph that starts alike is story
+MAX_CTA_LENGTH = 160  # a call to action is short; a long paragraph that starts alike is story
 MAX_TEASER_BLURB = 300  # a teaser's blurb is a sentence or two
 LINK_DOMINATED = 0.7  # share of a block's text inside links above which it is a list of links
 
