@@ -38,7 +38,10 @@ def test_removed_blocks_name_their_rule() -> None:
     assert [(r.rule, r.text) for r in flood.removed + bridge.removed] == [
         ("call_to_action:en", "Join us on Telegram for live updates on the flood."),
         ("structure:class=promo", "JOIN US ON TELEGRAM"),
-        ("structure:class=promo", "Follow our coverage of the city council on @LakesideCourier_official."),
+        (
+            "structure:class=promo",
+            "Follow our coverage of the city council on @LakesideCourier_official.",
+        ),
     ]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
@@ -37,7 +38,9 @@ from newsrelay.extract.rules import (
     MAX_TEASER_BLURB,
     block_key,
     boilerplate_marker,
+    byline,
     call_to_action,
+    link_row,
     link_share,
     normalise,
     same_site_teaser,
@@ -54,12 +57,14 @@ BODY_TAGS = {
     "i", "b", "br", "q", "cite", "sub", "sup", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "th", "div")
+CONTAINER_TAGS = ("td", "th", "div", "li", "blockquote")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 PROTECTED_TAGS = {"html", "body", "main", "article"}
 MIN_TEXT = 80  # characters: less than this is a teaser or an error page, not an article
 WRAPPER_SHARE = 0.25  # a marked element holding more of the page's paragraphs is a wrapper
 TEMPLATE_SHARE = 0.3  # learned template blocks never take more than this share of a body
 TEASER_RUN = 4  # blocks after a teaser heading that can belong to the teaser
+TEASER_STARTS = ("teaser_heading", "teaser_block")
 MAX_TEASER_HEADLINE = 150
 
 
@@ -79,7 +84,8 @@ def extract_article(
     title, meta = page_metadata(doc, url)
     flagged = _flagged_texts(doc)
     body = _main_text(doc, url)
-    removed = _filter_body(body, title or "", url, flagged, set(template), set(keep))
+    _blockify(body)
+    removed = _filter_body(body, title or "", meta.authors, url, flagged, set(template), set(keep))
     body_html = sanitize_html(_inner_html(body))
     text = "\n\n".join(html_paragraphs(body_html))
     if len(text) < MIN_TEXT:
@@ -105,19 +111,22 @@ def _parse(html: str, url: str | None) -> Any:
 
 def _flagged_texts(doc: Any) -> dict[str, str]:
     """The texts inside elements marked as boilerplate, each with the rule that marks it."""
-    total = _paragraph_chars(doc) or 1
     flagged: dict[str, str] = {}
-    taken: set[Any] = set()
-    for element in doc.xpath("//*[@class or @id or @role]"):
-        if element.tag in PROTECTED_TAGS or any(a in taken for a in element.iterancestors()):
-            continue
-        marker = boilerplate_marker(element.attrib)
+    _collect_flagged(doc, _paragraph_chars(doc) or 1, flagged)
+    return flagged
+
+
+def _collect_flagged(parent: Any, total: int, flagged: dict[str, str]) -> None:
+    for element in parent:
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        marker = None if element.tag in PROTECTED_TAGS else boilerplate_marker(element.attrib)
         if marker and _paragraph_chars(element) <= WRAPPER_SHARE * total:
-            taken.add(element)
             for inner in element.iter(etree.Element):
                 if text := normalise(inner.text_content()):
                     flagged.setdefault(text, f"structure:{marker}")
-    return flagged
+        elif len(element):
+            _collect_flagged(element, total, flagged)
 
 
 def _paragraph_chars(element: Any) -> int:
@@ -148,6 +157,39 @@ def _main_text(doc: Any, url: str | None) -> Any:
     return container
 
 
+def _blockify(tree: Any) -> None:
+    """Wrap text that sits beside blocks (as in layout tables) in paragraphs of its own, so that
+    every piece of text is in a leaf block that the rules see and judge."""
+    for element in list(tree.iter(*CONTAINER_TAGS)):
+        if any(child.tag in BLOCK_TAGS for child in element):
+            _wrap_inline_runs(element)
+
+
+def _wrap_inline_runs(element: Any) -> None:
+    run = lxml.html.Element("p")  # the run of inline content being collected
+    if element.text and element.text.strip():
+        run.text = element.text
+    element.text = None
+    for child in list(element):
+        if child.tag in BLOCK_TAGS:
+            _flush(element, child, run)
+            run = lxml.html.Element("p")
+            if child.tail and child.tail.strip():
+                run.text, child.tail = child.tail, None
+        else:
+            run.append(child)  # moves it, tail included
+    _flush(element, None, run)
+
+
+def _flush(parent: Any, before: Any, run: Any) -> None:
+    if not normalise(run.text_content()):
+        return
+    if before is None:
+        parent.append(run)
+    else:
+        before.addprevious(run)
+
+
 def _leaf_blocks(tree: Any) -> list[Any]:
     return [e for e in tree.iter(*BLOCK_TAGS) if not any(c.tag in BLOCK_TAGS for c in e)]
 
@@ -155,13 +197,15 @@ def _leaf_blocks(tree: Any) -> list[Any]:
 def _filter_body(
     body: Any,
     title: str,
+    authors: tuple[str, ...],
     url: str | None,
     flagged: dict[str, str],
     template: set[str],
     keep: set[str],
 ) -> list[Removed]:
     """Remove from ``body`` what is not the story; return what was removed and why."""
-    decisions = _decide(_leaf_blocks(body), title, url, flagged, keep)
+    page = _Page(title, authors, url, flagged, keep)
+    decisions = _decide(_leaf_blocks(body), page)
     _mark_link_lists(body, decisions)
     _apply_template(decisions, template, keep)
     removed = []
@@ -175,41 +219,64 @@ def _filter_body(
     return removed
 
 
-def _decide(
-    blocks: list[Any], title: str, url: str | None, flagged: dict[str, str], keep: set[str]
-) -> list[tuple[Any, str | None]]:
+@dataclass(frozen=True)
+class _Page:
+    """What the block rules know about the page."""
+
+    title: str
+    authors: tuple[str, ...]
+    url: str | None
+    flagged: dict[str, str]
+    keep: set[str]
+
+
+def _decide(blocks: list[Any], page: _Page) -> list[tuple[Any, str | None]]:
     """The rule that removes each block, or ``None`` to keep it."""
     decisions: list[tuple[Any, str | None]] = []
     teaser_left, previous = 0, None
     for block in blocks:
         text = normalise(block.text_content())
         rule: str | None = _teaser_part(block, text, previous) if teaser_left else None
-        if rule and block_key(text) not in keep:
+        if rule and block_key(text) not in page.keep:
             teaser_left -= 1
         else:
-            rule = _block_rule(block, text, title, url, flagged, keep)
-            teaser_left = TEASER_RUN if rule and rule.startswith("teaser_heading") else 0
+            rule = _block_rule(block, text, page)
+            teaser_left = TEASER_RUN if rule and rule.startswith(TEASER_STARTS) else 0
         decisions.append((block, rule))
         previous = rule
     return decisions
 
 
-def _block_rule(
-    block: Any, text: str, title: str, url: str | None, flagged: dict[str, str], keep: set[str]
-) -> str | None:
-    if block_key(text) in keep:
+def _block_rule(block: Any, text: str, page: _Page) -> str | None:
+    if block_key(text) in page.keep:
         return None
-    if block.tag in HEADINGS and (block.tag == "h1" or text == normalise(title)):
+    if block.tag in HEADINGS and (block.tag == "h1" or text == normalise(page.title)):
         return "headline"
-    if text in flagged:
-        return flagged[text]
+    if text in page.flagged:
+        return page.flagged[text]
     if language := teaser_heading(text):
         return f"teaser_heading:{language}"
-    if language := call_to_action(text):
+    if language := call_to_action(text):  # before teaser blocks: "Read also: <link>" is one line
         return f"call_to_action:{language}"
-    if same_site_teaser(block, url):
+    if (language := teaser_heading(_lead(block))) and block.find(".//a") is not None:
+        return f"teaser_block:{language}"  # heading, linked headline and blurb in one block
+    if same_site_teaser(block, page.url):
         return "teaser:same_site_link"
+    if link_row(block):
+        return "structure:link_row"
+    if byline(text, page.authors):
+        return "byline"
     return None
+
+
+def _lead(block: Any) -> str:
+    """The text of a block before its first line break or link: where a teaser names itself."""
+    parts = [block.text or ""]
+    for child in block:
+        if child.tag in ("br", "a") or child.find(".//a") is not None:
+            break
+        parts.append(child.text_content() + (child.tail or ""))
+    return normalise("".join(parts))
 
 
 def _teaser_part(block: Any, text: str, previous: str | None) -> str | None:
@@ -221,6 +288,8 @@ def _teaser_part(block: Any, text: str, previous: str | None) -> str | None:
     if link_share(block) >= LINK_DOMINATED:
         return "teaser:headline"
     after_heading = (previous or "").startswith("teaser_heading")
+    if (previous or "").startswith("teaser_block") and len(text) <= MAX_TEASER_BLURB:
+        return "teaser:blurb"
     if after_heading and len(text) <= MAX_TEASER_HEADLINE and not text.endswith("."):
         return "teaser:headline"
     if previous == "teaser:headline" and len(text) <= MAX_TEASER_BLURB:

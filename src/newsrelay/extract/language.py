@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 MIN_CONFIDENCE = 0.5
-SAMPLE = 400  # characters: plenty for a paragraph-level decision, and it bounds the cost
+SAMPLE = 250  # characters: enough for a decision on prose, and it bounds the cost
 
 
 @cache

@@ -24,12 +24,13 @@ BOILERPLATE_TOKENS = re.compile(
 CHROME_ROLES = {"complementary", "navigation", "banner", "contentinfo"}
 MAX_CTA_LENGTH = 160  # a call to action is short; a long paragraph that starts alike is story
 MAX_TEASER_BLURB = 300  # a teaser's blurb is a sentence or two
+MAX_BYLINE = 120
 LINK_DOMINATED = 0.7  # share of a block's text inside links above which it is a list of links
 
 
-def _load(name: str) -> dict[str, list[re.Pattern[str]]]:
+def _load(name: str) -> dict[str, list[str]]:
     text = resources.files("newsrelay.extract").joinpath("data", name).read_text(encoding="utf-8")
-    patterns: dict[str, list[re.Pattern[str]]] = {}
+    patterns: dict[str, list[str]] = {}
     language = "any"
     for line in text.splitlines():
         line = line.strip()
@@ -38,21 +39,25 @@ def _load(name: str) -> dict[str, list[re.Pattern[str]]]:
         if line.startswith("[") and line.endswith("]"):
             language = line[1:-1]
             continue
-        patterns.setdefault(language, []).append(re.compile(line, re.I))
+        re.compile(line)  # a broken pattern fails here, naming itself
+        patterns.setdefault(language, []).append(line)
     return patterns
 
 
 @cache
-def call_to_action_patterns() -> dict[str, list[re.Pattern[str]]]:
-    """Call-to-action patterns per language, from ``data/calls_to_action.txt``."""
-    return _load("calls_to_action.txt")
+def call_to_action_patterns() -> dict[str, re.Pattern[str]]:
+    """One pattern per language, from ``data/calls_to_action.txt``."""
+    return {
+        language: re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+        for language, patterns in _load("calls_to_action.txt").items()
+    }
 
 
 @cache
-def teaser_heading_patterns() -> dict[str, list[re.Pattern[str]]]:
-    """Teaser-heading patterns per language, from ``data/teaser_headings.txt``."""
+def teaser_heading_patterns() -> dict[str, re.Pattern[str]]:
+    """One whole-block pattern per language, from ``data/teaser_headings.txt``."""
     return {
-        language: [re.compile(rf"^(?:{p.pattern})\s*:?$", re.I) for p in patterns]
+        language: re.compile("^(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\s*:?$", re.I)
         for language, patterns in _load("teaser_headings.txt").items()
     }
 
@@ -67,9 +72,9 @@ def block_key(text: str) -> str:
     return hashlib.sha1(normalise(text).casefold().encode()).hexdigest()[:16]
 
 
-def _match(patterns: dict[str, list[re.Pattern[str]]], text: str) -> str | None:
-    for language, group in patterns.items():
-        if any(p.search(text) for p in group):
+def _match(patterns: dict[str, re.Pattern[str]], text: str) -> str | None:
+    for language, pattern in patterns.items():
+        if pattern.search(text):
             return language
     return None
 
@@ -110,12 +115,35 @@ def link_share(element: Any) -> float:
     return min(linked / total, 1.0)
 
 
+def link_row(element: Any) -> bool:
+    """Whether a block is a row of links with only separators between them (a menu), not prose."""
+    links = element.findall(".//a")
+    if len(links) < 3:
+        return False
+    between = normalise(element.text_content())
+    for link in links:
+        between = between.replace(normalise(link.text_content()), "", 1)
+    return sum(c.isalpha() for c in between) < 10
+
+
+BYLINE = re.compile(r"^(by|von|por|par|de|di|door|av|przez|від|от)\s", re.I)
+
+
+def byline(text: str, authors: tuple[str, ...]) -> bool:
+    """Whether a short block is the article's byline: "By <author>" and perhaps a date."""
+    if not authors or len(text) > MAX_BYLINE or not BYLINE.match(text):
+        return False
+    folded = text.casefold()
+    return any(author.casefold() in folded for author in authors)
+
+
 def same_site_teaser(element: Any, page_url: str | None) -> bool:
     """Whether a block is essentially one link to another page of the same site."""
     links = [a for a in element.iter("a") if a.get("href")]
     if len(links) != 1 or not page_url or link_share(element) < 0.8:
         return False
-    if len(normalise(element.text_content())) > MAX_CTA_LENGTH:
+    text = normalise(element.text_content())
+    if len(text) > MAX_CTA_LENGTH or len(text.split()) < 3:
         return False
     target, page = urlsplit(str(links[0].get("href"))), urlsplit(page_url)
     return target.netloc == page.netloc and target.path.rstrip("/") != page.path.rstrip("/")
