@@ -35,7 +35,6 @@ from newsrelay.extract.language import detect_language
 from newsrelay.extract.metadata import page_metadata
 from newsrelay.extract.rules import (
     LINK_DOMINATED,
-    MAX_TEASER_BLURB,
     block_key,
     boilerplate_marker,
     byline,
@@ -45,6 +44,7 @@ from newsrelay.extract.rules import (
     normalise,
     same_site_teaser,
     teaser_heading,
+    teaser_part,
 )
 from newsrelay.model import Article, Removed
 
@@ -65,7 +65,6 @@ WRAPPER_SHARE = 0.25  # a marked element holding more of the page's paragraphs i
 TEMPLATE_SHARE = 0.3  # learned template blocks never take more than this share of a body
 TEASER_RUN = 4  # blocks after a teaser heading that can belong to the teaser
 TEASER_STARTS = ("teaser_heading", "teaser_block")
-MAX_TEASER_HEADLINE = 150
 
 
 def extract_article(
@@ -236,7 +235,11 @@ def _decide(blocks: list[Any], page: _Page) -> list[tuple[Any, str | None]]:
     teaser_left, previous = 0, None
     for block in blocks:
         text = normalise(block.text_content())
-        rule: str | None = _teaser_part(block, text, previous) if teaser_left else None
+        rule = (
+            teaser_part(text, link_share(block) >= LINK_DOMINATED, previous)
+            if teaser_left
+            else None
+        )
         if rule and block_key(text) not in page.keep:
             teaser_left -= 1
         else:
@@ -277,24 +280,6 @@ def _lead(block: Any) -> str:
             break
         parts.append(child.text_content() + (child.tail or ""))
     return normalise("".join(parts))
-
-
-def _teaser_part(block: Any, text: str, previous: str | None) -> str | None:
-    """What a block after a teaser heading is: the teaser's headline, its blurb, or ``None``.
-
-    A headline is a link, or a short line without a full stop right after the heading; a blurb
-    is a short paragraph right after a headline.
-    """
-    if link_share(block) >= LINK_DOMINATED:
-        return "teaser:headline"
-    after_heading = (previous or "").startswith("teaser_heading")
-    if (previous or "").startswith("teaser_block") and len(text) <= MAX_TEASER_BLURB:
-        return "teaser:blurb"
-    if after_heading and len(text) <= MAX_TEASER_HEADLINE and not text.endswith("."):
-        return "teaser:headline"
-    if previous == "teaser:headline" and len(text) <= MAX_TEASER_BLURB:
-        return "teaser:blurb"
-    return None
 
 
 def _mark_link_lists(body: Any, decisions: list[tuple[Any, str | None]]) -> None:

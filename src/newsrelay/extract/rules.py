@@ -24,6 +24,7 @@ BOILERPLATE_TOKENS = re.compile(
 CHROME_ROLES = {"complementary", "navigation", "banner", "contentinfo"}
 MAX_CTA_LENGTH = 160  # a call to action is short; a long paragraph that starts alike is story
 MAX_TEASER_BLURB = 300  # a teaser's blurb is a sentence or two
+MAX_TEASER_HEADLINE = 150
 MAX_BYLINE = 120
 LINK_DOMINATED = 0.7  # share of a block's text inside links above which it is a list of links
 
@@ -147,3 +148,22 @@ def same_site_teaser(element: Any, page_url: str | None) -> bool:
         return False
     target, page = urlsplit(str(links[0].get("href"))), urlsplit(page_url)
     return target.netloc == page.netloc and target.path.rstrip("/") != page.path.rstrip("/")
+
+
+def teaser_part(text: str, link_dominated: bool, previous: str | None) -> str | None:
+    """What a block after a teaser heading is: the teaser's headline, its blurb, or ``None``.
+
+    A headline is a link, or a short line without a full stop right after the heading; a blurb
+    is a short paragraph right after a headline (or after a block holding heading and headline).
+    """
+    previous = previous or ""
+    if link_dominated:
+        return "teaser:headline"
+    if previous.startswith("teaser_block") and len(text) <= MAX_TEASER_BLURB:
+        return "teaser:blurb"
+    after_heading = previous.startswith("teaser_heading")
+    if after_heading and len(text) <= MAX_TEASER_HEADLINE and not text.endswith("."):
+        return "teaser:headline"
+    if previous == "teaser:headline" and len(text) <= MAX_TEASER_BLURB:
+        return "teaser:blurb"
+    return None
