@@ -13,11 +13,12 @@ import logging
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from itertools import zip_longest
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,8 @@ from rich.progress import Progress as RichBar
 from rich.table import Table
 
 from newsrelay import pipeline
+from newsrelay.check import Policy, check_translation
+from newsrelay.check.residue import residue_findings
 from newsrelay.config import DEFAULT_CONFIG, ENV_PREFIX, Settings, load_settings, render_config
 from newsrelay.demo import DemoServer
 from newsrelay.errors import (
@@ -42,9 +45,9 @@ from newsrelay.errors import (
 )
 from newsrelay.extract import extract_article, html_paragraphs
 from newsrelay.ingest import Fetcher, decode_page
-from newsrelay.model import Article, Source
+from newsrelay.model import Article, Decision, Finding, Source, Translation
 from newsrelay.store import Store
-from newsrelay.translate import load_engine, translate_article
+from newsrelay.translate import Engine, load_engine, translate_article
 
 EXIT_CODES: list[tuple[type[NewsrelayError], int]] = [
     (ConfigError, 2),
@@ -299,6 +302,169 @@ def removed_keep(
     out.print(
         f"kept {kept['text'][:80]!r} for its source; "
         f"{kept['articles_requeued']} articles will be extracted again on the next run"
+    )
+
+
+@app.command()
+def check(
+    source: Annotated[str, typer.Argument(help="The source text: a URL, HTML or .txt file.")],
+    translation: Annotated[str, typer.Argument(help="Its translation: a URL, HTML or .txt file.")],
+    from_: Annotated[str, typer.Option("--from", help="Source language.")] = "en",
+    to: Annotated[str, typer.Option("--to", help="Translation language.")] = "es",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check any translation; exit 0 when the verdict is publish, 1 when it is not."""
+    settings = load_settings(state.config)
+    original, translated = _read_article(source, settings), _read_article(translation, settings)
+    engine = _optional_engine(settings, from_, to)
+    verdict = check_translation(
+        original,
+        Translation(to, from_, engine.name if engine else "unknown", translated.title,
+                    translated.body_html),
+        policy=Policy.from_settings(settings.check),
+        engine=engine,
+    )  # fmt: skip
+    _print_findings(verdict.findings, {"verdict": verdict.decision.value}, as_json)
+    raise typer.Exit(0 if verdict.decision is Decision.PUBLISH else 1)
+
+
+@app.command()
+def lint(
+    file: Annotated[
+        str, typer.Argument(help="A published text: .txt (one paragraph a line) or HTML.")
+    ],
+    lang: Annotated[str, typer.Option("--lang", help="Its language.")] = "es",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Flag promos, calls to action and teasers left in a published text; exit 1 if any."""
+    path = Path(file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot be read: {exc}") from None
+    if path.suffix.lower() in (".html", ".htm"):
+        lines = list(enumerate(html_paragraphs(text), start=1))  # (paragraph number, text)
+    else:
+        lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    findings = [
+        replace(f, paragraph=lines[f.paragraph][0]) if f.paragraph is not None else f
+        for f in residue_findings([text for _, text in lines])
+    ]
+    unit = "paragraph" if path.suffix.lower() in (".html", ".htm") else "line"
+    _print_findings(findings, {"language": lang, "numbered_by": unit}, as_json)
+    raise typer.Exit(1 if findings else 0)
+
+
+def _optional_engine(settings: Settings, source: str, target: str) -> Engine | None:
+    """The configured engine when it can run here; the checks that need it are skipped if not."""
+    try:
+        return load_engine(settings, [(source, target)])
+    except NotConfigured as exc:
+        log.warning("checks run without a translation engine: %s", exc)
+        return None
+
+
+def _print_findings(findings: Sequence[Finding], head: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        rows = [asdict(f) for f in findings]
+        print(json.dumps(head | {"findings": rows}, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "paragraph", "kind", "message", title=", ".join(f"{k}: {v}" for k, v in head.items())
+    )
+    for f in findings:
+        table.add_row("" if f.paragraph is None else str(f.paragraph), f.kind, f.message)
+    out.print(table)
+
+
+review_app = typer.Typer(help="Translations held by the checks: look, approve, edit or reject.")
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("list")
+def review_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List held translations with the kinds of their findings."""
+    with _open_store() as store:
+        rows = store.held()
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "lang", "title", "findings", "source", title="held for review")
+    for row in rows:
+        table.add_row(
+            str(row["id"]), row["language"], row["title"], ", ".join(row["kinds"]), row["url"]
+        )
+    out.print(table)
+
+
+@review_app.command("show")
+def review_show(
+    translation_id: Annotated[int, typer.Argument(help="The id from 'newsrelay review list'.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a translation beside its source, with the findings."""
+    with _open_store() as store:
+        translation, article = store.translation(translation_id)
+        verdict = store.verdict(translation_id)
+    findings = verdict.findings if verdict else ()
+    if as_json:
+        data = {"id": translation_id, "decision": verdict.decision.value if verdict else None,
+                "source": [article.title, *article.paragraphs],
+                "translation": [translation.title, *html_paragraphs(translation.body_html)],
+                "findings": [asdict(f) for f in findings]}  # fmt: skip
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    pairs = Table("#", article.url or "source", f"translation ({translation.language})")
+    for i, (s, t) in enumerate(
+        zip_longest(
+            [article.title, *article.paragraphs],
+            [translation.title, *html_paragraphs(translation.body_html)],
+            fillvalue="",
+        )
+    ):
+        pairs.add_row(str(i), s, t)
+    out.print(pairs)
+    _print_findings(
+        findings, {"decision": verdict.decision.value if verdict else "unchecked"}, False
+    )
+
+
+@review_app.command("approve")
+def review_approve(translation_id: Annotated[int, typer.Argument()]) -> None:
+    """Publish a held translation as it is (on the next run)."""
+    _review(translation_id, Decision.PUBLISH)
+
+
+@review_app.command("reject")
+def review_reject(translation_id: Annotated[int, typer.Argument()]) -> None:
+    """Never publish this translation."""
+    _review(translation_id, Decision.REJECT)
+
+
+@review_app.command("edit")
+def review_edit(
+    translation_id: Annotated[int, typer.Argument()],
+    file: Annotated[
+        Path, typer.Argument(help="The corrected text: headline, blank line, paragraphs.")
+    ],
+) -> None:
+    """Replace a translation with a person's corrected text and approve it."""
+    try:
+        corrected = _text_article(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot be read: {exc}") from None
+    _review(translation_id, Decision.PUBLISH, title=corrected.title, body_html=corrected.body_html)
+
+
+def _review(translation_id: int, decision: Decision, **edit: str) -> None:
+    with _open_store() as store:
+        store.review(translation_id, decision, **edit)
+    action = "approved" if decision is Decision.PUBLISH else "rejected"
+    out.print(
+        f"translation {translation_id} {action}"
+        + ("; it is published on the next run" if decision is Decision.PUBLISH else "")
     )
 
 

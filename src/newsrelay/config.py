@@ -80,6 +80,19 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """The checks and the policy that turns their findings into publish, hold or reject."""
+
+    hold: list[str] = setting(
+        ["numbers", "dates", "names", "untranslated", "wrong_language", "paragraph_count",
+         "omission", "addition", "length", "repetition", "residue", "markup", "meaning_drift"],
+        "Finding kinds that hold a translation for a person to review.",
+    )  # fmt: skip
+    reject: list[str] = setting(["empty"], "Finding kinds that reject a translation outright.")
+    disabled: list[str] = setting([], "Checks not to run, by name (listed in the README).")
+
+
+@dataclass(frozen=True)
 class PollSettings:
     """Polling sources."""
 
@@ -97,6 +110,7 @@ class Settings:
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    check: CheckSettings = field(default_factory=CheckSettings)
     poll: PollSettings = field(default_factory=PollSettings)
     sources: tuple[Source, ...] = ()
     root: Path = Path(".")
@@ -117,6 +131,7 @@ SECTIONS: dict[str, type] = {
     "translate": TranslateSettings,
     "fetch": FetchSettings,
     "extract": ExtractSettings,
+    "check": CheckSettings,
     "poll": PollSettings,
 }
 SOURCE_KEYS = {f.name: f for f in dataclasses.fields(Source) if f.name != "id"}

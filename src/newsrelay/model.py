@@ -169,11 +169,18 @@ class Translation:
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem a check found in a translation."""
+    """One problem a check found in a translation, with the spans it concerns.
+
+    ``paragraph`` is the index of the translation's paragraph concerned (when one is);
+    ``source`` and ``translation`` quote the spans of each text concerned.
+    """
 
     kind: str
-    severity: str
+    severity: str  # "error", "warning" or "info"
     message: str
+    paragraph: int | None = None
+    source: str | None = None
+    translation: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,44 +1,127 @@
-"""Checks on a translation, and the policy that turns findings into a decision.
+"""Checks on a translation, and the policy that turns their findings into a decision.
 
-The spine runs structural checks that need no language knowledge; richer checks (numbers, names,
-residue, back-translation) plug in beside them.
+Each check is a plugin: a function taking a :class:`CheckInput` and returning findings, registered
+under the entry-point group ``newsrelay.checks`` (the built-in ones register the same way). The
+policy (settings ``check.hold`` and ``check.reject``) maps finding kinds to hold or reject; a kind
+in neither list is reported but does not stop publishing.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any, Protocol
+
+from newsrelay.config import CheckSettings
 from newsrelay.extract import html_paragraphs
 from newsrelay.model import Article, Decision, Finding, Translation, Verdict
 
-__all__ = ["check_translation"]
+__all__ = [
+    "CheckInput",
+    "Lexicon",
+    "Policy",
+    "available_checks",
+    "check_texts",
+    "check_translation",
+    "decide",
+]
 
-# What each severity leads to.
-POLICY = {"error": Decision.REJECT, "warning": Decision.HOLD}
-
-
-def check_translation(article: Article, translation: Translation) -> Verdict:
-    """Run every check on ``translation`` of ``article`` and decide what happens to it."""
-    findings = [*_check_empty(translation), *_check_blocks(article, translation)]
-    decisions = {POLICY[f.severity] for f in findings if f.severity in POLICY}
-    for decision in (Decision.REJECT, Decision.HOLD):
-        if decision in decisions:
-            return Verdict(decision, tuple(findings))
-    return Verdict(Decision.PUBLISH, tuple(findings))
+log = logging.getLogger(__name__)
+CHECK_GROUP = "newsrelay.checks"
 
 
-def _check_empty(translation: Translation) -> list[Finding]:
-    if translation.title.strip() and html_paragraphs(translation.body_html):
-        return []
-    return [Finding("empty", "error", "the translation has no headline or no body")]
+class Lexicon(Protocol):
+    """What an engine can tell the checks: the words it does not know, and back-translation."""
+
+    def unknown_words(self, text: str, language: str) -> set[str]:
+        """The words of ``text`` that the engine's dictionary does not know (likely names)."""
+        ...
 
 
-def _check_blocks(article: Article, translation: Translation) -> list[Finding]:
-    source, target = len(article.paragraphs), len(html_paragraphs(translation.body_html))
-    if source == target:
-        return []
-    return [
-        Finding(
-            "paragraph_count",
-            "warning",
-            f"{source} paragraphs in the source, {target} in the translation",
+@dataclass(frozen=True)
+class CheckInput:
+    """A source text and its translation, as paragraphs, with what the checks may use."""
+
+    source: Sequence[str]
+    translation: Sequence[str]
+    source_language: str
+    target_language: str
+    source_html: str | None = None
+    translation_html: str | None = None
+    protected: Sequence[str] = ()  # spans that must appear verbatim (a glossary's names)
+    engine: Any = None  # the translation engine, for unknown words and back-translation
+
+
+Check = Callable[[CheckInput], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Which finding kinds hold a translation for a person, which reject it, and which checks
+    do not run; the defaults are those of the settings ``check.*``."""
+
+    hold: frozenset[str]
+    reject: frozenset[str]
+    disabled: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_settings(cls, settings: CheckSettings | None = None) -> Policy:
+        """The policy the settings describe."""
+        settings = settings or CheckSettings()
+        return cls(
+            frozenset(settings.hold), frozenset(settings.reject), frozenset(settings.disabled)
         )
-    ]
+
+
+@cache
+def available_checks() -> dict[str, Check]:
+    """The checks registered under ``newsrelay.checks``, by name."""
+    return {ep.name: ep.load() for ep in entry_points(group=CHECK_GROUP)}
+
+
+def check_texts(item: CheckInput, policy: Policy | None = None) -> Verdict:
+    """Run every enabled check on ``item`` and decide what happens to it."""
+    policy = policy or Policy.from_settings()
+    findings: list[Finding] = []
+    for name, check in sorted(available_checks().items()):
+        if name in policy.disabled:
+            continue
+        findings.extend(check(item))
+    return decide(findings, policy)
+
+
+def decide(findings: Sequence[Finding], policy: Policy) -> Verdict:
+    """The policy's decision for a set of findings."""
+    kinds = {f.kind for f in findings}
+    if kinds & policy.reject:
+        decision = Decision.REJECT
+    elif kinds & policy.hold:
+        decision = Decision.HOLD
+    else:
+        decision = Decision.PUBLISH
+    return Verdict(decision, tuple(findings))
+
+
+def check_translation(
+    article: Article,
+    translation: Translation,
+    *,
+    policy: Policy | None = None,
+    engine: Any = None,
+    protected: Sequence[str] = (),
+) -> Verdict:
+    """Check a translation of an article (headline and body)."""
+    item = CheckInput(
+        source=[article.title, *article.paragraphs],
+        translation=[translation.title, *html_paragraphs(translation.body_html)],
+        source_language=translation.source_language,
+        target_language=translation.language,
+        source_html=article.body_html,
+        translation_html=translation.body_html,
+        protected=protected,
+        engine=engine,
+    )
+    return check_texts(item, policy)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from newsrelay.check import check_translation
+from newsrelay.check import Policy, check_translation
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, ExtractError, FeedError, FetchError, NotConfigured
 from newsrelay.extract import extract_article
@@ -281,8 +281,9 @@ def check_translations(ctx: Context, sources: list[Source]) -> None:
     """Check every translation that has no verdict yet."""
     todo = ctx.store.translations_unchecked()
     ctx.progress.stage("check", len(todo))
+    policy = Policy.from_settings(ctx.settings.check)
     for translation_id, translation, article in todo:
-        verdict = check_translation(article, translation)
+        verdict = check_translation(article, translation, policy=policy, engine=ctx.engine)
         ctx.store.save_verdict(translation_id, verdict)
         ctx.report.add("check", verdict.decision.value)
         ctx.progress.advance()

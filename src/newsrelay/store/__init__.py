@@ -523,6 +523,71 @@ class Store:
         with self._tx() as conn:
             self._log(conn, stage, item_type, item_id, Outcome.FAILED, reason, detail)
 
+    def held(self) -> list[dict[str, Any]]:
+        """Translations held for review, oldest first, with their findings' kinds."""
+        query = (
+            select(
+                translations.c.id, translations.c.language, translations.c.title,
+                entries.c.url, verdicts.c.findings, verdicts.c.created_at,
+            )
+            .join(verdicts, verdicts.c.translation_id == translations.c.id)
+            .join(articles, articles.c.id == translations.c.article_id)
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .where(verdicts.c.decision == Decision.HOLD.value)
+            .order_by(verdicts.c.created_at, translations.c.id)
+        )  # fmt: skip
+        with self._tx() as conn:
+            rows = conn.execute(query).all()
+        return [
+            {"id": row.id, "language": row.language, "title": row.title, "url": row.url,
+             "kinds": sorted({f["kind"] for f in json.loads(row.findings)}),
+             "held_at": row.created_at.isoformat(timespec="seconds")}
+            for row in rows
+        ]  # fmt: skip
+
+    def translation(self, translation_id: int) -> tuple[Translation, Article]:
+        """A translation and its source article."""
+        query = (
+            select(*[c.label(f"t_{c.name}") for c in translations.c], articles)
+            .join(articles, articles.c.id == translations.c.article_id)
+            .where(translations.c.id == translation_id)
+        )
+        with self._tx() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise StoreError(f"translation {translation_id}: no such translation")
+        return _translation(row), _article(row)
+
+    def review(
+        self,
+        translation_id: int,
+        decision: Decision,
+        *,
+        title: str | None = None,
+        body_html: str | None = None,
+    ) -> None:
+        """Record a person's decision on a translation, with their edit of it if they made one."""
+        with self._tx() as conn:
+            found = conn.execute(
+                sql_update(verdicts)
+                .where(verdicts.c.translation_id == translation_id)
+                .values(decision=decision.value, created_at=utcnow())
+            ).rowcount
+            if not found:
+                raise StoreError(f"translation {translation_id}: nothing to review")
+            edited = {k: v for k, v in (("title", title), ("body_html", body_html)) if v}
+            if edited:
+                conn.execute(
+                    sql_update(translations)
+                    .where(translations.c.id == translation_id)
+                    .values(**edited)
+                )
+            conn.execute(
+                delete(publications).where(publications.c.translation_id == translation_id)
+            )
+            self._log(conn, "review", "translation", translation_id, Outcome.OK,
+                      "edited" if edited else None, decision.value)  # fmt: skip
+
     def verdict(self, translation_id: int) -> Verdict | None:
         """The verdict on a translation, if it was checked."""
         with self._tx() as conn:

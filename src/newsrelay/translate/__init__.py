@@ -17,6 +17,7 @@ from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.extract import BLOCK_TAGS, sanitize_html
 from newsrelay.model import Article, Translation
+from newsrelay.protect import protected_spans
 
 __all__ = ["Engine", "available_engines", "load_engine", "translate_article"]
 
@@ -63,12 +64,18 @@ def load_engine(settings: Settings, pairs: Sequence[tuple[str, str]] = ()) -> En
     return engine
 
 
-def translate_article(engine: Engine, article: Article, source: str, target: str) -> Translation:
-    """Translate the headline and every block of an article in one engine call."""
+def translate_article(
+    engine: Engine, article: Article, source: str, target: str, *, glossary: Sequence[str] = ()
+) -> Translation:
+    """Translate the headline and every block of an article in one engine call, with names,
+    handles and links hidden from the engine behind placeholders and restored afterwards."""
     tree = lxml.html.fragment_fromstring(article.body_html or "<p></p>", create_parent="div")
     blocks = [e for e in tree.iter(*BLOCK_TAGS) if not any(c.tag in BLOCK_TAGS for c in e)]
     segments = [_escape(article.title)] + [_inner_html(b, engine.accepts_markup) for b in blocks]
-    translated = engine.translate(segments, source, target)
+    spans = protected_spans("\n".join([article.title, *article.paragraphs]), source,
+                            glossary=glossary)  # fmt: skip
+    hidden = [_hide(segment, spans) for segment in segments]
+    translated = [_restore(t, spans) for t in engine.translate(hidden, source, target)]
     if len(translated) != len(segments):
         raise EngineError(
             f"{engine.name}: {len(segments)} segments sent, {len(translated)} came back"
@@ -85,6 +92,23 @@ def translate_article(engine: Engine, article: Article, source: str, target: str
         title=title,
         body_html=sanitize_html(body),
     )
+
+
+def _placeholder(index: int) -> str:
+    # One capitalised made-up word: engines pass words they do not know through untouched.
+    return f"QX{index}Q"
+
+
+def _hide(segment: str, spans: Sequence[str]) -> str:
+    for index, span in enumerate(spans):  # longest first, so a name inside another stays whole
+        segment = segment.replace(_escape(span), _placeholder(index))
+    return segment
+
+
+def _restore(text: str, spans: Sequence[str]) -> str:
+    for index in reversed(range(len(spans))):  # QX12Q before QX1Q
+        text = text.replace(_placeholder(index), _escape(spans[index]))
+    return text
 
 
 def _escape(text: str) -> str:

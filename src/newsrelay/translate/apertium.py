@@ -29,6 +29,8 @@ ISO3 = {
 ISO1 = {v: k for k, v in ISO3.items()}
 TIMEOUT = 600  # seconds for one article; Apertium handles tens of thousands of words a second
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
+HTML_MODE = ("-f", "html", "-u")  # markup kept as superblanks; unknown words unmarked
+UNKNOWN = re.compile(r"\*([^\s*#@]+)")  # Apertium marks a word it does not know with *
 
 
 class ApertiumEngine:
@@ -81,11 +83,21 @@ class ApertiumEngine:
             )
         return [" ".join(block.split()) for block in blocks]
 
-    def _run(self, mode: str, document: str) -> str:
+    def unknown_words(self, text: str, language: str) -> set[str]:
+        """Words of ``text`` that no installed dictionary for ``language`` knows (likely names)."""
+        mode = next((m for (s, _), m in sorted(self.modes.items()) if s == language), None)
+        if mode is None:
+            raise NotConfigured(f"apertium: no pair from {language} installed")
+        output = self._run(mode, text, options=("-f", "txt"))
+        return {word.strip(".,;:!?()\"'") for word in UNKNOWN.findall(output)}
+
+    def _run(
+        self, mode: str, document: str, options: tuple[str, ...] = ("-f", "html", "-u")
+    ) -> str:
         assert self.binary is not None
         try:
             done = subprocess.run(
-                [self.binary, "-f", "html", "-u", mode],
+                [self.binary, *options, mode],
                 input=document,
                 capture_output=True,
                 text=True,

@@ -1,0 +1,87 @@
+"""Checks that what the source states survives: numbers, dates and names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsrelay.check import CheckInput
+from newsrelay.errors import NewsrelayError
+from newsrelay.model import Finding
+from newsrelay.protect import protected_spans
+from newsrelay.text import dates, number_readings, numbers
+
+
+def check_numbers(item: CheckInput) -> list[Finding]:
+    """Every number of the source is in the translation, in the target's conventions."""
+    present = number_readings(" ".join(item.translation))  # a number may move between paragraphs
+    findings = []
+    for index, source in enumerate(item.source):
+        for token, value in numbers(source, item.source_language):
+            if value not in present:
+                findings.append(
+                    Finding(
+                        "numbers",
+                        "warning",
+                        f"the number {token} is missing or changed",
+                        paragraph=index,
+                        source=token,
+                    )
+                )
+    return findings
+
+
+def check_dates(item: CheckInput) -> list[Finding]:
+    """Day, month and year of every date of the source survive, in the target's words."""
+    found = set()
+    for paragraph in item.translation:
+        found |= dates(paragraph, item.target_language)
+    findings = []
+    for index, paragraph in enumerate(item.source):
+        for day, month, year in sorted(dates(paragraph, item.source_language), key=str):
+            same_day = [d for d in found if d[:2] == (day, month)]
+            if not same_day or (year and not any(d[2] in (year, None) for d in same_day)):
+                when = f"{day}/{month}" + (f"/{year}" if year else "")
+                findings.append(
+                    Finding(
+                        "dates",
+                        "warning",
+                        f"the date {when} is missing or changed",
+                        paragraph=index,
+                        source=when,
+                    )
+                )
+    return findings
+
+
+def check_names(item: CheckInput) -> list[Finding]:
+    """Every protected span of the source (names, handles, links) is in the translation verbatim."""
+    text = " ".join(item.translation)
+    source = "\n".join(item.source)
+    spans = protected_spans(
+        source, item.source_language, unknown=_unknown_words(item, source), glossary=item.protected
+    )
+    return [
+        Finding(
+            "names",
+            "warning",
+            f"{span!r} does not appear verbatim",
+            paragraph=_paragraph_of(span, item.source),
+            source=span,
+        )
+        for span in spans
+        if span not in text and not any(span in longer and longer in text for longer in spans)
+    ]
+
+
+def _paragraph_of(span: str, paragraphs: Sequence[str]) -> int | None:
+    return next((i for i, p in enumerate(paragraphs) if span in p), None)
+
+
+def _unknown_words(item: CheckInput, text: str) -> set[str] | None:
+    lexicon = getattr(item.engine, "unknown_words", None)
+    if lexicon is None:
+        return None
+    try:
+        return set(lexicon(text, item.source_language))
+    except NewsrelayError:  # without a lexicon the check is coarser, never stopped
+        return None

@@ -1,0 +1,77 @@
+"""Checks of language: sentences left in the source language, paragraphs in a third language."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from newsrelay.check import CheckInput
+from newsrelay.extract.language import detect_language
+from newsrelay.model import Finding
+from newsrelay.text import sentences
+
+MIN_WORDS = 6  # shorter sentences (names, figures, quotes of one word) are not judged
+CONFIDENCE = 0.9
+MIN_PARAGRAPH = 60
+
+
+@cache
+def _pair_detector(first: str, second: str) -> Any:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in (first, second)]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def _language_of(sentence: str, source: str, target: str) -> tuple[str, float] | None:
+    try:
+        detector = _pair_detector(*sorted((source, target)))
+    except (AttributeError, ValueError):
+        return None  # a language lingua does not know
+    values = detector.compute_language_confidence_values(sentence)
+    if not values:
+        return None
+    best = values[0]
+    return str(best.language.iso_code_639_1.name).lower(), best.value
+
+
+def check_untranslated(item: CheckInput) -> list[Finding]:
+    """No sentence of the translation is still in the source language."""
+    findings = []
+    for index, paragraph in enumerate(item.translation):
+        for sentence in sentences(paragraph, item.target_language):
+            if len(re.findall(r"[^\W\d_]{2,}", sentence)) < MIN_WORDS:
+                continue
+            found = _language_of(sentence, item.source_language, item.target_language)
+            if found and found[0] == item.source_language and found[1] >= CONFIDENCE:
+                findings.append(
+                    Finding(
+                        "untranslated",
+                        "warning",
+                        f"a sentence is still in the source language ({found[0]})",
+                        paragraph=index,
+                        translation=sentence,
+                    )
+                )
+    return findings
+
+
+def check_output_language(item: CheckInput) -> list[Finding]:
+    """Every paragraph of the translation is in the target language."""
+    findings = []
+    for index, paragraph in enumerate(item.translation):
+        if len(paragraph) < MIN_PARAGRAPH:
+            continue
+        language = detect_language(paragraph)
+        if language and language not in (item.target_language, item.source_language):
+            findings.append(
+                Finding(
+                    "wrong_language",
+                    "warning",
+                    f"the paragraph reads as {language}, not {item.target_language}",
+                    paragraph=index,
+                    translation=paragraph,
+                )
+            )
+    return findings

@@ -1,0 +1,162 @@
+"""Checks of shape: nothing empty, nothing dropped or added, no degenerate output, markup intact."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+
+import lxml.html
+
+from newsrelay.check import CheckInput
+from newsrelay.model import Finding
+from newsrelay.text import sentences, words
+
+LENGTH_FACTOR = 2.0  # a paragraph this many times longer or shorter than the article's norm
+MIN_LENGTH = 40  # characters: shorter paragraphs vary too much to judge by length
+OMISSION_SHARE = 0.85  # a paragraph that lost a sentence is shorter than this share of its norm
+REPEATS = 3  # a word trigram this often in one paragraph (and less in the source) is degenerate
+
+
+def check_empty(item: CheckInput) -> list[Finding]:
+    """The translation has a headline and a body."""
+    if (
+        item.translation
+        and item.translation[0].strip()
+        and any(p.strip() for p in item.translation[1:])
+    ):
+        return []
+    return [Finding("empty", "error", "the translation has no headline or no body")]
+
+
+def check_paragraphs(item: CheckInput) -> list[Finding]:
+    """Paragraph counts match; no paragraph lost a sentence or is far longer or shorter than
+    the article's norm."""
+    if len(item.source) != len(item.translation):
+        return [
+            Finding(
+                "paragraph_count",
+                "warning",
+                f"{len(item.source)} paragraphs in the source, "
+                f"{len(item.translation)} in the translation",
+            )
+        ]
+    return [*_sentence_counts(item), *_length_outliers(item)]
+
+
+def _sentence_counts(item: CheckInput) -> list[Finding]:
+    """Paragraphs with fewer sentences than their source and shorter than the norm says (a
+    segmenter can merge two sentences; a dropped sentence also shortens the paragraph)."""
+    norm = _length_norm(item)
+    findings = []
+    for index, (source, target) in enumerate(zip(item.source, item.translation, strict=True)):
+        have = len(sentences(target, item.target_language))
+        want = len(sentences(source, item.source_language))
+        short = len(target) < OMISSION_SHARE * norm * len(source)
+        if have < want and short:
+            findings.append(
+                Finding(
+                    "omission",
+                    "warning",
+                    f"{want} sentences in the source, {have} here",
+                    paragraph=index,
+                    source=source,
+                    translation=target,
+                )
+            )
+        elif have > want + 1:
+            findings.append(
+                Finding(
+                    "addition",
+                    "warning",
+                    f"{want} sentences in the source, {have} here",
+                    paragraph=index,
+                    source=source,
+                    translation=target,
+                )
+            )
+    return findings
+
+
+def _length_norm(item: CheckInput) -> float:
+    """The article's median ratio of translated to source paragraph length (1 when unknown)."""
+    ratios = [len(t) / len(s) for s, t in zip(item.source, item.translation, strict=True)
+              if len(s) >= MIN_LENGTH]  # fmt: skip
+    return statistics.median(ratios) if ratios else 1.0
+
+
+def _length_outliers(item: CheckInput) -> list[Finding]:
+    pairs = [
+        (i, s, t)
+        for i, (s, t) in enumerate(zip(item.source, item.translation, strict=True))
+        if len(s) >= MIN_LENGTH
+    ]
+    if len(pairs) < 3:
+        return []
+    norm = _length_norm(item)
+    findings = []
+    for index, source, target in pairs:
+        ratio = len(target) / len(source) / norm
+        if ratio > LENGTH_FACTOR or ratio < 1 / LENGTH_FACTOR:
+            findings.append(
+                Finding(
+                    "length",
+                    "warning",
+                    f"{len(target)} characters for {len(source)} in the source, "
+                    "far from this article's norm",
+                    paragraph=index,
+                    source=source,
+                    translation=target,
+                )
+            )
+    return findings
+
+
+def check_repetition(item: CheckInput) -> list[Finding]:
+    """No word sequence or sentence repeats in the translation more than in the source."""
+    source_trigrams = Counter(_trigrams(" ".join(item.source)))
+    findings = []
+    for index, paragraph in enumerate(item.translation):
+        counts = Counter(_trigrams(paragraph))
+        repeated = [g for g, n in counts.items() if n >= REPEATS and source_trigrams[g] < n]
+        doubled = _repeated_sentences(paragraph, item.target_language)
+        if repeated or doubled:
+            quote = doubled[0] if doubled else " ".join(repeated[0])
+            findings.append(
+                Finding(
+                    "repetition",
+                    "warning",
+                    f"repeated output: {quote!r}",
+                    paragraph=index,
+                    translation=quote,
+                )
+            )
+    return findings
+
+
+def _trigrams(text: str) -> list[tuple[str, ...]]:
+    tokens = words(text)
+    return [tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)]
+
+
+def _repeated_sentences(paragraph: str, language: str) -> list[str]:
+    counts = Counter(s.casefold() for s in sentences(paragraph, language) if len(s) > 10)
+    return [s for s, n in counts.items() if n > 1]
+
+
+def check_markup(item: CheckInput) -> list[Finding]:
+    """Links and emphasis of the source survive: same link targets, same number of each tag."""
+    if not item.source_html or not item.translation_html:
+        return []
+    source, target = _markup(item.source_html), _markup(item.translation_html)
+    if source == target:
+        return []
+    return [Finding("markup", "warning", f"markup differs: source {source}, translation {target}")]
+
+
+def _markup(html: str) -> dict[str, object]:
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    tags = Counter(re.sub(r"^(b|strong)$", "strong", re.sub(r"^(i|em)$", "em", e.tag))
+                   for e in tree.iter("a", "em", "i", "strong", "b"))  # fmt: skip
+    links = sorted(a.get("href", "") for a in tree.iter("a"))
+    return {"tags": dict(sorted(tags.items())), "links": links}
