@@ -165,3 +165,93 @@ def test_removed_list_and_keep(server: MockServer, tmp_path: Path) -> None:
     assert newsrelay("run", cwd=tmp_path).returncode == 0
     assert json.loads(newsrelay("removed", "list", "--json", cwd=tmp_path).stdout) == []
     assert newsrelay("removed", "keep", "999", cwd=tmp_path).returncode == 4
+
+
+def test_check_prints_verdict_and_findings_and_exits_by_verdict(tmp_path: Path) -> None:
+    (tmp_path / "en.txt").write_text(
+        "Harbour plan\n\nThe council approved a plan worth 7,000 dollars on Monday.\n"
+    )
+    (tmp_path / "good.txt").write_text(
+        "Plan del puerto\n\nEl ayuntamiento aprobó un plan de 7.000 dólares el lunes.\n"
+    )
+    (tmp_path / "bad.txt").write_text(
+        "Plan del puerto\n\nEl ayuntamiento aprobó un plan de 700 dólares el lunes.\n"
+    )
+    good = newsrelay(
+        "check", "en.txt", "good.txt", "--from", "en", "--to", "es", "--json", cwd=tmp_path
+    )
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["verdict"] == "publish"
+    bad = newsrelay(
+        "check", "en.txt", "bad.txt", "--from", "en", "--to", "es", "--json", cwd=tmp_path
+    )
+    result = json.loads(bad.stdout)
+    assert bad.returncode == 1
+    assert result["verdict"] == "hold"
+    [finding] = result["findings"]
+    assert (finding["kind"], finding["source"], finding["paragraph"]) == ("numbers", "7,000", 1)
+
+
+def test_lint_flags_residue_by_line(tmp_path: Path) -> None:
+    text = "Titular\nUn párrafo de la noticia con datos del pleno municipal.\nÚNETE A NOSOTROS EN TELEGRAM\nOtro párrafo con más datos del pleno.\n"
+    (tmp_path / "story.txt").write_text(text)
+    done = newsrelay("lint", "story.txt", "--lang", "es", "--json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert [(f["paragraph"], f["translation"]) for f in json.loads(done.stdout)["findings"]] == [
+        (3, "ÚNETE A NOSOTROS EN TELEGRAM")
+    ]
+    (tmp_path / "clean.txt").write_text("Titular\nUn párrafo.\n")
+    assert newsrelay("lint", "clean.txt", "--lang", "es", cwd=tmp_path).returncode == 0
+
+
+def test_review_list_show_edit_approve_reject(server: MockServer, tmp_path: Path) -> None:
+    from newsrelay import Store, load_settings, run_once
+    from newsrelay.model import Decision
+
+    class LosesLastParagraph:
+        name, accepts_markup = "lossy", True
+
+        def pairs(self) -> set[tuple[str, str]]:
+            return {("en", "es")}
+
+        def translate(self, segments: list[str], source: str, target: str) -> list[str]:
+            return [*segments[:-1], ""]
+
+    paragraphs = [
+        "The town hall will close for repairs in January, the mayor told residents on Monday.",
+        "Its services move to the public library on River Street until the work is finished.",
+        "The repairs should take about four months and cost the city 800,000 dollars.",
+    ]
+    links = [server.route(f"/n/{i}.html", article_page(f"Hall {i}", paragraphs)) for i in (1, 2)]
+    config = tmp_path / "newsrelay.toml"
+    config.write_text(
+        render_config(
+            [Source(name="G", url=server.route("/f.xml", rss([("A", links[0]), ("B", links[1])])))]
+        )
+    )
+    settings = load_settings(config)
+    store = Store.open(settings.store_url)
+    run_once(settings, store, engine=LosesLastParagraph())
+    store.close()
+
+    held = json.loads(newsrelay("review", "list", "--json", cwd=tmp_path).stdout)
+    assert len(held) == 2 and all("paragraph_count" in h["kinds"] for h in held)
+    first, second = held[0]["id"], held[1]["id"]
+    shown = json.loads(newsrelay("review", "show", str(first), "--json", cwd=tmp_path).stdout)
+    assert shown["decision"] == "hold" and len(shown["source"]) == 4
+
+    (tmp_path / "fixed.txt").write_text("El ayuntamiento cierra\n\nUno.\n\nDos.\n\nTres.\n")
+    assert newsrelay("review", "edit", str(first), "fixed.txt", cwd=tmp_path).returncode == 0
+    assert newsrelay("review", "reject", str(second), cwd=tmp_path).returncode == 0
+    assert json.loads(newsrelay("review", "list", "--json", cwd=tmp_path).stdout) == []
+    assert newsrelay("run", cwd=tmp_path).returncode == 0
+
+    store = Store.open(settings.store_url)
+    [story] = store.stories(language="es")
+    assert (story.title, story.body_html) == (
+        "El ayuntamiento cierra",
+        "<p>Uno.</p><p>Dos.</p><p>Tres.</p>",
+    )
+    assert store.verdict(second) is not None and store.verdict(second).decision is Decision.REJECT  # type: ignore[union-attr]
+    store.close()
+    assert newsrelay("review", "approve", "999", cwd=tmp_path).returncode == 4

@@ -84,8 +84,8 @@ class CheckSettings:
     """The checks and the policy that turns their findings into publish, hold or reject."""
 
     hold: list[str] = setting(
-        ["numbers", "dates", "names", "untranslated", "wrong_language", "paragraph_count",
-         "omission", "addition", "length", "repetition", "residue", "markup", "meaning_drift"],
+        ["numbers", "dates", "names", "negation", "untranslated", "wrong_language",
+         "paragraph_count", "omission", "addition", "length", "repetition", "residue", "markup"],
         "Finding kinds that hold a translation for a person to review.",
     )  # fmt: skip
     reject: list[str] = setting(["empty"], "Finding kinds that reject a translation outright.")

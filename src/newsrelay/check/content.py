@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from newsrelay.check import CheckInput
@@ -85,3 +86,44 @@ def _unknown_words(item: CheckInput, text: str) -> set[str] | None:
         return set(lexicon(text, item.source_language))
     except NewsrelayError:  # without a lexicon the check is coarser, never stopped
         return None
+
+
+# Explicit negators, and (for the target side) words that carry a negation in themselves.
+NEGATIONS = {
+    "en": r"\bnot\b|n't\b|\bnever\b|\bno\b|\bnobody\b|\bnothing\b|\bneither\b|\bnor\b|"
+    r"\bwithout\b|\bunable\b|\bunknown\b|\bden(?:y|ies|ied)\b",
+    "es": r"\bno\b|\bnunca\b|\bni\b|\bningun[oa]?\b|\bnada\b|\bnadie\b|\bsin\b|\btampoco\b|"
+    r"\bjamás\b|\bdesconoc\w+|\bnieg\w+|\bneg(?:ó|aron|ar)\b|\bimposible\b",
+    "fr": r"\bne\b|\bn'|\bpas\b|\bjamais\b|\baucun\w*|\bsans\b|\brien\b|\bpersonne\b|"
+    r"\bignor\w+|\bni[ée]\w*|\bimpossible\b",
+    "pt": r"\bnão\b|\bnunca\b|\bnem\b|\bnenhum\w*|\bsem\b|\bnada\b|\bninguém\b|"
+    r"\bdesconhec\w+|\bneg(?:ou|aram|ar)\b|\bimpossível\b",
+    "ca": r"\bno\b|\bmai\b|\bcap\b|\bsense\b|\bres\b|\bningú\b|\bdesconeg\w+|\bneg(?:a|à|aren)\b",
+    "de": r"\bnicht\b|\bkein\w*|\bnie\b|\bniemals\b|\bohne\b|\bnichts\b|\bniemand\b|"
+    r"\bunbekannt\w*|\bbestritt\w*",
+}
+
+
+def check_negation(item: CheckInput) -> list[Finding]:
+    """A paragraph whose source denies something still denies it in the translation: a dropped
+    negation flips a story's meaning. (An added one is usually a paraphrase, "unable" becoming
+    "no pudo", and is not reported.)"""
+    source_words = NEGATIONS.get(item.source_language)
+    target_words = NEGATIONS.get(item.target_language)
+    if not source_words or not target_words or len(item.source) != len(item.translation):
+        return []
+    findings = []
+    for index, (source, target) in enumerate(zip(item.source, item.translation, strict=True)):
+        had = len(re.findall(source_words, source, re.I))
+        if had and not re.search(target_words, target, re.I):
+            findings.append(
+                Finding(
+                    "negation",
+                    "warning",
+                    f"the source paragraph negates ({had} times), the translation does not",
+                    paragraph=index,
+                    source=source,
+                    translation=target,
+                )
+            )
+    return findings

@@ -19,7 +19,7 @@ from newsrelay.model import Finding
 from newsrelay.text import sentences
 
 log = logging.getLogger(__name__)
-RELATIVE_FLOOR = 0.6  # a sentence below this share of the article's median similarity
+RELATIVE_FLOOR = 0.4  # a sentence below this share of the article's median similarity
 MIN_SENTENCES = 3
 
 

@@ -7,13 +7,14 @@ from functools import cache
 from typing import Any
 
 from newsrelay.check import CheckInput
-from newsrelay.extract.language import detect_language
+from newsrelay.extract.language import language_chances
 from newsrelay.model import Finding
 from newsrelay.text import sentences
 
 MIN_WORDS = 6  # shorter sentences (names, figures, quotes of one word) are not judged
 CONFIDENCE = 0.9
 MIN_PARAGRAPH = 60
+TARGET_CHANCE = 0.05
 
 
 @cache
@@ -58,13 +59,19 @@ def check_untranslated(item: CheckInput) -> list[Finding]:
 
 
 def check_output_language(item: CheckInput) -> list[Finding]:
-    """Every paragraph of the translation is in the target language."""
+    """Every paragraph of the translation is in the target language.
+
+    Close languages (Spanish, Catalan, Portuguese, Galician) look alike in a short paragraph, so a
+    paragraph is reported only when the identifier gives the target language almost no chance.
+    """
     findings = []
     for index, paragraph in enumerate(item.translation):
         if len(paragraph) < MIN_PARAGRAPH:
             continue
-        language = detect_language(paragraph)
-        if language and language not in (item.target_language, item.source_language):
+        chances = language_chances(paragraph)
+        language = max(chances, key=chances.__getitem__, default=None)
+        unlikely = chances.get(item.target_language, 0.0) < TARGET_CHANCE
+        if language and unlikely and language not in (item.target_language, item.source_language):
             findings.append(
                 Finding(
                     "wrong_language",

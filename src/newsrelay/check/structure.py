@@ -91,9 +91,9 @@ def _length_outliers(item: CheckInput) -> list[Finding]:
         for i, (s, t) in enumerate(zip(item.source, item.translation, strict=True))
         if len(s) >= MIN_LENGTH
     ]
-    if len(pairs) < 3:
-        return []
     norm = _length_norm(item)
+    if len(pairs) < 3 or norm == 0:
+        return []  # an empty translation is the empty check's finding
     findings = []
     for index, source, target in pairs:
         ratio = len(target) / len(source) / norm

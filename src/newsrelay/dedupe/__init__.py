@@ -6,12 +6,14 @@ A :class:`DedupeIndex` of the recent signatures finds the article a new one repe
 (:meth:`DedupeIndex.match`); :func:`compare` explains the decision for two texts. The rule and its
 thresholds are documented in :mod:`newsrelay.dedupe.rule`.
 
-Typical use in the dedupe stage::
+Typical use in the dedupe stage (``rows`` are the stored (key, signature bytes, time) of the
+last ``window``; ``load_text`` reads a stored article's text by key)::
 
-    index = DedupeIndex.from_rows(store_rows, window=timedelta(days=3))
+    index = DedupeIndex.from_rows(rows, window=timedelta(days=3), texts=load_text)
     signature = Signature.of_text(text)
     found = index.match(signature, when=published, key=entry_key, text=text)
-    index.add(entry_key, signature, published)  # and store signature.to_bytes()
+    # None: a new story; found.relation: DUPLICATE of found.key, or UPDATE of the same entry
+    index.add(entry_key, signature, published)  # and store signature.to_bytes() with the article
 """
 
 from newsrelay.dedupe.compare import Comparison, compare

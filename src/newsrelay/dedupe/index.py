@@ -37,8 +37,8 @@ from newsrelay.dedupe.rule import (
     estimate_many,
     exact_overlap,
     is_same_story,
-    may_pass,
     overlap_at,
+    passing,
 )
 from newsrelay.dedupe.signature import (
     MAGIC,
@@ -76,7 +76,7 @@ class Match:
     relation: Relation
     jaccard: float  # estimated from the signatures
     containment: float  # estimated, or exact when ``verified``
-    verified: bool  # decided on the two texts because the estimate was too close to call
+    verified: bool  # confirmed on the two texts because the estimate was too close to call
     when: datetime
 
     @property
@@ -105,8 +105,9 @@ class DedupeIndex:
     """Recent articles' signatures, to find the one a new article is the same story as.
 
     ``window``: only articles at most this much older than the new one can match it.
-    ``texts``: optional; returns the stored text of a key, so that estimates too close to the
-    threshold are decided on the texts (exactly as :func:`compare` would) instead of on chance.
+    ``texts``: optional; returns the stored text of a key, so that a match whose estimate is too
+    close to the threshold is confirmed on the texts (exactly as :func:`compare` decides) before
+    two stories are merged on chance.
     ``num_perm``: the signatures' size; :meth:`from_rows` takes it from the stored rows.
     An index is not thread-safe: match and add one article at a time.
     """
@@ -243,8 +244,8 @@ class DedupeIndex:
         same key is an earlier version, so the result is an UPDATE whatever the text. Otherwise
         only articles at most ``window`` older than ``when`` (default: now) are considered, and
         the best one by containment that passes the rule is a DUPLICATE. ``text`` (the new
-        article's text) lets uncertain estimates be checked on the texts, when the index has a
-        text loader.
+        article's text) lets a match on an uncertain estimate be confirmed on the texts, when the
+        index has a text loader.
         """
         self._check_num_perm(signature)
         if key is not None and key in self._row_of:
@@ -317,7 +318,7 @@ class DedupeIndex:
         if identical.size:
             return self._match(int(identical[0]), Relation.DUPLICATE, 1.0, 1.0)
         found = self._estimates(rows, signature)
-        reach = np.flatnonzero(may_pass(found))
+        reach = np.flatnonzero(passing(found))
         checker = _TextChecker(text, self.texts)
         for i in reach[np.argsort(-found.containment[reach], kind="stable")].tolist():
             row = int(rows[i])

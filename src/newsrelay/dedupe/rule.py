@@ -32,9 +32,11 @@ held-out seeds that the bench and the quality gate report:
 
 With MinHash, the overlap is estimated from the estimated Jaccard ``J`` and the two set sizes,
 ``shared = J (|A| + |B|) / (1 + J)``, with standard errors from the binomial error of ``J``
-(delta method). An estimate that could land on either side of a threshold within
-``UNCERTAIN_SIGMAS`` standard errors is *uncertain*; the index then decides it on the texts
-when it can.
+(delta method). An estimate that passes the rule but would fail if it were ``UNCERTAIN_SIGMAS``
+standard errors lower is *uncertain*: the index checks it on the texts when it has them, so it
+never merges two stories on a shaky estimate. An estimate that fails is not checked (most
+candidates fail, and loading their texts would cost a read each): a copy missed that way is
+usually found through one of its story's other, closer copies.
 """
 
 from __future__ import annotations
@@ -57,8 +59,8 @@ __all__ = [
     "estimate_overlap",
     "exact_overlap",
     "is_same_story",
-    "may_pass",
     "overlap_at",
+    "passing",
 ]
 
 MIN_CONTAINMENT = 0.27
@@ -91,8 +93,8 @@ class Overlap:
 
     @property
     def uncertain(self) -> bool:
-        """Whether the decision could go either way within UNCERTAIN_SIGMAS standard errors."""
-        return self.passes(UNCERTAIN_SIGMAS) != self.passes(-UNCERTAIN_SIGMAS)
+        """Whether it passes the rule, but would not UNCERTAIN_SIGMAS standard errors lower."""
+        return self.passes() and not self.passes(-UNCERTAIN_SIGMAS)
 
     def passes(self, sigmas: float = 0.0) -> bool:
         """Whether the rule holds with both measures moved by ``sigmas`` standard errors."""
@@ -142,11 +144,10 @@ def estimate_many(jaccard: FloatArray, sizes: FloatArray, size: int, num_perm: i
     )
 
 
-def may_pass(estimates: Estimates) -> NDArray[np.bool_]:
-    """Which estimates could pass the rule within UNCERTAIN_SIGMAS standard errors."""
-    k = UNCERTAIN_SIGMAS
-    containment = estimates.containment + k * estimates.containment_error >= MIN_CONTAINMENT
-    jaccard = estimates.jaccard + k * estimates.jaccard_error >= MIN_JACCARD
+def passing(estimates: Estimates) -> NDArray[np.bool_]:
+    """Which estimates pass the rule as they are."""
+    containment = estimates.containment >= MIN_CONTAINMENT
+    jaccard = estimates.jaccard >= MIN_JACCARD
     return containment & jaccard & (estimates.shared >= MIN_SHARED)
 
 

@@ -1,0 +1,135 @@
+"""Each built-in check on a pair written to show it, and on its faithful twin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsrelay.check import CheckInput, available_checks, check_texts
+from newsrelay.check.residue import residue_findings
+from newsrelay.model import Decision
+from newsrelay.translate.apertium import ApertiumEngine
+
+SOURCE = [
+    "Council approves harbour plan",
+    "The council of Lakeside approved a plan worth 7,000 dollars on March 3, 2026, after a vote of 12 to 4.",
+    "Mayor Helen Marsh said the new quay would open in the spring. Fishermen welcomed the decision.",
+    "Follow the council on @LakesideCouncil for updates about the works and the road closures.",
+]
+GOOD = [
+    "El ayuntamiento aprueba el plan del puerto",
+    "El ayuntamiento de Lakeside aprobó un plan de 7.000 dólares el 3 de marzo de 2026, tras una votación de 12 a 4.",
+    "La alcaldesa Helen Marsh dijo que el nuevo muelle abrirá en primavera. Los pescadores celebraron la decisión.",
+    "Siga al ayuntamiento en @LakesideCouncil para conocer las obras y los cortes de carreteras.",
+]
+
+
+def run(translation: list[str], **kwargs: object) -> dict[str, list[str]]:
+    item = CheckInput(SOURCE, translation, "en", "es", **kwargs)  # type: ignore[arg-type]
+    found: dict[str, list[str]] = {}
+    for finding in check_texts(item).findings:
+        found.setdefault(finding.kind, []).append(finding.source or finding.translation or "")
+    return found
+
+
+def edit(index: int, old: str, new: str) -> list[str]:
+    changed = list(GOOD)
+    assert old in changed[index]
+    changed[index] = changed[index].replace(old, new)
+    return changed
+
+
+def test_every_builtin_check_is_registered() -> None:
+    assert set(available_checks()) >= {
+        "empty", "paragraphs", "repetition", "markup", "numbers", "dates", "names",
+        "untranslated", "output_language", "residue", "meaning_drift",
+    }  # fmt: skip
+
+
+def test_a_faithful_translation_has_no_findings() -> None:
+    assert run(GOOD) == {}
+
+
+@pytest.mark.parametrize(
+    ("translation", "kind"),
+    [
+        (edit(1, "7.000", "700"), "numbers"),
+        (edit(1, "12 a 4", "12 a 14"), "numbers"),
+        (edit(1, "3 de marzo", "13 de marzo"), "dates"),
+        (edit(2, "Helen Marsh", "Helen Pantano"), "names"),
+        (edit(3, "@LakesideCouncil", "@AyuntamientoLakeside"), "names"),
+        (
+            edit(
+                2,
+                "Los pescadores celebraron la decisión.",
+                "Fishermen welcomed the decision and asked for more berths.",
+            ),
+            "untranslated",
+        ),
+        (
+            edit(
+                2,
+                "Los pescadores celebraron la decisión.",
+                "Die Fischer begrüßten die Entscheidung des Rates sehr herzlich und lobten ihn.",
+            ),
+            "wrong_language",
+        ),
+        (GOOD[:3], "paragraph_count"),
+        (edit(2, " Los pescadores celebraron la decisión.", ""), "omission"),
+        (
+            edit(
+                2, "primavera.", "primavera, primavera, primavera, primavera, primavera, primavera."
+            ),
+            "repetition",
+        ),
+        ([*GOOD[:2], "ÚNETE A NOSOTROS EN TELEGRAM", *GOOD[2:]], "residue"),
+        (["", "", "", ""], "empty"),
+    ],
+)
+def test_each_defect_is_found(translation: list[str], kind: str) -> None:
+    assert kind in run(translation)
+
+
+def test_policy_holds_and_rejects() -> None:
+    item = CheckInput(SOURCE, edit(1, "7.000", "700"), "en", "es")
+    assert check_texts(item).decision is Decision.HOLD
+    assert check_texts(CheckInput(SOURCE, ["", "", "", ""], "en", "es")).decision is Decision.REJECT
+    assert check_texts(CheckInput(SOURCE, GOOD, "en", "es")).decision is Decision.PUBLISH
+
+
+def test_markup_must_keep_links() -> None:
+    source_html = '<p>See the <a href="http://127.0.0.1/plan">plan</a>.</p>'
+    item = dict(source_html=source_html, translation_html="<p>Vea el plan.</p>")
+    assert "markup" in run(GOOD, **item)
+    item["translation_html"] = '<p>Vea el <a href="http://127.0.0.1/plan">plan</a>.</p>'
+    assert "markup" not in run(GOOD, **item)
+
+
+@pytest.mark.usefixtures("apertium_eng_spa")
+def test_names_the_engine_does_not_know_must_survive() -> None:
+    source = ["Talks in Lakeside", "Minister Shin Won-sik met the envoy in Lakeside on Monday."]
+    bad = [
+        "Conversaciones en Lakeside",
+        "El ministro Shin Ganó-sik se reunió con el enviado en Lakeside el lunes.",
+    ]
+    item = CheckInput(source, bad, "en", "es", engine=ApertiumEngine())
+    names = [f.source for f in check_texts(item).findings if f.kind == "names"]
+    assert names == ["Shin Won-sik"]
+
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_58a8b900530fafd6.txt"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed story is not beside the checkout")
+def test_seed_story_residue_is_exactly_its_promos_and_teaser() -> None:
+    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    flagged = [lines[f.paragraph] for f in residue_findings(lines) if f.paragraph is not None]
+    assert flagged[:2] == [
+        "ÚNETE A NOSOTROS EN TELEGRAM",
+        "Siga nuestra cobertura de la guerra en @Kyivpost_official.",
+    ]
+    assert flagged[2] == "Otros temas de interés"
+    assert flagged[3].startswith("La Fuerza Aérea Rusa ataca")
+    assert flagged[4].startswith("El sistema de orientación del misil")
+    assert len(flagged) == 5
