@@ -205,3 +205,24 @@ def rss(items: list[tuple[str, str]], title: str = "Test feed") -> str:
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
         f"<link>http://127.0.0.1/</link><description>d</description>{entries}</channel></rss>"
     )
+
+
+# A wire story, a copy of it with the usual edits, and a distinct report on the same topic.
+WIRE = [
+    "The regional parliament approved on Tuesday a law that will make buses free for everyone under eighteen from the first of September.",
+    "The measure will cost about twelve million euros a year and will be paid from the transport budget, the minister for mobility said.",
+    "Opposition parties supported the law but asked the government to publish a study of its effect on traffic in the larger towns.",
+    "Bus companies said they would need more drivers and asked for two months to prepare their timetables for the new passengers.",
+    "Student groups, which had collected forty thousand signatures for the measure, celebrated the vote outside the parliament building.",
+]
+COPY = [
+    "Young people will ride buses for free from September, after lawmakers backed the plan in a vote on Tuesday.",  # rewritten lead
+    *WIRE[1:],
+    "Our newsroom will follow how the new rules work in practice over the coming months.",  # added
+]
+SAME_TOPIC = [
+    "Bus drivers in the northern valleys warned on Tuesday that the free travel law would fill their vehicles at school times.",
+    "The drivers' union said its members already worked long shifts and that the routes to the mountain villages had too few buses.",
+    "A spokesman for the regional government said new vehicles would be bought before the start of the school year.",
+    "Parents in the valley towns said they welcomed the law but feared that children would have to stand on long journeys.",
+]

@@ -217,12 +217,20 @@ def test_review_list_show_edit_approve_reject(server: MockServer, tmp_path: Path
         def translate(self, segments: list[str], source: str, target: str) -> list[str]:
             return [*segments[:-1], ""]
 
-    paragraphs = [
+    first = [
         "The town hall will close for repairs in January, the mayor told residents on Monday.",
         "Its services move to the public library on River Street until the work is finished.",
         "The repairs should take about four months and cost the city 800,000 dollars.",
     ]
-    links = [server.route(f"/n/{i}.html", article_page(f"Hall {i}", paragraphs)) for i in (1, 2)]
+    second = [
+        "The swimming pool on Park Road reopened on Saturday after its roof was replaced.",
+        "Swimmers queued from seven in the morning, and the first lane opened at eight.",
+        "The pool will stay open until ten in the evening during the school holidays.",
+    ]
+    links = [
+        server.route(f"/n/{i}.html", article_page(f"Hall {i}", text))
+        for i, text in ((1, first), (2, second))
+    ]
     config = tmp_path / "newsrelay.toml"
     config.write_text(
         render_config(
@@ -255,3 +263,22 @@ def test_review_list_show_edit_approve_reject(server: MockServer, tmp_path: Path
     assert store.verdict(second) is not None and store.verdict(second).decision is Decision.REJECT  # type: ignore[union-attr]
     store.close()
     assert newsrelay("review", "approve", "999", cwd=tmp_path).returncode == 4
+
+
+def test_dedupe_explain(tmp_path: Path) -> None:
+    from mockserver import COPY, SAME_TOPIC, WIRE
+
+    for name, paragraphs in (("wire", WIRE), ("copy", COPY), ("other", SAME_TOPIC)):
+        (tmp_path / f"{name}.txt").write_text("Headline\n\n" + "\n\n".join(paragraphs))
+    same = newsrelay("dedupe", "explain", "wire.txt", "copy.txt", "--json", cwd=tmp_path)
+    assert same.returncode == 0, same.stderr
+    result = json.loads(same.stdout)
+    assert result["same_story"] is True and result["reasons"]
+    other = json.loads(
+        newsrelay("dedupe", "explain", "wire.txt", "other.txt", "--json", cwd=tmp_path).stdout
+    )
+    assert other["same_story"] is False
+    assert (
+        "different stories"
+        in newsrelay("dedupe", "explain", "wire.txt", "other.txt", cwd=tmp_path).stdout
+    )

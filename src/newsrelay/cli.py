@@ -32,6 +32,7 @@ from newsrelay import pipeline
 from newsrelay.check import Policy, check_translation
 from newsrelay.check.residue import residue_findings
 from newsrelay.config import DEFAULT_CONFIG, ENV_PREFIX, Settings, load_settings, render_config
+from newsrelay.dedupe import compare, story_text
 from newsrelay.demo import DemoServer
 from newsrelay.errors import (
     ConfigError,
@@ -193,6 +194,8 @@ def status(
     entries = Table("entry status", "count", title="entries")
     for name, count in report["entries"].items():
         entries.add_row(name, str(count))
+    entries.add_row("articles", str(report["stories"]["articles"]))
+    entries.add_row("stories", str(report["stories"]["stories"]))
     languages = Table("language", "counts", title="translations")
     for language, counts in report["languages"].items():
         languages.add_row(language, ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -466,6 +469,30 @@ def _review(translation_id: int, decision: Decision, **edit: str) -> None:
         f"translation {translation_id} {action}"
         + ("; it is published on the next run" if decision is Decision.PUBLISH else "")
     )
+
+
+dedupe_app = typer.Typer(help="Near-duplicate detection: one story, many sources.")
+app.add_typer(dedupe_app, name="dedupe")
+
+
+@dedupe_app.command("explain")
+def dedupe_explain(
+    first: Annotated[str, typer.Argument(help="A URL, an HTML file or a .txt file.")],
+    second: Annotated[str, typer.Argument(help="A URL, an HTML file or a .txt file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """How similar two articles are, and whether newsrelay treats them as one story, and why."""
+    settings = load_settings(state.config)
+    a, b = _read_article(first, settings), _read_article(second, settings)
+    result = compare(story_text(a.title, a.body_html), story_text(b.title, b.body_html),
+                     same_key=first == second)  # fmt: skip
+    if as_json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    verdict = "the same story" if result.same_story else "different stories"
+    out.print(f"[bold]{verdict}[/] ({result.relation.value})")
+    for reason in result.reasons:
+        out.print(f"- {reason}", highlight=False)
 
 
 @contextmanager

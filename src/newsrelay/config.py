@@ -24,11 +24,13 @@ ENV_PREFIX = "NEWSRELAY_"
 DEFAULT_CONFIG = "newsrelay.toml"
 
 
-def setting(default: Any, help: str) -> Any:
-    """Declare one setting: its default and the help text shown in docs and ``init``."""
+def setting(default: Any, help: str, choices: tuple[str, ...] = ()) -> Any:
+    """Declare one setting: its default, the help text shown in docs and ``init``, and the
+    values it may take when they are few."""
+    meta = {"help": help, "choices": choices}
     if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
+        return field(default_factory=lambda: list(default), metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,20 @@ class CheckSettings:
 
 
 @dataclass(frozen=True)
+class DedupeSettings:
+    """One story, many sources."""
+
+    window_days: float = setting(3.0, "A new article is matched against those of this many days.")
+    choose: str = setting(
+        "earliest",
+        "Which source of a story is translated and credited: the earliest, the first of "
+        "dedupe.preferred_sources, or the one with the most permissive license.",
+        choices=("earliest", "preferred", "license"),
+    )
+    preferred_sources: list[str] = setting([], "Source names in order of preference.")
+
+
+@dataclass(frozen=True)
 class PollSettings:
     """Polling sources."""
 
@@ -111,6 +127,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     check: CheckSettings = field(default_factory=CheckSettings)
+    dedupe: DedupeSettings = field(default_factory=DedupeSettings)
     poll: PollSettings = field(default_factory=PollSettings)
     sources: tuple[Source, ...] = ()
     root: Path = Path(".")
@@ -132,6 +149,7 @@ SECTIONS: dict[str, type] = {
     "fetch": FetchSettings,
     "extract": ExtractSettings,
     "check": CheckSettings,
+    "dedupe": DedupeSettings,
     "poll": PollSettings,
 }
 SOURCE_KEYS = {f.name: f for f in dataclasses.fields(Source) if f.name != "id"}
@@ -145,6 +163,7 @@ class SettingInfo:
     type: Any
     default: Any
     help: str
+    choices: tuple[str, ...] = ()
 
     @property
     def env(self) -> str:
@@ -168,7 +187,7 @@ def _field(cls: type, name: str) -> dataclasses.Field[Any]:
 
 def _info(name: str, type_: Any, f: dataclasses.Field[Any]) -> SettingInfo:
     default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-    return SettingInfo(name, type_, default, f.metadata["help"])
+    return SettingInfo(name, type_, default, f.metadata["help"], f.metadata.get("choices", ()))
 
 
 def load_settings(
@@ -186,6 +205,10 @@ def load_settings(
         raw, origin = _lookup(data, info, environ, overrides or {}, path)
         if raw is not None:
             values[info.name] = _coerce(raw, info.type, f"{origin}: {info.name}")
+            if info.choices and values[info.name] not in info.choices:
+                raise ConfigError(
+                    f"{origin}: {info.name}: expected one of {', '.join(info.choices)}, got {raw!r}"
+                )
     _reject_unknown_keys(data, path)
     sources = tuple(_parse_source(s, i, path) for i, s in enumerate(_source_tables(data, path)))
     _reject_duplicate_sources(sources, path)

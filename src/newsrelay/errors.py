@@ -10,7 +10,8 @@ Every error newsrelay raises derives from :class:`NewsrelayError`; errors of the
      ├── FetchError           a URL could not be fetched; carries a stable reason code
      ├── FeedError            a feed or sitemap could not be parsed at all; carries a reason code
      ├── ExtractError         a page holds no article; carries a reason code
-     └── EngineError          a translation engine failed on a batch
+     ├── EngineError          a translation engine failed on a batch
+     └── SignatureError       stored bytes are not a near-duplicate signature
 """
 
 from __future__ import annotations
@@ -70,3 +71,7 @@ class ExtractError(ReasonError):
 
 class EngineError(NewsrelayError):
     """A translation engine failed on a batch."""
+
+
+class SignatureError(NewsrelayError):
+    """Stored bytes that are not a near-duplicate signature this version can read."""

@@ -197,6 +197,7 @@ class StoryView:
 
     translation_id: int
     article_id: int
+    story_id: int
     language: str
     title: str
     body_html: str
@@ -209,3 +210,4 @@ class StoryView:
     attribution: str
     meta: Metadata
     created_at: datetime
+    also_reported_by: tuple[tuple[str, str], ...] = ()  # (source name, URL) of other sources

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -21,6 +22,23 @@ pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 COUNT = 12
 
 
+WORDS = (
+    "river bridge market school council harbour museum library station garden farmer teacher "
+    "doctor nurse driver baker painter singer player coach mayor judge village city valley "
+    "mountain forest island road train bus ship plane summer winter spring autumn morning "
+    "evening money price tax budget plan vote law court hospital factory shop street park"
+).split()
+
+
+def story(i: int) -> list[str]:
+    """Two paragraphs that no other story of this test shares (distinct stories, not copies)."""
+    pick = random.Random(i).sample
+    return [
+        f"The {' and the '.join(pick(WORDS, 6))} were in the news on Monday in town {i}.",
+        f"People spoke about the {', the '.join(pick(WORDS, 8))} for a long time that day.",
+    ]
+
+
 def count_rows(db: Path, table: str) -> int:
     try:
         with sqlite3.connect(db, timeout=5) as conn:
@@ -30,12 +48,8 @@ def count_rows(db: Path, table: str) -> int:
 
 
 def test_sigkill_mid_run_then_rerun_completes(server: MockServer, tmp_path: Path) -> None:
-    paragraphs = [
-        "The regional museum opened a new hall for old fishing boats on Sunday, the director said.",
-        "Visitors can climb aboard two of the boats, which were restored by volunteers over four years.",
-    ]
     links = [
-        server.route(f"/n/{i}.html", article_page(f"Museum {i}", paragraphs)) for i in range(COUNT)
+        server.route(f"/n/{i}.html", article_page(f"Report {i}", story(i))) for i in range(COUNT)
     ]
     feed = server.route("/feed.xml", rss([(f"Museum {i}", link) for i, link in enumerate(links)]))
     config = tmp_path / "newsrelay.toml"

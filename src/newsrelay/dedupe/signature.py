@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsrelay.dedupe.text import SHINGLE_SIZE, exact_hash, normalise, shingle_hashes
-from newsrelay.errors import NewsrelayError
+from newsrelay.errors import SignatureError
 
 __all__ = [
     "EMPTY_MINIMUM",
@@ -49,10 +49,6 @@ VERSION = 1
 RECORD_HEADER = struct.Struct("<2sBBHHIQ")
 EMPTY_MINIMUM = 0xFFFFFFFF
 _HIGH = np.uint64(32)
-
-
-class SignatureError(NewsrelayError):
-    """Bytes that are not a signature this version of newsrelay can read."""
 
 
 @functools.cache

@@ -4,9 +4,11 @@
    are stored as ``pending``;
 2. **fetch** pending entries, and failed ones whose retry time has come, in parallel threads;
 3. **extract** the article of every fetched page;
-4. **translate** every article into each configured language it lacks;
-5. **check** every new translation and store the verdict;
-6. **publish** translations cleared for publishing: story pages, then indexes and feeds, then
+4. **dedupe**: file every new article in a story (the story it repeats, or its own) and choose
+   which article of the story is translated and credited;
+5. **translate** the chosen article of every story into each configured language it lacks;
+6. **check** every new translation and store the verdict;
+7. **publish** translations cleared for publishing: story pages, then indexes and feeds, then
    the publication records (so a crash between them only repeats work).
 
 Each step reads what the previous one stored and stores its own result together with an event, in
@@ -22,10 +24,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from newsrelay.check import Policy, check_translation
 from newsrelay.config import Settings
+from newsrelay.dedupe import DedupeIndex, Signature
+from newsrelay.dedupe.choose import representative
 from newsrelay.errors import EngineError, ExtractError, FeedError, FetchError, NotConfigured
 from newsrelay.extract import extract_article
 from newsrelay.ingest import Fetcher, decode_page, parse_feed
@@ -249,6 +253,52 @@ def extract_entries(ctx: Context, sources: list[Source]) -> None:
         ctx.progress.advance()
 
 
+# dedupe --------------------------------------------------------------------------------------
+
+
+def dedupe_articles(ctx: Context, sources: list[Source]) -> None:
+    """Put every new article in a story: the story it repeats, or a story of its own."""
+    todo = ctx.store.articles_unsigned()
+    ctx.progress.stage("dedupe", len(todo))
+    if not todo:
+        return
+    window = timedelta(days=ctx.settings.dedupe.window_days)
+    now = datetime.now(UTC)
+    index = DedupeIndex.from_rows(
+        ctx.store.signatures_since((now - window).replace(tzinfo=None)),
+        window=window,
+        now=now,
+        texts=lambda key: ctx.store.article_text(int(key)),
+    )
+    for row in todo:
+        ctx.report.add("dedupe", dedupe_article(ctx, index, row))
+        ctx.progress.advance()
+
+
+def dedupe_article(ctx: Context, index: DedupeIndex, row: dict[str, Any]) -> str:
+    """Sign one article and file it in a story; return ``new``, ``duplicate`` or ``update``."""
+    signature, when, key = Signature.of_text(row["text"]), row["extracted_at"], str(row["id"])
+    if row["story_id"] is not None:  # extracted again: the same entry, changed
+        ctx.store.sign_article(row["id"], signature.to_bytes(), when, story_id=None,
+                               relation="update")  # fmt: skip
+        index.add(key, signature, when)
+        return "update"
+    found = index.match(signature, when=when, text=row["text"])
+    story = ctx.store.story_of(int(found.key)) if found else None
+    relation = "duplicate" if story is not None else "new"
+    story_id = ctx.store.sign_article(row["id"], signature.to_bytes(), when, story_id=story,
+                                      relation=relation)  # fmt: skip
+    index.add(key, signature, when)
+    if story is not None:
+        settings = ctx.settings.dedupe
+        chosen = representative(
+            ctx.store.story_members(story_id), settings.choose, settings.preferred_sources
+        )
+        ctx.store.choose_representative(story_id, chosen)
+        log.info("article %s (%s) repeats story %s", row["id"], row["source"], story_id)
+    return relation
+
+
 # translate -----------------------------------------------------------------------------------
 
 
@@ -316,6 +366,7 @@ STAGES: list[tuple[str, Callable[[Context, list[Source]], None]]] = [
     ("poll", poll_sources),
     ("fetch", fetch_entries),
     ("extract", extract_entries),
+    ("dedupe", dedupe_articles),
     ("translate", translate_articles),
     ("check", check_translations),
     ("publish", publish_stories),

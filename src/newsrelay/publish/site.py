@@ -38,8 +38,9 @@ class StaticSite:
         )
 
     def story_path(self, story: StoryView) -> str:
-        """Where a story's page lives, relative to the site root; stable across updates."""
-        return f"{story.language}/story/{story.article_id}.html"
+        """Where a story's page lives, relative to the site root; stable across updates and
+        across a change of the source it is translated from."""
+        return f"{story.language}/story/{story.story_id}.html"
 
     def url(self, path: str) -> str:
         """The public URL of a path of the site."""
@@ -88,7 +89,7 @@ class StaticSite:
             "title": story.title,
             "href": prefix + path.rsplit("/", 1)[-1],
             "url": self.url(path),
-            "guid": f"newsrelay:{story.language}:{story.article_id}",
+            "guid": f"newsrelay:{story.language}:{story.story_id}",
             "pub_date": email.utils.format_datetime(story.created_at.replace(tzinfo=UTC)),
             "published": story.meta.published,
             "source_name": story.source_name,

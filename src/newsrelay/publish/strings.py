@@ -8,6 +8,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "and has not been edited by a person.",
         "by": "By", "for_": "for", "source": "Source", "license": "License",
         "engine": "Translation engine", "latest": "Latest stories", "empty": "No stories yet.",
+        "also": "Also reported by",
         "footer": "Stories are republished with attribution under their sources' licenses.",
     },
     "es": {
@@ -16,6 +17,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "by": "Por", "for_": "para", "source": "Fuente", "license": "Licencia",
         "engine": "Motor de traducción", "latest": "Últimas noticias",
         "empty": "Todavía no hay noticias.",
+        "also": "También informaron",
         "footer": "Las noticias se republican con atribución según la licencia de cada fuente.",
     },
     "ca": {
@@ -24,6 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "by": "Per", "for_": "per a", "source": "Font", "license": "Llicència",
         "engine": "Motor de traducció", "latest": "Últimes notícies",
         "empty": "Encara no hi ha notícies.",
+        "also": "També n'han informat",
         "footer": "Les notícies es republiquen amb atribució segons la llicència de cada font.",
     },
     "fr": {
@@ -32,6 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "by": "Par", "for_": "pour", "source": "Source", "license": "Licence",
         "engine": "Moteur de traduction", "latest": "Derniers articles",
         "empty": "Aucun article pour l'instant.",
+        "also": "Également rapporté par",
         "footer": "Les articles sont republiés avec attribution selon la licence de leur source.",
     },
     "pt": {
@@ -40,6 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "by": "Por", "for_": "para", "source": "Fonte", "license": "Licença",
         "engine": "Motor de tradução", "latest": "Últimas notícias",
         "empty": "Ainda não há notícias.",
+        "also": "Também noticiado por",
         "footer": "As notícias são republicadas com atribuição sob a licença de cada fonte.",
     },
 }  # fmt: skip

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, f
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from newsrelay.dedupe import story_text
 from newsrelay.errors import StoreError
 from newsrelay.extract import block_key
 from newsrelay.model import (
@@ -47,6 +48,7 @@ from newsrelay.store.schema import (
     publications,
     removed_blocks,
     sources,
+    stories,
     translations,
     verdicts,
 )
@@ -291,6 +293,7 @@ class Store:
             "published": article.meta.published,
             "meta": json.dumps(asdict(article.meta)),
             "extracted_at": utcnow(),
+            "signature": None,  # signed again by the dedupe stage; its story stays its own
         }
         with self._tx() as conn:
             old = conn.execute(select(articles.c.id).where(articles.c.entry_id == entry_id)).first()
@@ -451,16 +454,132 @@ class Store:
             .values(status=status.value, reason=reason, detail=detail, updated_at=utcnow())
         )
 
+    # stories -------------------------------------------------------------------------------
+
+    def articles_unsigned(self) -> list[dict[str, Any]]:
+        """Extracted articles not yet through near-duplicate detection, oldest first."""
+        query = (
+            select(
+                articles.c.id, articles.c.title, articles.c.body_html, articles.c.published,
+                articles.c.extracted_at, articles.c.story_id, sources.c.name.label("source"),
+                sources.c.license,
+            )
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(entries.c.status == EntryStatus.EXTRACTED.value)
+            .where(articles.c.signature.is_(None))
+            .order_by(articles.c.id)
+        )  # fmt: skip
+        with self._tx() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(query)]
+        return [row | {"text": story_text(row["title"], row["body_html"])} for row in rows]
+
+    def story_of(self, article_id: int) -> int | None:
+        """The story an article belongs to."""
+        with self._tx() as conn:
+            return conn.execute(
+                select(articles.c.story_id).where(articles.c.id == article_id)
+            ).scalar_one_or_none()
+
+    def signatures_since(self, since: datetime) -> list[tuple[str, bytes, datetime]]:
+        """(article id, signature, time) of every signed article since ``since``."""
+        query = (
+            select(articles.c.id, articles.c.signature, articles.c.signed_at)
+            .where(articles.c.signature.is_not(None))
+            .where(articles.c.signed_at >= since)
+            .order_by(articles.c.signed_at, articles.c.id)
+        )
+        with self._tx() as conn:
+            return [(str(r.id), bytes(r.signature), r.signed_at) for r in conn.execute(query)]
+
+    def article_text(self, article_id: int) -> str | None:
+        """The headline and body text of an article, as near-duplicate detection reads it."""
+        with self._tx() as conn:
+            row = conn.execute(
+                select(articles.c.title, articles.c.body_html).where(articles.c.id == article_id)
+            ).first()
+        return None if row is None else story_text(row.title, row.body_html)
+
+    def story_members(self, story_id: int) -> list[dict[str, Any]]:
+        """The articles of a story, with the source and time the choice of representative uses."""
+        query = (
+            select(articles.c.id, articles.c.signed_at, sources.c.name.label("source"),
+                   sources.c.license, entries.c.url)
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(articles.c.story_id == story_id)
+            .order_by(articles.c.signed_at, articles.c.id)
+        )  # fmt: skip
+        with self._tx() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def representative(self, story_id: int) -> int:
+        """The id of the article of a story that is translated and credited."""
+        with self._tx() as conn:
+            return int(
+                conn.execute(
+                    select(stories.c.article_id).where(stories.c.id == story_id)
+                ).scalar_one()
+            )
+
+    def sign_article(
+        self,
+        article_id: int,
+        signature: bytes,
+        when: datetime,
+        *,
+        story_id: int | None,
+        relation: str,
+    ) -> int:
+        """Store an article's signature and put it in a story: ``story_id``'s, or a new one.
+        Return the story id."""
+        with self._tx() as conn:
+            current = conn.execute(
+                select(articles.c.story_id).where(articles.c.id == article_id)
+            ).scalar_one()
+            story_id = story_id or current
+            if story_id is None:
+                key = conn.execute(
+                    insert(stories).values(article_id=article_id, created_at=utcnow())
+                ).inserted_primary_key
+                story_id = int(key[0]) if key else 0
+            conn.execute(
+                sql_update(articles)
+                .where(articles.c.id == article_id)
+                .values(signature=signature, signed_at=when, story_id=story_id)
+            )
+            outcome = Outcome.DROPPED if relation == "duplicate" else Outcome.OK
+            self._log(conn, "dedupe", "article", article_id, outcome, relation,
+                      f"story {story_id}")  # fmt: skip
+        return story_id
+
+    def choose_representative(self, story_id: int, article_id: int) -> None:
+        """Make ``article_id`` the story's translated article; the previous one's translations
+        are withdrawn, and the new one is translated on this run."""
+        with self._tx() as conn:
+            previous = conn.execute(
+                select(stories.c.article_id).where(stories.c.id == story_id)
+            ).scalar_one()
+            if previous == article_id:
+                return
+            _delete_translations(conn, previous)
+            conn.execute(
+                sql_update(stories).where(stories.c.id == story_id).values(article_id=article_id)
+            )
+            self._log(conn, "dedupe", "story", story_id, Outcome.OK, "representative",
+                      f"article {previous} -> {article_id}")  # fmt: skip
+
     # translations --------------------------------------------------------------------------
 
     def articles_missing(self, language: str) -> list[tuple[int, Article, str]]:
-        """Articles of republishable sources not yet translated into ``language``, with the
-        source's language."""
+        """Representative articles of stories, from republishable sources, not yet translated
+        into ``language``, with the source's language."""
         done = select(translations.c.article_id).where(translations.c.language == language)
         query = (
             select(articles, sources.c.language.label("source_language"))
             .join(entries, entries.c.id == articles.c.entry_id)
             .join(sources, sources.c.id == entries.c.source_id)
+            .join(stories, stories.c.article_id == articles.c.id)
             .where(entries.c.status == EntryStatus.EXTRACTED.value)
             .where(sources.c.republish.is_(True))
             .where(articles.c.id.not_in(done))
@@ -607,6 +726,7 @@ class Store:
             select(
                 translations.c.id.label("translation_id"),
                 translations.c.article_id,
+                articles.c.story_id,
                 translations.c.language,
                 translations.c.title,
                 translations.c.body_html,
@@ -633,7 +753,30 @@ class Store:
             query = query.where(translations.c.id.not_in(select(publications.c.translation_id)))
         with self._tx() as conn:
             rows = conn.execute(query).all()
-        return [StoryView(**(row._asdict() | {"meta": _metadata(row.meta)})) for row in rows]
+            also = self._also_reported(
+                conn, {row.story_id for row in rows}, {row.article_id for row in rows}
+            )
+        return [
+            StoryView(**(row._asdict() | {"meta": _metadata(row.meta),
+                                          "also_reported_by": also.get(row.story_id, ())}))
+            for row in rows
+        ]  # fmt: skip
+
+    def _also_reported(
+        self, conn: Connection, story_ids: set[int], shown: set[int]
+    ) -> dict[int, tuple[tuple[str, str], ...]]:
+        rows = conn.execute(
+            select(articles.c.story_id, sources.c.name, entries.c.url)
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(articles.c.story_id.in_(story_ids))
+            .where(articles.c.id.not_in(shown))
+            .order_by(articles.c.signed_at, articles.c.id)
+        ).all()
+        found: dict[int, list[tuple[str, str]]] = {}
+        for row in rows:
+            found.setdefault(row.story_id, []).append((row.name, row.url))
+        return {k: tuple(v) for k, v in found.items()}
 
     def save_publication(self, translation_id: int, path: str, url: str) -> None:
         """Record that a translation's page was written."""
@@ -674,7 +817,9 @@ class Store:
             counts[decision or "unchecked"] = count
         for language, count in published.items():
             languages.setdefault(language, {"translated": 0})["published"] = count
+        counts = self.row_counts()
         return {"entries": {s.value: by_status.get(s.value, 0) for s in EntryStatus},
+                "stories": {"stories": counts["stories"], "articles": counts["articles"]},
                 "languages": languages}  # fmt: skip
 
     def problems(self, limit: int = 20) -> list[dict[str, Any]]:

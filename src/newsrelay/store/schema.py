@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -81,6 +82,20 @@ articles = Table(
     Column("published", String(64)),
     Column("meta", Text, nullable=False),  # JSON of model.Metadata
     Column("extracted_at", DateTime, nullable=False),
+    # near-duplicate detection: the signature (see newsrelay.dedupe), its time, and the story
+    Column("signature", LargeBinary),
+    Column("signed_at", DateTime),
+    Column("story_id", Integer, ForeignKey("stories.id")),
+    Index("ix_articles_signed_at", "signed_at"),
+)
+
+# A story: the articles that report it (one per source), and the one that is translated.
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, nullable=False),  # the representative article
+    Column("created_at", DateTime, nullable=False),
 )
 
 # Blocks extraction took out of an article, with the rule: an operator reviews and undoes them.

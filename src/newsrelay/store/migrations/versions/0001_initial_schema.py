@@ -45,6 +45,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("name"),
     )
     op.create_table(
+        "stories",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
         "allowed_blocks",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
@@ -94,13 +101,23 @@ def upgrade() -> None:
         sa.Column("published", sa.String(length=64), nullable=True),
         sa.Column("meta", sa.Text(), nullable=False),
         sa.Column("extracted_at", sa.DateTime(), nullable=False),
+        sa.Column("signature", sa.LargeBinary(), nullable=True),
+        sa.Column("signed_at", sa.DateTime(), nullable=True),
+        sa.Column("story_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["entry_id"],
             ["entries.id"],
         ),
+        sa.ForeignKeyConstraint(
+            ["story_id"],
+            ["stories.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("entry_id"),
     )
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.create_index("ix_articles_signed_at", ["signed_at"], unique=False)
+
     op.create_table(
         "block_sightings",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -217,12 +234,16 @@ def downgrade() -> None:
         batch_op.drop_index("ix_block_sightings_source_key")
 
     op.drop_table("block_sightings")
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_index("ix_articles_signed_at")
+
     op.drop_table("articles")
     with op.batch_alter_table("entries", schema=None) as batch_op:
         batch_op.drop_index("ix_entries_status")
 
     op.drop_table("entries")
     op.drop_table("allowed_blocks")
+    op.drop_table("stories")
     op.drop_table("sources")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_at")
