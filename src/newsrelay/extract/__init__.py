@@ -60,6 +60,7 @@ BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td",
 CONTAINER_TAGS = ("td", "th", "div", "li", "blockquote")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 PROTECTED_TAGS = {"html", "body", "main", "article"}
+MARKED = etree.XPath("//*[@class or @id or @role]")
 MIN_TEXT = 80  # characters: less than this is a teaser or an error page, not an article
 WRAPPER_SHARE = 0.25  # a marked element holding more of the page's paragraphs is a wrapper
 TEMPLATE_SHARE = 0.3  # learned template blocks never take more than this share of a body
@@ -110,22 +111,19 @@ def _parse(html: str, url: str | None) -> Any:
 
 def _flagged_texts(doc: Any) -> dict[str, str]:
     """The texts inside elements marked as boilerplate, each with the rule that marks it."""
+    total = _paragraph_chars(doc) or 1
     flagged: dict[str, str] = {}
-    _collect_flagged(doc, _paragraph_chars(doc) or 1, flagged)
-    return flagged
-
-
-def _collect_flagged(parent: Any, total: int, flagged: dict[str, str]) -> None:
-    for element in parent:
-        if not isinstance(element.tag, str):
-            continue  # comments and processing instructions
+    taken: set[Any] = set()
+    for element in MARKED(doc):  # in document order, so an outer element comes first
         marker = None if element.tag in PROTECTED_TAGS else boilerplate_marker(element.attrib)
-        if marker and _paragraph_chars(element) <= WRAPPER_SHARE * total:
+        if not marker or any(a in taken for a in element.iterancestors()):
+            continue
+        if _paragraph_chars(element) <= WRAPPER_SHARE * total:
+            taken.add(element)
             for inner in element.iter(etree.Element):
                 if text := normalise(inner.text_content()):
                     flagged.setdefault(text, f"structure:{marker}")
-        elif len(element):
-            _collect_flagged(element, total, flagged)
+    return flagged
 
 
 def _paragraph_chars(element: Any) -> int:
@@ -146,6 +144,7 @@ def _main_text(doc: Any, url: str | None) -> Any:
         include_images=False,
         include_comments=False,
         include_tables=True,
+        fast=True,
     )
     container = lxml.html.fragment_fromstring("<div></div>")
     if result:
@@ -240,7 +239,7 @@ def _decide(blocks: list[Any], page: _Page) -> list[tuple[Any, str | None]]:
             if teaser_left
             else None
         )
-        if rule and block_key(text) not in page.keep:
+        if rule and not _kept(text, page.keep):
             teaser_left -= 1
         else:
             rule = _block_rule(block, text, page)
@@ -250,8 +249,12 @@ def _decide(blocks: list[Any], page: _Page) -> list[tuple[Any, str | None]]:
     return decisions
 
 
+def _kept(text: str, keep: set[str]) -> bool:
+    return bool(keep) and block_key(text) in keep
+
+
 def _block_rule(block: Any, text: str, page: _Page) -> str | None:
-    if block_key(text) in page.keep:
+    if _kept(text, page.keep):
         return None
     if block.tag in HEADINGS and (block.tag == "h1" or text == normalise(page.title)):
         return "headline"
@@ -261,11 +264,12 @@ def _block_rule(block: Any, text: str, page: _Page) -> str | None:
         return f"teaser_heading:{language}"
     if language := call_to_action(text):  # before teaser blocks: "Read also: <link>" is one line
         return f"call_to_action:{language}"
-    if (language := teaser_heading(_lead(block))) and block.find(".//a") is not None:
+    has_link = block.find(".//a") is not None
+    if has_link and (language := teaser_heading(_lead(block))):
         return f"teaser_block:{language}"  # heading, linked headline and blurb in one block
-    if same_site_teaser(block, page.url):
+    if has_link and same_site_teaser(block, page.url):
         return "teaser:same_site_link"
-    if link_row(block):
+    if has_link and link_row(block):
         return "structure:link_row"
     if byline(text, page.authors):
         return "byline"

@@ -98,12 +98,12 @@ def teaser_heading(text: str) -> str | None:
 
 def boilerplate_marker(attributes: Mapping[str, str]) -> str | None:
     """The class/id/role token that marks an element as boilerplate, or ``None``."""
-    for name in ("class", "id", "role"):
-        match = BOILERPLATE_TOKENS.search(attributes.get(name, ""))
-        if match:
+    values = [attributes.get(name, "") for name in ("class", "id", "role")]
+    if not BOILERPLATE_TOKENS.search("\n".join(values)):  # one search for the common case
+        return None if values[2] not in CHROME_ROLES else f"role={values[2]}"
+    for name, value in zip(("class", "id", "role"), values, strict=True):
+        if match := BOILERPLATE_TOKENS.search(value):
             return f"{name}={match.group(1).lower()}"
-    if attributes.get("role") in CHROME_ROLES:
-        return f"role={attributes['role']}"
     return None
 
 
