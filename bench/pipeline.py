@@ -1,9 +1,11 @@
 """End-to-end throughput of the pipeline on the demo source scaled up, against the raw work.
 
-Runs, in one process and one run: the whole pipeline (poll, fetch, extract, translate, check,
-publish into a SQLite store and a site folder) over N sample articles served on 127.0.0.1, then the
-raw work on the same pages (trafilatura alone, then one ``apertium`` call per article on
-trafilatura's output). Prints articles per minute, the time per stage, and the pipeline's cost as a
+The demo site serves N distinct stories (composed by bench/dedupe_corpus.py, so that none is a
+copy of another), each in the demo's page layout with its promo, teaser and newsletter blocks.
+Runs, in one process and one run: the whole pipeline (poll, fetch, extract, dedupe, translate,
+check, publish into a SQLite store and a site folder) over them on 127.0.0.1, then the raw work on
+the same pages (trafilatura alone, then one ``apertium`` call per article on trafilatura's
+output). Prints articles per minute, the time per stage, and the pipeline's cost as a
 ratio of the raw work. Politeness is off for the measurement (no per-host delay, 8 requests per
 host at once): the deliberate waits between requests are not processing cost.
 
@@ -13,6 +15,7 @@ host at once): the deliberate waits between requests are not processing cost.
 from __future__ import annotations
 
 import argparse
+import html
 import subprocess
 import tempfile
 import time
@@ -21,10 +24,34 @@ from pathlib import Path
 import httpx
 import trafilatura
 
+from dedupe_corpus import base_story
 from newsrelay import Store, load_settings, run_once
 from newsrelay.config import render_config
-from newsrelay.demo import DemoServer, DemoSite
+from newsrelay.demo import DemoServer, DemoSite, SampleStory
 from newsrelay.model import Source
+
+PROMO = (
+    '<div class="promo-box"><p><strong>JOIN US ON TELEGRAM</strong></p>'
+    "<p>Follow our coverage on @LakesideCourier_official.</p></div>"
+)
+TEASER = (
+    '<aside class="related-stories"><h3>Other Topics of Interest</h3>'
+    '<p><a href="/news/harbour-fire">Fire destroys a warehouse at the harbour</a></p>'
+    "<p>A fire broke out in an empty warehouse near the fishing docks on Sunday night.</p></aside>"
+)
+
+
+def sample_stories(count: int) -> list[SampleStory]:
+    """``count`` distinct stories in the demo's layout, promos between their paragraphs."""
+    stories = []
+    for i in range(count):
+        story = base_story(seed=2026, index=i)
+        blocks = [f"<p>{html.escape(p)}</p>" for p in story.paragraphs]
+        blocks.insert(2, PROMO)
+        blocks.insert(4, TEASER)
+        date = story.published.date().isoformat()
+        stories.append(SampleStory(f"story-{i}", story.title, "Staff", date, "\n".join(blocks)))
+    return stories
 
 
 def run_pipeline(server: DemoServer, workdir: Path) -> tuple[float, dict[str, float], int]:
@@ -61,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
     args = parser.parse_args()
-    site = DemoSite(args.articles)
+    site = DemoSite(sample_stories(args.articles))
     with DemoServer(site) as server, tempfile.TemporaryDirectory() as tmp:
         total, stages, published = run_pipeline(server, Path(tmp))
         pages = [httpx.get(f"{server.base_url}/news/{s.slug}.html").text for s in site.stories]

@@ -539,15 +539,13 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve the site when done.")
     ] = True,
     port: Annotated[int, typer.Option(help="Preview port on 127.0.0.1.")] = 8080,
-    count: Annotated[int, typer.Option(help="Sample stories to serve.", min=1)] = 5,
 ) -> None:
     """Run the whole pipeline on a bundled sample source into Spanish, then serve the site."""
-    from newsrelay.demo import DemoSite
 
     output = output.resolve()
     with (
         tempfile.TemporaryDirectory(prefix="newsrelay-demo-") as workdir,
-        DemoServer(DemoSite(count)) as sample,
+        DemoServer() as sample,
     ):
         config = Path(workdir) / DEFAULT_CONFIG
         source = Source(

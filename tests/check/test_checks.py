@@ -133,3 +133,28 @@ def test_seed_story_residue_is_exactly_its_promos_and_teaser() -> None:
     assert flagged[3].startswith("La Fuerza Aérea Rusa ataca")
     assert flagged[4].startswith("El sistema de orientación del misil")
     assert len(flagged) == 5
+
+
+@pytest.mark.usefixtures("apertium_eng_spa")
+def test_meaning_drift_when_enabled_flags_a_sentence_unlike_its_source() -> None:
+    from newsrelay.check import Policy
+
+    source = [
+        "Harbour news",
+        "The ferry returned to service on Monday. Passengers were glad to travel again. "
+        "The company added two crossings a day. The port reopened its café.",
+    ]
+    translation = [
+        "Noticias del puerto",
+        "El transbordador volvió al servicio el lunes. Los pasajeros se alegraron de viajar. "
+        "La empresa añadió dos travesías al día. Mañana lloverá mucho en toda la montaña.",
+    ]
+    item = CheckInput(source, translation, "en", "es", engine=ApertiumEngine())
+    policy = Policy(hold=frozenset(), reject=frozenset())  # nothing disabled
+    drift = [f for f in check_texts(item, policy).findings if f.kind == "meaning_drift"]
+    flagged = [f.translation for f in drift]
+    assert "Mañana lloverá mucho en toda la montaña." in flagged
+    assert not [t for t in flagged if t and "transbordador" in t]
+    assert not [
+        f for f in check_texts(item).findings if f.kind == "meaning_drift"
+    ]  # off by default

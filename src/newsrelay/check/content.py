@@ -93,7 +93,7 @@ NEGATIONS = {
     "en": r"\bnot\b|n't\b|\bnever\b|\bno\b|\bnobody\b|\bnothing\b|\bneither\b|\bnor\b|"
     r"\bwithout\b|\bunable\b|\bunknown\b|\bden(?:y|ies|ied)\b",
     "es": r"\bno\b|\bnunca\b|\bni\b|\bningun[oa]?\b|\bnada\b|\bnadie\b|\bsin\b|\btampoco\b|"
-    r"\bjamás\b|\bdesconoc\w+|\bnieg\w+|\bneg(?:ó|aron|ar)\b|\bimposible\b",
+    r"\bjamás\b|\bdesconoc\w+|\bnieg\w+|\bneg(?:ó|aron|ar|ad[oa]s?|aba|aban)\b|\bimposible\b",
     "fr": r"\bne\b|\bn'|\bpas\b|\bjamais\b|\baucun\w*|\bsans\b|\brien\b|\bpersonne\b|"
     r"\bignor\w+|\bni[ée]\w*|\bimpossible\b",
     "pt": r"\bnão\b|\bnunca\b|\bnem\b|\bnenhum\w*|\bsem\b|\bnada\b|\bninguém\b|"

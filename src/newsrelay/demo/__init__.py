@@ -1,8 +1,8 @@
 """The bundled sample source: a news site written for newsrelay, served on 127.0.0.1.
 
 Its pages look like a real news site's: navigation, a Telegram promo and a teaser block between
-paragraphs, newsletter sign-up, share buttons and a footer. With ``count`` above five, the five
-stories are repeated with numbered headlines (for benchmarks).
+paragraphs, newsletter sign-up, share buttons and a footer. A benchmark can serve stories of
+its own through the same layout.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from functools import cached_property
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -59,27 +58,11 @@ def sample_story(name: str) -> SampleStory:
 
 
 class DemoSite:
-    """The pages of the sample source, ``count`` stories in all."""
+    """The pages of the sample source: the five bundled stories, or the ``stories`` given."""
 
-    def __init__(self, count: int = len(STORIES)) -> None:
-        self.count = count
+    def __init__(self, stories: list[SampleStory] | None = None) -> None:
+        self.stories = stories if stories is not None else [sample_story(n) for n in STORIES]
         self.published = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-
-    @cached_property
-    def stories(self) -> list[SampleStory]:
-        """The stories served, numbered copies after the first five."""
-        base = [sample_story(name) for name in STORIES]
-        result = []
-        for i in range(self.count):
-            story = base[i % len(base)]
-            if i >= len(base):
-                copy = i // len(base) + 1
-                story = SampleStory(
-                    f"{story.slug}-{copy}", f"{story.title} ({copy})", story.author,
-                    story.date, story.body,
-                )  # fmt: skip
-            result.append(story)
-        return result
 
     def page(self, slug: str) -> str | None:
         """The HTML of the story at ``/news/<slug>.html``."""

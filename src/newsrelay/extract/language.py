@@ -17,12 +17,6 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
 
-def language_chances(text: str) -> dict[str, float]:
-    """Each language's confidence (0 to 1) that it is the language of ``text``."""
-    values = _detector().compute_language_confidence_values(text[:SAMPLE])
-    return {str(v.language.iso_code_639_1.name).lower(): v.value for v in values}
-
-
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the language ``text`` is written in, or ``None`` when unsure."""
     if len(text.strip()) < 20:
