@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsrelay.check import CheckInput, check_texts
+from newsrelay.check import CheckInput, Policy, check_texts
 from newsrelay.model import Decision
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "checks" / "pairs.jsonl"
@@ -39,7 +39,11 @@ def pairs() -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def score_checks(items: list[dict[str, Any]], engines: dict[tuple[str, str], Any]) -> CheckScores:
+def score_checks(
+    items: list[dict[str, Any]],
+    engines: dict[tuple[str, str], Any],
+    policy: Policy | None = None,
+) -> CheckScores:
     """Run every check on every pair, with the engine of its language pair when there is one."""
     scores = CheckScores()
     for pair in items:
@@ -47,7 +51,7 @@ def score_checks(items: list[dict[str, Any]], engines: dict[tuple[str, str], Any
         item = CheckInput(
             pair["source"], pair["translation"], *languages, engine=engines.get(languages)
         )
-        verdict = check_texts(item)
+        verdict = check_texts(item, policy)
         held = verdict.decision is not Decision.PUBLISH
         if pair["defect"] is None:
             scores.good += 1

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
-from typing import Any, Protocol
+from typing import Any
 
 from newsrelay.config import CheckSettings
 from newsrelay.extract import html_paragraphs
@@ -21,7 +21,6 @@ from newsrelay.model import Article, Decision, Finding, Translation, Verdict
 
 __all__ = [
     "CheckInput",
-    "Lexicon",
     "Policy",
     "available_checks",
     "check_texts",
@@ -31,14 +30,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 CHECK_GROUP = "newsrelay.checks"
-
-
-class Lexicon(Protocol):
-    """What an engine can tell the checks: the words it does not know, and back-translation."""
-
-    def unknown_words(self, text: str, language: str) -> set[str]:
-        """The words of ``text`` that the engine's dictionary does not know (likely names)."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -52,7 +43,9 @@ class CheckInput:
     source_html: str | None = None
     translation_html: str | None = None
     protected: Sequence[str] = ()  # spans that must appear verbatim (a glossary's names)
-    engine: Any = None  # the translation engine, for unknown words and back-translation
+    # The translation engine: its unknown_words() helps find names, its reverse pair lets the
+    # meaning_drift check translate back.
+    engine: Any = None
 
 
 Check = Callable[[CheckInput], Iterable[Finding]]
