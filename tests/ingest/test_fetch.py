@@ -129,3 +129,28 @@ def test_decoding_prefers_what_decodes() -> None:
         "windows-1252",
     )
     assert decode_page("<p>ok</p>".encode("utf-8-sig"), "")[1] == "utf-8-sig"
+
+
+class DictRobots(dict[str, str]):
+    def put(self, origin: str, rules: str) -> None:
+        self[origin] = rules
+
+
+def test_robots_txt_is_kept_between_fetchers(server: MockServer) -> None:
+    server.route("/robots.txt", "User-agent: *\nDisallow: /private/\n")
+    server.route("/page", "<p>hi</p>")
+    cache = DictRobots()
+    for _ in range(2):
+        with Fetcher(FetchSettings(delay=0.0), robots_cache=cache) as f:
+            f.get(server.url("/page"))
+            assert not f.allowed(server.url("/private/x"))
+    assert server.hits["/robots.txt"] == 1
+    assert cache == {server.base: "User-agent: *\nDisallow: /private/\n"}
+
+
+def test_unreachable_robots_txt_is_not_kept(server: MockServer) -> None:
+    server.route("/robots.txt", "down", status=503)
+    cache = DictRobots()
+    with Fetcher(FetchSettings(delay=0.0, retries=0), robots_cache=cache) as f:
+        assert not f.allowed(server.url("/page"))
+    assert cache == {}

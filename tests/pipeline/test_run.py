@@ -76,8 +76,8 @@ def test_second_run_with_nothing_new_only_polls(
 
     report = run_once(settings, store)
 
-    # robots.txt is read once per run, the feed is asked for conditionally, nothing else
-    new_requests = [r for r in server.requests[requests_before:] if r.path != "/robots.txt"]
+    # robots.txt is kept from the first run; the feed is asked for conditionally; nothing else
+    new_requests = server.requests[requests_before:]
     assert [r.path for r in new_requests] == ["/feed.xml"]
     assert new_requests[0].headers.get("If-None-Match") == '"v1"'
     assert report.counts["poll"] == {"not_modified": 1}

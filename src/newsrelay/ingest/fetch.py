@@ -16,6 +16,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -66,13 +67,30 @@ class _HostGate:
         self.slots.release()
 
 
+class RobotsCache(Protocol):
+    """Where robots.txt rules are kept between runs (RFC 9309 allows a day)."""
+
+    def get(self, origin: str) -> str | None:
+        """The rules of ``origin`` if they are fresh enough, else ``None``."""
+        ...
+
+    def put(self, origin: str, rules: str) -> None:
+        """Keep the rules of ``origin``."""
+        ...
+
+
 class Fetcher:
     """Fetches URLs for newsrelay; one instance is shared by all threads of a run."""
 
     def __init__(
-        self, settings: FetchSettings, *, transport: httpx.BaseTransport | None = None
+        self,
+        settings: FetchSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        robots_cache: RobotsCache | None = None,
     ) -> None:
         self.settings = settings
+        self.robots_cache = robots_cache
         self.client = httpx.Client(
             headers={"User-Agent": settings.user_agent},
             timeout=settings.timeout,
@@ -125,15 +143,25 @@ class Fetcher:
 
     def _load_robots(self, origin: str) -> RobotFileParser:
         robots = RobotFileParser(origin + "/robots.txt")
-        try:
-            response = self._get_with_retries(origin + "/robots.txt", {})
-        except FetchError as exc:
-            # RFC 9309: a missing robots.txt allows everything; an unreachable one forbids.
-            forbid = not exc.reason.startswith("http_4")
-            robots.parse(["User-agent: *", "Disallow: /"] if forbid else [])
-            log.info("%s/robots.txt: %s", origin, exc)
+        cached = self.robots_cache.get(origin) if self.robots_cache is not None else None
+        if cached is not None:
+            robots.parse(cached.splitlines())
             return robots
-        robots.parse(response.body.decode("utf-8", "replace").splitlines())
+        try:
+            rules = self._get_with_retries(origin + "/robots.txt", {}).body.decode(
+                "utf-8", "replace"
+            )
+        except FetchError as exc:
+            # RFC 9309: a missing robots.txt allows everything; an unreachable one forbids, and
+            # is asked for again on the next run.
+            log.info("%s/robots.txt: %s", origin, exc)
+            if not exc.reason.startswith("http_4"):
+                robots.parse(["User-agent: *", "Disallow: /"])
+                return robots
+            rules = ""
+        if self.robots_cache is not None:
+            self.robots_cache.put(origin, rules)
+        robots.parse(rules.splitlines())
         return robots
 
     def _gate(self, url: str) -> _HostGate:

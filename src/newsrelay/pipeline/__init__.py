@@ -35,7 +35,7 @@ from newsrelay.extract import extract_article
 from newsrelay.ingest import Fetcher, decode_page, parse_feed
 from newsrelay.model import Entry, EntryStatus, FeedResult, Page, Source
 from newsrelay.publish import StaticSite
-from newsrelay.store import Store
+from newsrelay.store import Store, utcnow
 from newsrelay.translate import Engine, load_engine, translate_article
 
 __all__ = ["Progress", "RunReport", "run_once"]
@@ -94,7 +94,7 @@ def run_once(
     pairs = sorted({(s.language, lang) for s in sources for lang in settings.site.languages})
     engine = engine or load_engine(settings, pairs)
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(settings.fetch)
+    fetcher = fetcher or Fetcher(settings.fetch, robots_cache=StoredRobots(store))
     ctx = Context(settings, store, fetcher, engine, progress or Progress(), RunReport())
     try:
         for name, stage in STAGES:
@@ -105,6 +105,23 @@ def run_once(
         if own_fetcher:
             fetcher.close()
     return ctx.report
+
+
+class StoredRobots:
+    """robots.txt rules kept in the store for a day, so a run with nothing new asks only for
+    the feeds."""
+
+    def __init__(self, store: Store, max_age: timedelta = timedelta(hours=24)) -> None:
+        self.store = store
+        self.max_age = max_age
+
+    def get(self, origin: str) -> str | None:
+        """The rules of ``origin`` fetched within ``max_age``."""
+        return self.store.robots_rules(origin, since=utcnow() - self.max_age)
+
+    def put(self, origin: str, rules: str) -> None:
+        """Keep the rules of ``origin``."""
+        self.store.save_robots(origin, rules)
 
 
 # poll ----------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from newsrelay.store.schema import (
     pages,
     publications,
     removed_blocks,
+    robots,
     sources,
     stories,
     translations,
@@ -787,6 +788,23 @@ class Store:
                 )
             )
             self._log(conn, "publish", "translation", translation_id, Outcome.OK, None, path)
+
+    # robots.txt ----------------------------------------------------------------------------
+
+    def robots_rules(self, origin: str, *, since: datetime) -> str | None:
+        """The robots.txt of ``origin`` if it was fetched after ``since``."""
+        with self._tx() as conn:
+            return conn.execute(
+                select(robots.c.rules).where(
+                    robots.c.origin == origin, robots.c.fetched_at >= since
+                )
+            ).scalar_one_or_none()
+
+    def save_robots(self, origin: str, rules: str) -> None:
+        """Keep the robots.txt of ``origin``, replacing an older copy."""
+        with self._tx() as conn:
+            conn.execute(delete(robots).where(robots.c.origin == origin))
+            conn.execute(insert(robots).values(origin=origin, rules=rules, fetched_at=utcnow()))
 
     # reporting -----------------------------------------------------------------------------
 

@@ -182,3 +182,13 @@ events = Table(
     Column("detail", Text),
     Index("ix_events_at", "at"),
 )
+
+# robots.txt of each origin, kept for a day between runs.
+robots = Table(
+    "robots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("origin", String(500), nullable=False, unique=True),
+    Column("rules", Text, nullable=False),
+    Column("fetched_at", DateTime, nullable=False),
+)

@@ -28,6 +28,15 @@ def upgrade() -> None:
         batch_op.create_index("ix_events_at", ["at"], unique=False)
 
     op.create_table(
+        "robots",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("origin", sa.String(length=500), nullable=False),
+        sa.Column("rules", sa.Text(), nullable=False),
+        sa.Column("fetched_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("origin"),
+    )
+    op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -245,6 +254,7 @@ def downgrade() -> None:
     op.drop_table("allowed_blocks")
     op.drop_table("stories")
     op.drop_table("sources")
+    op.drop_table("robots")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_at")
 
