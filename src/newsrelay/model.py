@@ -70,13 +70,10 @@ class FeedEntry:
 
 @dataclass
 class FeedResult:
-    """What a poll returns: entries, validators for the next conditional GET, and warnings."""
+    """What parsing a feed or sitemap gives: entries, child sitemaps, and warnings."""
 
     entries: list[FeedEntry] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)  # children of a sitemap index
-    etag: str | None = None
-    last_modified: str | None = None
-    not_modified: bool = False
     warnings: list[str] = field(default_factory=list)
 
 

@@ -259,16 +259,6 @@ class Store:
         with self._tx() as conn:
             return [_entry(row) for row in conn.execute(query)]
 
-    def entry_source(self, entry_id: int) -> Source:
-        """The source an entry came from."""
-        with self._tx() as conn:
-            row = conn.execute(
-                select(sources)
-                .join(entries, entries.c.source_id == sources.c.id)
-                .where(entries.c.id == entry_id)
-            ).one()
-        return _source(row)
-
     def save_page(self, entry_id: int, page: Page) -> None:
         """Store the fetched page of an entry and move it on to extraction."""
         values = asdict(page) | {"fetched_at": utcnow()}
@@ -932,18 +922,6 @@ def _entry(row: Any) -> Entry:
         status=EntryStatus(row.status),
         reason=row.reason,
         attempts=row.attempts,
-    )
-
-
-def _source(row: Any) -> Source:
-    return Source(
-        name=row.name,
-        url=row.url,
-        language=row.language,
-        license=row.license,
-        attribution=row.attribution,
-        republish=row.republish,
-        id=row.id,
     )
 
 
