@@ -366,14 +366,18 @@ def publish_stories(ctx: Context, sources: list[Source]) -> None:
     )
     todo = ctx.store.stories(unpublished=True)
     ctx.progress.stage("publish", len(todo))
+    everything = ctx.store.stories()
+    versions = site.alternates(everything)
     written = []
     for story in todo:
-        written.append((story, *site.write_story(story)))
+        others = [v for v in versions[story.story_id] if v[0] != story.language]
+        written.append((story, *site.write_story(story, others)))
         ctx.progress.advance()
     if written or not (ctx.settings.output_dir / "index.html").exists():
         for language in ctx.settings.site.languages:
-            site.write_language(language, ctx.store.stories(language=language))
-        site.write_home(ctx.settings.site.languages)
+            mine = [s for s in everything if s.language == language]
+            site.write_language(language, mine, versions)
+        site.write_home(ctx.settings.site.languages, everything)
     for story, path, url in written:
         ctx.store.save_publication(story.translation_id, path, url)
         ctx.report.add("publish", "ok")

@@ -1,0 +1,101 @@
+"""The static site: story pages with structured data, feeds in three formats, sitemaps."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import feedparser
+import lxml.etree
+
+from newsrelay.ingest import parse_feed
+from newsrelay.model import Metadata, StoryView
+from newsrelay.publish import StaticSite
+
+NOW = datetime.now(UTC).replace(tzinfo=None)
+
+
+def story(story_id: int, language: str, title: str, *, age: timedelta = timedelta(0)) -> StoryView:
+    return StoryView(
+        translation_id=story_id * 10 + len(language), article_id=story_id, story_id=story_id,
+        language=language, title=title, body_html="<p>Primer párrafo de la noticia.</p><p>Segundo.</p>",
+        engine="apertium", source_language="en", original_title="Original headline",
+        original_url=f"http://127.0.0.1:9/news/{story_id}.html", source_name="Wire A",
+        license="CC BY 4.0", attribution="From Wire A.",
+        meta=Metadata(authors=("Ana Ruiz",), published="2026-11-27T08:30:00+01:00",
+                      lead_image="http://127.0.0.1:9/img.jpg"),
+        created_at=NOW - age,
+    )  # fmt: skip
+
+
+def build(tmp_path: Path) -> StaticSite:
+    site = StaticSite(tmp_path, title="Relay", base_url="http://127.0.0.1:8080/")
+    stories = [
+        story(1, "es", "Noticia </script> uno"),
+        story(1, "ca", "Notícia u"),
+        story(2, "es", "Noticia antigua", age=timedelta(days=3)),
+    ]
+    versions = site.alternates(stories)
+    for s in stories:
+        site.write_story(s, [v for v in versions[s.story_id] if v[0] != s.language])
+    for language in ("es", "ca"):
+        site.write_language(language, [s for s in stories if s.language == language], versions)
+    site.write_home(["es", "ca"], stories)
+    return site
+
+
+def test_story_page_structured_data_and_alternates(tmp_path: Path) -> None:
+    build(tmp_path)
+    page = (tmp_path / "es/story/1.html").read_text()
+    assert '<link rel="canonical" href="http://127.0.0.1:8080/es/story/1.html">' in page
+    assert 'hreflang="ca" href="http://127.0.0.1:8080/ca/story/1.html"' in page
+    assert '<meta property="og:image" content="http://127.0.0.1:9/img.jpg">' in page
+    [raw] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    data = json.loads(raw)
+    assert data["@type"] == "NewsArticle" and data["headline"] == "Noticia </script> uno"
+    assert data["inLanguage"] == "es"
+    assert data["datePublished"] == "2026-11-27T08:30:00+01:00"
+    assert data["author"] == [{"@type": "Person", "name": "Ana Ruiz"}]
+    assert data["publisher"]["name"] == "Relay" and data["image"] == "http://127.0.0.1:9/img.jpg"
+    assert data["isBasedOn"] == "http://127.0.0.1:9/news/1.html"
+    assert data["translationOfWork"]["inLanguage"] == "en"
+    assert data["translator"] == {"@type": "SoftwareApplication", "name": "apertium"}
+
+
+def test_feeds_parse_back_and_round_trip(tmp_path: Path) -> None:
+    build(tmp_path)
+    for name in ("feed.xml", "atom.xml"):
+        parsed = feedparser.parse((tmp_path / "es" / name).read_bytes())
+        assert not parsed.bozo, (name, parsed.get("bozo_exception"))
+        assert [e.title for e in parsed.entries] == ["Noticia </script> uno", "Noticia antigua"]
+        assert parsed.entries[0].link == "http://127.0.0.1:8080/es/story/1.html"
+    atom = feedparser.parse((tmp_path / "es/atom.xml").read_bytes())
+    assert atom.entries[0].source.title == "Wire A"
+    feed = json.loads((tmp_path / "es/feed.json").read_text())
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert [i["id"] for i in feed["items"]] == ["newsrelay:es:1", "newsrelay:es:2"]
+    # the JSON Feed reads back through newsrelay's own poller
+    assert [e.url for e in parse_feed((tmp_path / "es/feed.json").read_bytes(), "http://x").entries] == [
+        "http://127.0.0.1:8080/es/story/1.html", "http://127.0.0.1:8080/es/story/2.html",
+    ]  # fmt: skip
+
+
+def test_sitemaps(tmp_path: Path) -> None:
+    build(tmp_path)
+    index = parse_feed((tmp_path / "sitemap.xml").read_bytes(), "http://127.0.0.1:8080/sitemap.xml")
+    assert index.sitemaps == [
+        "http://127.0.0.1:8080/sitemap-es.xml",
+        "http://127.0.0.1:8080/sitemap-ca.xml",
+        "http://127.0.0.1:8080/news-sitemap.xml",
+    ]
+    news = parse_feed((tmp_path / "news-sitemap.xml").read_bytes(), "http://127.0.0.1:8080/")
+    assert sorted(e.title for e in news.entries) == [
+        "Noticia </script> uno",
+        "Notícia u",
+    ]  # not the old one
+    tree = lxml.etree.parse(str(tmp_path / "sitemap-es.xml"))
+    links = tree.findall(".//{http://www.w3.org/1999/xhtml}link")
+    assert {link.get("hreflang") for link in links} == {"es", "ca"}
+    assert "Sitemap: http://127.0.0.1:8080/sitemap.xml" in (tmp_path / "robots.txt").read_text()
