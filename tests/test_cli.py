@@ -282,3 +282,10 @@ def test_dedupe_explain(tmp_path: Path) -> None:
         "different stories"
         in newsrelay("dedupe", "explain", "wire.txt", "other.txt", cwd=tmp_path).stdout
     )
+
+
+def test_engines_list(tmp_path: Path) -> None:
+    done = newsrelay("engines", "list", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [apertium] = [e for e in json.loads(done.stdout) if e["engine"] == "apertium"]
+    assert apertium["available"] and "en->es" in apertium["pairs"]

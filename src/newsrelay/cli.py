@@ -48,7 +48,7 @@ from newsrelay.extract import extract_article, html_paragraphs
 from newsrelay.ingest import Fetcher, decode_page
 from newsrelay.model import Article, Decision, Finding, Source, Translation
 from newsrelay.store import Store
-from newsrelay.translate import Engine, load_engine, translate_article
+from newsrelay.translate import Engine, available_engines, load_engine, translate_article
 
 EXIT_CODES: list[tuple[type[NewsrelayError], int]] = [
     (ConfigError, 2),
@@ -469,6 +469,33 @@ def _review(translation_id: int, decision: Decision, **edit: str) -> None:
         f"translation {translation_id} {action}"
         + ("; it is published on the next run" if decision is Decision.PUBLISH else "")
     )
+
+
+engines_app = typer.Typer(help="Translation engines.")
+app.add_typer(engines_app, name="engines")
+
+
+@engines_app.command("list")
+def engines_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every registered engine, whether it can run here, and its language pairs."""
+    settings = load_settings(state.config)
+    rows: list[dict[str, Any]] = []
+    for name, entry_point in sorted(available_engines().items()):
+        try:
+            engine = entry_point.load()(settings)
+            pairs = sorted(f"{s}->{t}" for s, t in engine.pairs())
+            rows.append({"engine": name, "available": True, "pairs": pairs, "problem": None})
+        except NotConfigured as exc:
+            rows.append({"engine": name, "available": False, "pairs": [], "problem": str(exc)})
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("engine", "pairs", title="translation engines")
+    for row in rows:
+        table.add_row(row["engine"], ", ".join(row["pairs"]) or f"[red]{row['problem']}[/]")
+    out.print(table)
 
 
 dedupe_app = typer.Typer(help="Near-duplicate detection: one story, many sources.")

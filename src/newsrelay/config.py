@@ -47,7 +47,10 @@ class SiteSettings:
 class TranslateSettings:
     """Translation."""
 
-    engine: str = setting("apertium", "Translation engine: apertium, or one a plugin registers.")
+    engine: str = setting(
+        "apertium",
+        "Translation engine: apertium, or one a plugin registers (`newsrelay engines list`).",
+    )
 
 
 @dataclass(frozen=True)
