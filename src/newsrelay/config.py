@@ -24,10 +24,10 @@ ENV_PREFIX = "NEWSRELAY_"
 DEFAULT_CONFIG = "newsrelay.toml"
 
 
-def setting(default: Any, help: str, choices: tuple[str, ...] = ()) -> Any:
-    """Declare one setting: its default, the help text shown in docs and ``init``, and the
-    values it may take when they are few."""
-    meta = {"help": help, "choices": choices}
+def setting(default: Any, help: str, choices: tuple[str, ...] = (), *, secret: bool = False) -> Any:
+    """Declare one setting: its default, the help text shown in docs and ``init``, the values
+    it may take when they are few, and whether it is a secret (environment only)."""
+    meta = {"help": help, "choices": choices, "secret": secret}
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -49,8 +49,18 @@ class TranslateSettings:
 
     engine: str = setting(
         "apertium",
-        "Translation engine: apertium, or one a plugin registers (`newsrelay engines list`).",
+        "Translation engine: apertium, libretranslate, deepl, or one a plugin registers "
+        "(`newsrelay engines list`).",
     )
+    libretranslate_url: str = setting("", "Address of a LibreTranslate server.")
+    libretranslate_key: str = setting(
+        "", "LibreTranslate API key; set it in the environment, not in the file.", secret=True
+    )
+    deepl_url: str = setting("https://api-free.deepl.com", "Address of the DeepL API.")
+    deepl_key: str = setting(
+        "", "DeepL authentication key; set it in the environment, not in the file.", secret=True
+    )
+    batch_chars: int = setting(20000, "Largest request to an HTTP engine, in characters.")
 
 
 @dataclass(frozen=True)
@@ -171,6 +181,7 @@ class SettingInfo:
     default: Any
     help: str
     choices: tuple[str, ...] = ()
+    secret: bool = False
 
     @property
     def env(self) -> str:
@@ -194,7 +205,8 @@ def _field(cls: type, name: str) -> dataclasses.Field[Any]:
 
 def _info(name: str, type_: Any, f: dataclasses.Field[Any]) -> SettingInfo:
     default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-    return SettingInfo(name, type_, default, f.metadata["help"], f.metadata.get("choices", ()))
+    meta = f.metadata
+    return SettingInfo(name, type_, default, meta["help"], meta["choices"], meta["secret"])
 
 
 def load_settings(
@@ -217,6 +229,7 @@ def load_settings(
                     f"{origin}: {info.name}: expected one of {', '.join(info.choices)}, got {raw!r}"
                 )
     _reject_unknown_keys(data, path)
+    _reject_secrets_in_file(data, path)
     sources = tuple(_parse_source(s, i, path) for i, s in enumerate(_source_tables(data, path)))
     _reject_duplicate_sources(sources, path)
     return _build(values, sources, path.parent)
@@ -244,12 +257,23 @@ def _lookup(
         return overrides[info.name], "command line"
     if info.env in environ:
         return environ[info.env], f"environment {info.env}"
+    if info.secret and info.env + "_FILE" in environ:
+        return _read_secret(
+            environ[info.env + "_FILE"], info
+        ), f"file {environ[info.env + '_FILE']}"
     node: Any = data
     for part in info.name.split("."):
         if not isinstance(node, dict) or part not in node:
             return None, str(path)
         node = node[part]
     return node, str(path)
+
+
+def _read_secret(path: str, info: SettingInfo) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"{info.env}_FILE: cannot read {path}: {exc.strerror}") from None
 
 
 def _coerce(raw: Any, type_: Any, where: str) -> Any:
@@ -310,6 +334,16 @@ def _reject_unknown_keys(data: dict[str, Any], path: Path) -> None:
             raise ConfigError(f"{path}: unknown setting '{key}'")
 
 
+def _reject_secrets_in_file(data: dict[str, Any], path: Path) -> None:
+    for info in settings_table():
+        section, _, key = info.name.rpartition(".")
+        table = data.get(section, {}) if section else data
+        if info.secret and isinstance(table, dict) and table.get(key):
+            raise ConfigError(
+                f"{path}: {info.name} is a secret: set {info.env} (or {info.env}_FILE) instead"
+            )
+
+
 def _source_tables(data: dict[str, Any], path: Path) -> list[dict[str, Any]]:
     tables = data.get("sources", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
@@ -359,7 +393,10 @@ def render_config(sources: list[Source] | None = None) -> str:
             lines += ["", f"[{section}]"]
             current = section
         key = info.name.split(".")[-1]
-        lines += [f"# {info.help} (env {info.env})", f"{key} = {_toml_value(info.default)}"]
+        if info.secret:
+            lines.append(f"# {key}: {info.help} ({info.env} or {info.env}_FILE)")
+        else:
+            lines += [f"# {info.help} (env {info.env})", f"{key} = {_toml_value(info.default)}"]
     lines += ["", "# One [[sources]] table per feed or sitemap you are licensed to republish."]
     for source in sources or [_EXAMPLE_SOURCE]:
         prefix = "" if sources else "# "

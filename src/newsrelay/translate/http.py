@@ -1,0 +1,173 @@
+"""Engines behind an HTTP API: LibreTranslate and DeepL.
+
+Both send segments in batches (at most ``translate.batch_chars`` characters a request, markup
+passed as HTML), back off on 429 (Retry-After honoured) and 5xx, check that every segment came
+back, and say at start-up when their address or key is missing. Keys come from the environment
+(``NEWSRELAY_TRANSLATE_DEEPL_KEY`` or a ``..._FILE``), never from the settings file.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from typing import Any
+
+import httpx
+
+from newsrelay.config import Settings
+from newsrelay.errors import EngineError, NotConfigured
+
+log = logging.getLogger(__name__)
+RETRIES = 4
+MAX_WAIT = 60.0  # seconds: a longer Retry-After fails the batch; the article is retried next run
+
+
+class HttpEngine:
+    """What LibreTranslate and DeepL share: batching, back-off, the segment count check."""
+
+    name = "http"
+    accepts_markup = True
+
+    def __init__(self, base_url: str, batch_chars: int, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.batch_chars = batch_chars
+        self.client = httpx.Client(timeout=timeout, headers=self.headers())
+
+    def headers(self) -> dict[str, str]:
+        """Headers sent with every request."""
+        return {"User-Agent": "newsrelay/0.1"}
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
+        """Translate all segments, a batch at a time."""
+        translated: list[str] = []
+        for batch in _batches(segments, self.batch_chars):
+            result = self.translate_batch(batch, source, target)
+            if len(result) != len(batch):
+                raise EngineError(f"{self.name}: {len(batch)} segments sent, {len(result)} back")
+            translated += result
+        return translated
+
+    def translate_batch(self, batch: list[str], source: str, target: str) -> list[str]:
+        """Translate one batch (one request)."""
+        raise NotImplementedError
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send a request, backing off on 429 and 5xx; return the JSON answer."""
+        url = self.base_url + path
+        for attempt in range(RETRIES + 1):
+            try:
+                response = self.client.request(method, url, **kwargs)
+            except httpx.HTTPError as exc:
+                raise EngineError(f"{self.name}: {url}: {exc}") from None
+            if response.status_code != 429 and response.status_code < 500:
+                break
+            wait = _retry_after(response) or 0.5 * 2**attempt
+            if attempt == RETRIES or wait > MAX_WAIT:
+                break
+            log.info("%s: HTTP %d, retrying in %.1fs", self.name, response.status_code, wait)
+            time.sleep(wait)
+        if response.status_code in (401, 403):
+            raise NotConfigured(f"{self.name}: {url} refused the key (HTTP {response.status_code})")
+        if response.status_code >= 400:
+            raise EngineError(
+                f"{self.name}: {url}: HTTP {response.status_code}: {response.text[:200]}"
+            )
+        try:
+            return response.json()
+        except ValueError:
+            raise EngineError(f"{self.name}: {url}: the answer is not JSON") from None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    return float(value) if value.strip().replace(".", "", 1).isdigit() else None
+
+
+def _batches(segments: Sequence[str], limit: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
+    for segment in segments:
+        if batch and size + len(segment) > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(segment)
+        size += len(segment)
+    if batch:
+        yield batch
+
+
+class LibreTranslateEngine(HttpEngine):
+    """A LibreTranslate server (``translate.libretranslate_url``)."""
+
+    name = "libretranslate"
+
+    def __init__(self, settings: Settings) -> None:
+        config = settings.translate
+        if not config.libretranslate_url:
+            raise NotConfigured(
+                "libretranslate: set translate.libretranslate_url (the server's address)"
+            )
+        self.key = config.libretranslate_key
+        super().__init__(config.libretranslate_url, config.batch_chars)
+
+    @cached_property
+    def _pairs(self) -> set[tuple[str, str]]:
+        languages = self.request("GET", "/languages")
+        return {(item["code"], target) for item in languages for target in item.get("targets", [])}
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """The pairs the server offers."""
+        return self._pairs
+
+    def translate_batch(self, batch: list[str], source: str, target: str) -> list[str]:
+        """POST /translate with the batch as a list of HTML segments."""
+        body = {"q": batch, "source": source, "target": target, "format": "html"}
+        if self.key:
+            body["api_key"] = self.key
+        answer = self.request("POST", "/translate", json=body)
+        texts = answer.get("translatedText") if isinstance(answer, dict) else None
+        if not isinstance(texts, list):
+            raise EngineError(f"libretranslate: unexpected answer {str(answer)[:200]}")
+        return [str(t) for t in texts]
+
+
+class DeepLEngine(HttpEngine):
+    """The DeepL API (``translate.deepl_url``, key in ``NEWSRELAY_TRANSLATE_DEEPL_KEY``)."""
+
+    name = "deepl"
+
+    def __init__(self, settings: Settings) -> None:
+        config = settings.translate
+        if not config.deepl_key:
+            raise NotConfigured(
+                "deepl: set NEWSRELAY_TRANSLATE_DEEPL_KEY (or NEWSRELAY_TRANSLATE_DEEPL_KEY_FILE)"
+            )
+        self.key = config.deepl_key
+        super().__init__(config.deepl_url, config.batch_chars)
+
+    def headers(self) -> dict[str, str]:
+        """DeepL authenticates with a header."""
+        return super().headers() | {"Authorization": f"DeepL-Auth-Key {self.key}"}
+
+    @cached_property
+    def _pairs(self) -> set[tuple[str, str]]:
+        sources = self.request("GET", "/v2/languages", params={"type": "source"})
+        targets = self.request("GET", "/v2/languages", params={"type": "target"})
+        short = {t["language"].split("-")[0].lower() for t in targets}
+        return {(s["language"].lower(), t) for s in sources for t in short}
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """Every source language to every target language DeepL lists."""
+        return self._pairs
+
+    def translate_batch(self, batch: list[str], source: str, target: str) -> list[str]:
+        """POST /v2/translate with the batch, HTML tags handled by DeepL."""
+        body = {"text": batch, "source_lang": source.upper(), "target_lang": target.upper(),
+                "tag_handling": "html"}  # fmt: skip
+        answer = self.request("POST", "/v2/translate", json=body)
+        items = answer.get("translations") if isinstance(answer, dict) else None
+        if not isinstance(items, list):
+            raise EngineError(f"deepl: unexpected answer {str(answer)[:200]}")
+        return [str(item.get("text", "")) for item in items]
