@@ -53,3 +53,18 @@ def test_unknown_engine_is_reported() -> None:
 
     with pytest.raises(NotConfigured, match="'nope' is not installed"):
         load_engine(Settings(translate=TranslateSettings(engine="nope")))
+
+
+def test_pair_without_a_direct_mode_goes_through_a_pivot_and_says_so() -> None:
+    engine = ApertiumEngine()
+    if not {("en", "ca"), ("ca", "pt")} <= set(engine.modes):
+        pytest.fail("apertium-eng-cat and apertium-por-cat are needed: 'make test' installs them")
+    assert engine.via("en", "pt") == "ca" and engine.via("en", "es") is None
+    article = Article(
+        title="The new bridge",
+        body_html="<p>Mayor Helen Marsh said the <b>bridge</b> opened on Monday.</p>",
+    )
+    result = translate_article(engine, article, "en", "pt")
+    assert result.engine == "apertium (via ca)"
+    assert result.title == "A ponte nova"
+    assert "Helen Marsh" in result.body_html and "segunda-feira" in result.body_html

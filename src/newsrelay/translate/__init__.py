@@ -85,10 +85,12 @@ def translate_article(
     body = "".join(lxml.html.tostring(child, encoding="unicode") for child in tree)
     title = " ".join(lxml.html.fragment_fromstring(translated[0] or " ", create_parent="div")
                      .text_content().split())  # fmt: skip
+    via = getattr(engine, "via", None)  # engines that can pivot say through which language
+    middle = via(source, target) if via else None
     return Translation(
         language=target,
         source_language=source,
-        engine=engine.name,
+        engine=f"{engine.name} (via {middle})" if middle else engine.name,
         title=title,
         body_html=sanitize_html(body),
     )

@@ -64,13 +64,30 @@ class ApertiumEngine:
         return modes
 
     def pairs(self) -> set[tuple[str, str]]:
-        """The installed language pairs."""
-        return set(self.modes)
+        """The installed language pairs, and those reachable through one pivot language."""
+        return set(self.modes) | set(self.pivots)
+
+    @cached_property
+    def pivots(self) -> dict[tuple[str, str], str]:
+        """The pivot language of each pair that has no direct mode (en->pt through ca)."""
+        found: dict[tuple[str, str], str] = {}
+        for (source, middle), (other, target) in sorted(
+            (a, b) for a in self.modes for b in self.modes
+        ):
+            if middle == other and source != target and (source, target) not in self.modes:
+                found.setdefault((source, target), middle)
+        return found
+
+    def via(self, source: str, target: str) -> str | None:
+        """The pivot language a pair goes through, or ``None`` for a direct pair."""
+        return self.pivots.get((source, target))
 
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
-        """Translate all segments in one Apertium call."""
+        """Translate all segments in one Apertium call (two through a pivot language)."""
         if not segments:
             return []
+        if middle := self.via(source, target):
+            return self.translate(self.translate(segments, source, middle), middle, target)
         mode = self.modes.get((source, target))
         if mode is None:
             raise NotConfigured(f"apertium: no {source}->{target} pair installed")
