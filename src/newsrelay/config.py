@@ -61,6 +61,9 @@ class TranslateSettings:
         "", "DeepL authentication key; set it in the environment, not in the file.", secret=True
     )
     batch_chars: int = setting(20000, "Largest request to an HTTP engine, in characters.")
+    glossary: list[str] = setting(
+        [], "Names never to translate (outlets, brands, people), besides those found by newsrelay."
+    )
 
 
 @dataclass(frozen=True)

@@ -68,3 +68,14 @@ def test_pair_without_a_direct_mode_goes_through_a_pivot_and_says_so() -> None:
     assert result.engine == "apertium (via ca)"
     assert result.title == "A ponte nova"
     assert "Helen Marsh" in result.body_html and "segunda-feira" in result.body_html
+
+
+def test_glossary_names_are_never_translated() -> None:
+    article = Article(
+        title="Paper Lantern opens a second shop",
+        body_html="<p>Paper Lantern opened a second shop in the old market on Friday.</p>",
+    )
+    plain = translate_article(ApertiumEngine(), article, "en", "es")
+    kept = translate_article(ApertiumEngine(), article, "en", "es", glossary=["Paper Lantern"])
+    assert "Paper Lantern" not in plain.title  # Apertium alone translates the shop's name
+    assert "Paper Lantern" in kept.title and "Paper Lantern" in kept.body_html

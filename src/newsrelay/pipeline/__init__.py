@@ -330,7 +330,10 @@ def translate_articles(ctx: Context, sources: list[Source]) -> None:
     ctx.progress.stage("translate", len(todo))
     for article_id, article, source_language, language in todo:
         try:
-            translation = translate_article(ctx.engine, article, source_language, language)
+            translation = translate_article(
+                ctx.engine, article, source_language, language,
+                glossary=ctx.settings.translate.glossary,
+            )  # fmt: skip
         except (EngineError, NotConfigured) as exc:
             log.error("article %s (%s) -> %s: %s", article_id, article.url, language, exc)
             ctx.store.record_failure("translate", "article", article_id, "engine_error", str(exc))
@@ -350,7 +353,10 @@ def check_translations(ctx: Context, sources: list[Source]) -> None:
     ctx.progress.stage("check", len(todo))
     policy = Policy.from_settings(ctx.settings.check)
     for translation_id, translation, article in todo:
-        verdict = check_translation(article, translation, policy=policy, engine=ctx.engine)
+        verdict = check_translation(
+            article, translation, policy=policy, engine=ctx.engine,
+            protected=ctx.settings.translate.glossary,
+        )  # fmt: skip
         ctx.store.save_verdict(translation_id, verdict)
         ctx.report.add("check", verdict.decision.value)
         ctx.progress.advance()
