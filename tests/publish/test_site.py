@@ -52,6 +52,7 @@ def test_story_page_structured_data_and_alternates(tmp_path: Path) -> None:
     assert '<link rel="canonical" href="http://127.0.0.1:8080/es/story/1.html">' in page
     assert 'hreflang="ca" href="http://127.0.0.1:8080/ca/story/1.html"' in page
     assert '<meta property="og:image" content="http://127.0.0.1:9/img.jpg">' in page
+    assert '<time datetime="2026-11-27T08:30:00+01:00">27 de noviembre de 2026</time>' in page
     [raw] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     data = json.loads(raw)
     assert data["@type"] == "NewsArticle" and data["headline"] == "Noticia </script> uno"
@@ -99,3 +100,12 @@ def test_sitemaps(tmp_path: Path) -> None:
     links = tree.findall(".//{http://www.w3.org/1999/xhtml}link")
     assert {link.get("hreflang") for link in links} == {"es", "ca"}
     assert "Sitemap: http://127.0.0.1:8080/sitemap.xml" in (tmp_path / "robots.txt").read_text()
+
+
+def test_dates_in_the_readers_language() -> None:
+    from newsrelay.publish.strings import local_date
+
+    assert local_date("2026-04-03T10:00:00+02:00", "ca") == "3 d'abril de 2026"
+    assert local_date("2026-11-27", "de") == "27. November 2026"
+    assert local_date("2026-11-27", "en") == "27 November 2026"
+    assert local_date("not a date", "es") == "not a date"

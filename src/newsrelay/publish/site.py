@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newsrelay.extract import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
-from newsrelay.publish.strings import strings_for
+from newsrelay.publish.strings import local_date, strings_for
 
 FEED_SIZE = 50
 NEWS_WINDOW = timedelta(hours=48)  # Google News sitemaps list the last two days ...
@@ -39,6 +39,7 @@ class StaticSite:
             autoescape=select_autoescape(["html", "xml"]),
             keep_trailing_newline=True,
         )
+        self.env.filters["local_date"] = local_date
 
     def story_path(self, story: StoryView) -> str:
         """Where a story's page lives, relative to the site root; stable across updates and

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from newsrelay.text import MONTHS
+
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "notice": "This story was translated automatically from {source_language} by {engine} "
@@ -66,3 +70,32 @@ def strings_for(language: str, *, source_language: str = "", engine: str = "") -
         source_language=names.get(source_language, source_language), engine=engine
     )
     return table | {"notice": notice}
+
+
+DATE_FORMATS = {
+    "en": "{day} {month} {year}",
+    "es": "{day} de {month} de {year}",
+    "ca": "{day} de {month} de {year}",
+    "pt": "{day} de {month} de {year}",
+    "fr": "{day} {month} {year}",
+    "de": "{day}. {month} {year}",
+    "it": "{day} {month} {year}",
+}
+
+
+def local_date(iso: str | None, language: str) -> str:
+    """A date in the reader's words ("27 de noviembre de 2026"); unreadable dates as given."""
+    if not iso:
+        return ""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    known = language if language in MONTHS else "en"
+    month = MONTHS[known].split()[when.month - 1]
+    if known in ("en", "de"):  # languages that capitalise month names
+        month = month.capitalize()
+    if language == "ca" and month[0] in "aeiou":
+        return f"{when.day} d'{month} de {when.year}"
+    layout = DATE_FORMATS.get(language, DATE_FORMATS["en"])
+    return layout.format(day=when.day, month=month, year=when.year)
