@@ -109,3 +109,24 @@ def test_dates_in_the_readers_language() -> None:
     assert local_date("2026-11-27", "de") == "27. November 2026"
     assert local_date("2026-11-27", "en") == "27 November 2026"
     assert local_date("not a date", "es") == "not a date"
+
+
+def test_indexes_are_paginated(tmp_path: Path) -> None:
+    from newsrelay.publish.site import PAGE_SIZE
+
+    site = StaticSite(tmp_path, title="Relay", base_url="http://127.0.0.1:8080/")
+    stories = [
+        story(n, "es", f"Noticia {n}", age=timedelta(minutes=n)) for n in range(PAGE_SIZE * 2 + 1)
+    ]
+    site.write_language("es", stories)
+    first, second, third = (
+        tmp_path / "es" / n for n in ("index.html", "page-2.html", "page-3.html")
+    )
+    assert first.read_text().count('href="story/') == PAGE_SIZE
+    assert third.read_text().count('href="story/') == 1
+    assert 'href="page-2.html" rel="next"' in first.read_text()
+    assert (
+        'href="index.html" rel="prev"' in second.read_text()
+        and 'href="page-3.html" rel="next"' in second.read_text()
+    )
+    assert not (tmp_path / "es/page-4.html").exists()

@@ -23,6 +23,7 @@ from newsrelay.model import StoryView
 from newsrelay.publish.strings import local_date, strings_for
 
 FEED_SIZE = 50
+PAGE_SIZE = 20  # stories per index page
 NEWS_WINDOW = timedelta(hours=48)  # Google News sitemaps list the last two days ...
 NEWS_LIMIT = 1000  # ... and at most this many stories
 
@@ -127,8 +128,7 @@ class StaticSite:
         items = [self._item(s, prefix="story/") for s in stories]
         for item, story in zip(items, stories, strict=True):
             item["alternates"] = (alternates or {}).get(story.story_id, [])
-        index = self._render("index.html", language, root="../", lang_home="", stories=items)
-        write_atomic(self.output / language / "index.html", index)
+        self._write_index_pages(language, items)
         home = self.url(f"{language}/index.html")
         for name in ("feed.xml", "atom.xml"):
             feed = self._render(
@@ -143,6 +143,18 @@ class StaticSite:
         write_atomic(self.output / language / "feed.json", self._json_feed(language, items))
         sitemap = self._render("sitemap.xml", language, stories=items)
         write_atomic(self.output / f"sitemap-{language}.xml", sitemap)
+
+    def _write_index_pages(self, language: str, items: list[dict[str, Any]]) -> None:
+        """index.html holds the newest stories, page-2.html the next ones, and so on."""
+        pages = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+        names = ["index.html"] + [f"page-{n}.html" for n in range(2, len(pages) + 1)]
+        for number, (name, page) in enumerate(zip(names, pages, strict=True)):
+            html = self._render(
+                "index.html", language, root="../", lang_home="", stories=page,
+                newer=names[number - 1] if number else None,
+                older=names[number + 1] if number + 1 < len(names) else None,
+            )  # fmt: skip
+            write_atomic(self.output / language / name, html)
 
     def _json_feed(self, language: str, items: list[dict[str, Any]]) -> str:
         feed = {

@@ -13,6 +13,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "by": "By", "for_": "for", "source": "Source", "license": "License",
         "engine": "Translation engine", "latest": "Latest stories", "empty": "No stories yet.",
         "also": "Also reported by",
+        "newer": "Newer",
+        "older": "Older",
         "footer": "Stories are republished with attribution under their sources' licenses.",
     },
     "es": {
@@ -22,6 +24,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "engine": "Motor de traducción", "latest": "Últimas noticias",
         "empty": "Todavía no hay noticias.",
         "also": "También informaron",
+        "newer": "Más recientes",
+        "older": "Anteriores",
         "footer": "Las noticias se republican con atribución según la licencia de cada fuente.",
     },
     "ca": {
@@ -31,6 +35,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "engine": "Motor de traducció", "latest": "Últimes notícies",
         "empty": "Encara no hi ha notícies.",
         "also": "També n'han informat",
+        "newer": "Més recents",
+        "older": "Anteriors",
         "footer": "Les notícies es republiquen amb atribució segons la llicència de cada font.",
     },
     "fr": {
@@ -40,6 +46,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "engine": "Moteur de traduction", "latest": "Derniers articles",
         "empty": "Aucun article pour l'instant.",
         "also": "Également rapporté par",
+        "newer": "Plus récents",
+        "older": "Plus anciens",
         "footer": "Les articles sont republiés avec attribution selon la licence de leur source.",
     },
     "pt": {
@@ -49,6 +57,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "engine": "Motor de tradução", "latest": "Últimas notícias",
         "empty": "Ainda não há notícias.",
         "also": "Também noticiado por",
+        "newer": "Mais recentes",
+        "older": "Anteriores",
         "footer": "As notícias são republicadas com atribuição sob a licença de cada fonte.",
     },
 }  # fmt: skip
