@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -130,3 +131,14 @@ def test_indexes_are_paginated(tmp_path: Path) -> None:
         and 'href="page-3.html" rel="next"' in second.read_text()
     )
     assert not (tmp_path / "es/page-4.html").exists()
+
+
+def test_newest_story_first_by_the_source_date(tmp_path: Path) -> None:
+    site = StaticSite(tmp_path, title="Relay", base_url="http://127.0.0.1:8080/")
+    older = replace(story(1, "es", "Antigua"), meta=Metadata(published="2026-11-20T10:00:00+00:00"))
+    newer = replace(
+        story(2, "es", "Reciente"), meta=Metadata(published="2026-11-26T10:00:00+00:00")
+    )
+    site.write_language("es", [older, newer])  # translated in the other order
+    titles = [e.title for e in feedparser.parse((tmp_path / "es/feed.xml").read_bytes()).entries]
+    assert titles == ["Reciente", "Antigua"]

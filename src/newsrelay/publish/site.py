@@ -123,8 +123,9 @@ class StaticSite:
         stories: Sequence[StoryView],
         alternates: dict[int, list[tuple[str, str]]] | None = None,
     ) -> None:
-        """Write a language's index page, its RSS, Atom and JSON feeds and its sitemap (with the
-        hreflang alternates of each story), from its stories, newest first."""
+        """Write a language's index pages, its RSS, Atom and JSON feeds and its sitemap (with the
+        hreflang alternates of each story), newest story first."""
+        stories = sorted(stories, key=_newest_first)
         items = [self._item(s, prefix="story/") for s in stories]
         for item, story in zip(items, stories, strict=True):
             item["alternates"] = (alternates or {}).get(story.story_id, [])
@@ -231,6 +232,20 @@ class StaticSite:
 def _iso(when: datetime) -> str:
     """A stored (naive UTC) time as ISO 8601 with its offset."""
     return when.replace(tzinfo=when.tzinfo or UTC).isoformat(timespec="seconds")
+
+
+def _newest_first(story: StoryView) -> tuple[float, float, int]:
+    """Order by the source's publication time (the translation's when unknown), newest first;
+    ties go to the newest translation."""
+    translated = story.created_at.replace(tzinfo=UTC)
+    when = translated
+    if story.meta.published:
+        try:
+            stated = datetime.fromisoformat(story.meta.published)
+            when = stated if stated.tzinfo else stated.replace(tzinfo=UTC)
+        except ValueError:
+            pass  # an unreadable date: the translation's time stands in
+    return -when.timestamp(), -translated.timestamp(), -story.story_id
 
 
 def _summary(story: StoryView) -> str:
