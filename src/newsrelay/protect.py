@@ -117,7 +117,7 @@ def _names(sentence: str, language: str, unknown: set[str] | None) -> Iterator[s
             continue
         before = tokens[start - 1][0].casefold().rstrip(".") if start else ""
         after = sentence[tokens[end - 1][2] :].lstrip(" ,").casefold()
-        if _is_name(words, start, before, after, titles, speech, function_words, None):
+        if _is_name(words, start, before, after, titles, speech, function_words):
             yield " ".join(words)
         elif unknown is not None and (part := _strange_part(words, start, unknown)):
             # only the words the engine does not know must survive: "Mount Ysolde" may become
@@ -133,7 +133,6 @@ def _is_name(
     titles: set[str],
     speech: list[str],
     function_words: set[str],
-    unknown: set[str] | None,
 ) -> bool:
     if words[-1].casefold() in OUTLETS and len(words) >= 2:
         return True  # "Blue Harbour Times", "New York Blog": an outlet's name is never translated

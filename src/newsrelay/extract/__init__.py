@@ -48,7 +48,7 @@ from newsrelay.extract.rules import (
 )
 from newsrelay.model import Article, Removed
 
-__all__ = ["block_key", "extract_article", "html_paragraphs", "sanitize_html"]
+__all__ = ["block_key", "extract_article", "html_paragraphs", "leaf_blocks", "sanitize_html"]
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,8 @@ def _flush(parent: Any, before: Any, run: Any) -> None:
         before.addprevious(run)
 
 
-def _leaf_blocks(tree: Any) -> list[Any]:
+def leaf_blocks(tree: Any) -> list[Any]:
+    """The blocks of ``tree`` that hold no other block: where its text lives."""
     return [e for e in tree.iter(*BLOCK_TAGS) if not any(c.tag in BLOCK_TAGS for c in e)]
 
 
@@ -203,7 +204,7 @@ def _filter_body(
 ) -> list[Removed]:
     """Remove from ``body`` what is not the story; return what was removed and why."""
     page = _Page(title, authors, url, flagged, keep)
-    decisions = _decide(_leaf_blocks(body), page)
+    decisions = _decide(leaf_blocks(body), page)
     _mark_link_lists(body, decisions)
     _apply_template(decisions, template, keep)
     removed = []
@@ -352,4 +353,4 @@ def html_paragraphs(body_html: str) -> list[str]:
     tree = lxml.html.fragment_fromstring(body_html, create_parent="div")
     for br in tree.iter("br"):
         br.tail = " " + (br.tail or "")
-    return [text for b in _leaf_blocks(tree) if (text := normalise(b.text_content()))]
+    return [text for b in leaf_blocks(tree) if (text := normalise(b.text_content()))]

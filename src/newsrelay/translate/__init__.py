@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
+from html import escape
 from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
 
@@ -15,13 +17,14 @@ import lxml.html
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
-from newsrelay.extract import BLOCK_TAGS, sanitize_html
+from newsrelay.extract import leaf_blocks, sanitize_html
 from newsrelay.model import Article, Translation
 from newsrelay.protect import protected_spans
 
 __all__ = ["Engine", "available_engines", "load_engine", "translate_article"]
 
 log = logging.getLogger(__name__)
+_as_html = partial(escape, quote=False)  # text as HTML: &, < and > only
 ENGINE_GROUP = "newsrelay.engines"
 
 
@@ -70,8 +73,8 @@ def translate_article(
     """Translate the headline and every block of an article in one engine call, with names,
     handles and links hidden from the engine behind placeholders and restored afterwards."""
     tree = lxml.html.fragment_fromstring(article.body_html or "<p></p>", create_parent="div")
-    blocks = [e for e in tree.iter(*BLOCK_TAGS) if not any(c.tag in BLOCK_TAGS for c in e)]
-    segments = [_escape(article.title)] + [_inner_html(b, engine.accepts_markup) for b in blocks]
+    blocks = leaf_blocks(tree)
+    segments = [_as_html(article.title)] + [_inner_html(b, engine.accepts_markup) for b in blocks]
     spans = protected_spans("\n".join([article.title, *article.paragraphs]), source,
                             glossary=glossary)  # fmt: skip
     hidden = [_hide(segment, spans) for segment in segments]
@@ -103,24 +106,20 @@ def _placeholder(index: int) -> str:
 
 def _hide(segment: str, spans: Sequence[str]) -> str:
     for index, span in enumerate(spans):  # longest first, so a name inside another stays whole
-        segment = segment.replace(_escape(span), _placeholder(index))
+        segment = segment.replace(_as_html(span), _placeholder(index))
     return segment
 
 
 def _restore(text: str, spans: Sequence[str]) -> str:
     for index in reversed(range(len(spans))):  # QX12Q before QX1Q
-        text = text.replace(_placeholder(index), _escape(spans[index]))
+        text = text.replace(_placeholder(index), _as_html(spans[index]))
     return text
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _inner_html(element: Any, markup: bool) -> str:
     if not markup:
-        return _escape(" ".join(element.text_content().split()))
-    inner = _escape(element.text or "")
+        return _as_html(" ".join(element.text_content().split()))
+    inner = _as_html(element.text or "")
     inner += "".join(lxml.html.tostring(child, encoding="unicode") for child in element)
     return " ".join(inner.split())
 
