@@ -60,10 +60,29 @@ class TranslateSettings:
     deepl_key: str = setting(
         "", "DeepL authentication key; set it in the environment, not in the file.", secret=True
     )
+    apy_url: str = setting(
+        "", "Address of an Apertium APY server; empty runs Apertium's own pipelines in-process."
+    )
     batch_chars: int = setting(20000, "Largest request to an HTTP engine, in characters.")
-    glossary: list[str] = setting(
+    keep: list[str] = setting(
         [], "Names never to translate (outlets, brands, people), besides those found by newsrelay."
     )
+    glossary: str = setting(
+        "",
+        "Glossary file of forced translations per language pair (.toml, .csv or .tbx), "
+        "relative to the config.",
+    )
+    memory: bool = setting(True, "Reuse stored translations of unchanged segments.")
+    models_dir: str = setting(
+        "models", "Folder of neural translation models (relative to the config)."
+    )
+    device: str = setting("auto", "Where neural models run.", ("auto", "cpu", "cuda"))
+    compute_type: str = setting(
+        "default",
+        "Numeric precision of neural models.",
+        ("default", "auto", "int8", "int8_float16", "float16", "float32"),
+    )
+    batch_tokens: int = setting(2048, "Largest batch sent to a neural model, in tokens.")
 
 
 @dataclass(frozen=True)
@@ -156,6 +175,16 @@ class Settings:
     def output_dir(self) -> Path:
         """The site folder, resolved against the config file's folder."""
         return self.root / self.site.output
+
+    @property
+    def models_dir(self) -> Path:
+        """The neural models folder, resolved against the config file's folder."""
+        return self.root / self.translate.models_dir
+
+    @property
+    def glossary_path(self) -> Path | None:
+        """The glossary file, resolved against the config file's folder, if one is set."""
+        return self.root / self.translate.glossary if self.translate.glossary else None
 
     @property
     def store_url(self) -> str:
@@ -284,11 +313,11 @@ def _coerce(raw: Any, type_: Any, where: str) -> Any:
         return _coerce_bool(raw, where)
     if type_ in (int, float):
         return _coerce_number(raw, type_, where)
-    if typing.get_origin(type_) is list:
+    if typing.get_origin(type_) in (list, tuple):
         items = raw.split(",") if isinstance(raw, str) else raw
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise ConfigError(f"{where}: expected a list of strings, got {raw!r}")
-        return [i.strip() for i in items if i.strip()]
+        return typing.get_origin(type_)(i.strip() for i in items if i.strip())
     if not isinstance(raw, str):
         raise ConfigError(f"{where}: expected a string, got {raw!r}")
     return raw
@@ -423,6 +452,6 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -48,6 +48,7 @@ class Source:
     license: str = ""
     attribution: str = ""
     republish: bool = True
+    keep: tuple[str, ...] = ()  # names of this source never to translate (its outlet, brands)
     id: int | None = None
 
 
@@ -162,6 +163,19 @@ class Translation:
     engine: str
     title: str
     body_html: str
+
+
+@dataclass(frozen=True)
+class TranslatedSegment:
+    """One segment as the translation memory keeps it: ``key`` hashes the engine and its data
+    or model version, the language pair and the segment as the engine was given it."""
+
+    key: str
+    engine: str
+    source_language: str
+    target_language: str
+    source: str
+    translation: str
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
 import pytest
 
-from newsrelay.config import Settings
-from newsrelay.errors import NotConfigured
+from newsrelay.config import Settings, TranslateSettings
+from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.model import Article
 from newsrelay.translate import available_engines, load_engine, translate_article
-from newsrelay.translate.apertium import ApertiumEngine
+from newsrelay.translate.apertium import ApertiumEngine, Pipeline
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -76,6 +90,146 @@ def test_glossary_names_are_never_translated() -> None:
         body_html="<p>Paper Lantern opened a second shop in the old market on Friday.</p>",
     )
     plain = translate_article(ApertiumEngine(), article, "en", "es")
-    kept = translate_article(ApertiumEngine(), article, "en", "es", glossary=["Paper Lantern"])
+    kept = translate_article(ApertiumEngine(), article, "en", "es", keep=["Paper Lantern"])
     assert "Paper Lantern" not in plain.title  # Apertium alone translates the shop's name
     assert "Paper Lantern" in kept.title and "Paper Lantern" in kept.body_html
+
+
+# the persistent pipeline -----------------------------------------------------------------------
+
+DOCUMENTS = [
+    ["The council approved the new budget on Tuesday.", "Can't the <em>old</em> bridge wait?"],
+    ['The <a href="http://127.0.0.1/r">report</a> was published. It has 40 pages.'],
+    ["She said the river had risen by two metres.", "Nobody was hurt.", "Roads are closed."],
+]
+
+
+def _one_shot(segments: list[str]) -> list[str]:
+    document = "".join(f"<p>{s}</p>" for s in segments)
+    done = subprocess.run(["apertium", "-u", "-f", "html", "eng-spa"], input=document,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return [" ".join(block.split()) for block in re.findall(r"<p>(.*?)</p>", done.stdout, re.S)]
+
+
+def test_the_kept_pipeline_translates_exactly_as_the_apertium_command() -> None:
+    engine = ApertiumEngine()
+    for _ in range(2):  # and the same again: no state carries over from one request to the next
+        for segments in DOCUMENTS + list(reversed(DOCUMENTS)):
+            assert engine.translate(segments, "en", "es") == _one_shot(segments)
+    engine.close()
+
+
+def test_one_process_serves_every_request_of_a_pair() -> None:
+    engine = ApertiumEngine()
+    engine.translate(["The house is red."], "en", "es")
+    pipeline = engine.pipelines[("eng-spa", "-n")]
+    assert pipeline.process is not None
+    pid = pipeline.process.pid
+    engine.translate(["The dog is black."], "en", "es")
+    assert pipeline.process.pid == pid
+    engine.close()
+    assert pipeline.process is None
+
+
+def test_a_pipeline_that_died_is_started_again() -> None:
+    engine = ApertiumEngine()
+    engine.translate(["The house is red."], "en", "es")
+    pipeline = engine.pipelines[("eng-spa", "-n")]
+    assert pipeline.process is not None
+    pid = pipeline.process.pid
+    os.killpg(pid, signal.SIGKILL)
+    pipeline.process.wait()
+    assert engine.translate(["The house is red."], "en", "es") == ["La casa es roja."]
+    assert pipeline.process.pid != pid
+    engine.close()
+
+
+def test_a_pipeline_that_does_not_answer_times_out_and_is_stopped() -> None:
+    pipeline = Pipeline("silent", "cat > /dev/null")
+    with pytest.raises(EngineError, match=r"silent: no answer within 0.5s"):
+        pipeline(b"hello", timeout=0.5)
+    assert pipeline.process is None
+
+
+def test_unknown_words_come_from_the_analyser() -> None:
+    found = ApertiumEngine().unknown_words("Minister Shin Won-sik met Oleksandr Kovalenko.", "en")
+    assert {"Oleksandr", "Kovalenko", "sik"} <= found
+    assert "Minister" not in found and "met" not in found
+
+
+def test_the_version_names_the_pair_data_and_a_pivot_names_both() -> None:
+    engine = ApertiumEngine()
+    assert re.fullmatch(r"eng-spa@[0-9a-f]{12}", engine.version("en", "es"))
+    assert engine.version("en", "pt").count("@") == 2
+
+
+# APY --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def apy() -> Iterator[str]:
+    """A real Apertium APY server (Debian's apertium-apy) on a free loopback port."""
+    if shutil.which("apertium-apy") is None:
+        pytest.fail("apertium-apy is not installed: run 'make test', which installs it")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        ["apertium-apy", "-p", str(port), "/usr/share/apertium/modes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir(),
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(url + "/listPairs", timeout=1).raise_for_status()
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield url
+    process.kill()
+    process.wait()
+
+
+def test_apy_server_translates_every_segment_in_small_requests(apy: str) -> None:
+    engine = ApertiumEngine(Settings(translate=TranslateSettings(apy_url=apy)))
+    assert {("en", "es"), ("en", "pt")} <= engine.pairs()
+    segments = [f"The house number {n} is red." for n in range(2000)]  # ~60 KB in all
+    out = engine.translate(segments, "en", "es")
+    assert [re.findall(r"\d+", text) for text in out] == [[str(n)] for n in range(2000)]
+    assert out[7] == "El número de casa 7 es rojo."
+    assert engine.version("en", "es") == f"eng-spa@{apy}"
+    engine.close()
+
+
+class _LossyApy(BaseHTTPRequestHandler):
+    """An APY that answers with the first paragraph only, as APY 0.11 does past about 40 KB."""
+
+    def do_GET(self) -> None:
+        self._reply({"responseData": [{"sourceLanguage": "eng", "targetLanguage": "spa"}]})
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self._reply({"responseData": {"translatedText": "<p>Hola</p>"}, "responseStatus": 200})
+
+    def _reply(self, data: object) -> None:
+        raw = json.dumps(data).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_apy_that_loses_segments_is_an_engine_error() -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _LossyApy)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    engine = ApertiumEngine(Settings(translate=TranslateSettings(apy_url=url)))
+    with pytest.raises(EngineError, match="2 segments sent, 1 came back"):
+        engine.translate(["Hello", "World"], "en", "es")
+    engine.close()
+    httpd.shutdown()
+    httpd.server_close()

@@ -9,8 +9,8 @@ in neither list is reported but does not stop publishing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
@@ -42,7 +42,8 @@ class CheckInput:
     target_language: str
     source_html: str | None = None
     translation_html: str | None = None
-    protected: Sequence[str] = ()  # spans that must appear verbatim (a glossary's names)
+    keep: Sequence[str] = ()  # names that must appear verbatim (settings, the source's own)
+    forced: Mapping[str, str] = field(default_factory=dict)  # glossary term -> its translation
     # The translation engine: its unknown_words() helps find names, its reverse pair lets the
     # meaning_drift check translate back.
     engine: Any = None
@@ -104,7 +105,8 @@ def check_translation(
     *,
     policy: Policy | None = None,
     engine: Any = None,
-    protected: Sequence[str] = (),
+    keep: Sequence[str] = (),
+    forced: Mapping[str, str] | None = None,
 ) -> Verdict:
     """Check a translation of an article (headline and body)."""
     item = CheckInput(
@@ -114,7 +116,8 @@ def check_translation(
         target_language=translation.language,
         source_html=article.body_html,
         translation_html=translation.body_html,
-        protected=protected,
+        keep=keep,
+        forced=forced or {},
         engine=engine,
     )
     return check_texts(item, policy)

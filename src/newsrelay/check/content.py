@@ -55,22 +55,30 @@ def check_dates(item: CheckInput) -> list[Finding]:
 
 
 def check_names(item: CheckInput) -> list[Finding]:
-    """Every protected span of the source (names, handles, links) is in the translation verbatim."""
+    """Every protected span of the source (names, handles, links) is in the translation verbatim,
+    and every glossary term as its forced translation."""
     text = " ".join(item.translation)
     source = "\n".join(item.source)
     spans = protected_spans(
-        source, item.source_language, unknown=_unknown_words(item, source), glossary=item.protected
+        source,
+        item.source_language,
+        unknown=_unknown_words(item, source),
+        glossary=[*item.keep, *item.forced],
     )
+    expected = {span: item.forced.get(span, span) for span in spans}
     return [
         Finding(
             "names",
             "warning",
-            f"{span!r} does not appear verbatim",
+            f"{span!r} does not appear verbatim"
+            if expected[span] == span
+            else f"{span!r} does not appear as {expected[span]!r} (glossary)",
             paragraph=_paragraph_of(span, item.source),
             source=span,
         )
         for span in spans
-        if span not in text and not any(span in longer and longer in text for longer in spans)
+        if expected[span] not in text
+        and not any(span in longer and expected[longer] in text for longer in spans)
     ]
 
 

@@ -37,6 +37,7 @@ from newsrelay.model import Entry, EntryStatus, FeedResult, Page, Source
 from newsrelay.publish import StaticSite
 from newsrelay.store import Store, utcnow
 from newsrelay.translate import Engine, load_engine, translate_article
+from newsrelay.translate.glossary import Glossary, load_glossary
 
 __all__ = ["Progress", "RunReport", "run_once"]
 
@@ -79,6 +80,7 @@ class Context:
     engine: Engine
     progress: Progress
     report: RunReport
+    glossary: Glossary
 
 
 def run_once(
@@ -95,7 +97,8 @@ def run_once(
     engine = engine or load_engine(settings, pairs)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(settings.fetch, robots_cache=StoredRobots(store))
-    ctx = Context(settings, store, fetcher, engine, progress or Progress(), RunReport())
+    glossary = load_glossary(settings.glossary_path) if settings.glossary_path else Glossary()
+    ctx = Context(settings, store, fetcher, engine, progress or Progress(), RunReport(), glossary)
     try:
         for name, stage in STAGES:
             started = datetime.now(UTC)
@@ -321,18 +324,23 @@ def dedupe_article(ctx: Context, index: DedupeIndex, row: dict[str, Any]) -> str
 
 def translate_articles(ctx: Context, sources: list[Source]) -> None:
     """Translate every article into each configured language it lacks."""
+    keep = _keep_lists(ctx.settings, sources)
+    memory = ctx.store if ctx.settings.translate.memory else None
     todo = [
-        (article_id, article, source_language, language)
+        (article_id, article, source_language, language, source_name)
         for language in ctx.settings.site.languages
-        for article_id, article, source_language in ctx.store.articles_missing(language)
+        for article_id, article, source_language, source_name in ctx.store.articles_missing(
+            language
+        )
         if source_language != language
     ]
     ctx.progress.stage("translate", len(todo))
-    for article_id, article, source_language, language in todo:
+    for article_id, article, source_language, language, source_name in todo:
         try:
             translation = translate_article(
                 ctx.engine, article, source_language, language,
-                glossary=ctx.settings.translate.glossary,
+                keep=keep.get(source_name, ctx.settings.translate.keep),
+                forced=ctx.glossary.terms(source_language, language), memory=memory,
             )  # fmt: skip
         except (EngineError, NotConfigured) as exc:
             log.error("article %s (%s) -> %s: %s", article_id, article.url, language, exc)
@@ -344,6 +352,11 @@ def translate_articles(ctx: Context, sources: list[Source]) -> None:
         ctx.progress.advance()
 
 
+def _keep_lists(settings: Settings, sources: list[Source]) -> dict[str, list[str]]:
+    """Names never to translate, by source: the site's and the source's own."""
+    return {source.name: [*settings.translate.keep, *source.keep] for source in sources}
+
+
 # check ---------------------------------------------------------------------------------------
 
 
@@ -352,10 +365,12 @@ def check_translations(ctx: Context, sources: list[Source]) -> None:
     todo = ctx.store.translations_unchecked()
     ctx.progress.stage("check", len(todo))
     policy = Policy.from_settings(ctx.settings.check)
-    for translation_id, translation, article in todo:
+    keep = _keep_lists(ctx.settings, sources)
+    for translation_id, translation, article, source_name in todo:
         verdict = check_translation(
             article, translation, policy=policy, engine=ctx.engine,
-            protected=ctx.settings.translate.glossary,
+            keep=keep.get(source_name, ctx.settings.translate.keep),
+            forced=ctx.glossary.terms(translation.source_language, translation.language),
         )  # fmt: skip
         ctx.store.save_verdict(translation_id, verdict)
         ctx.report.add("check", verdict.decision.value)

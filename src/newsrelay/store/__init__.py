@@ -10,7 +10,7 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,6 +33,7 @@ from newsrelay.model import (
     Page,
     Source,
     StoryView,
+    TranslatedSegment,
     Translation,
     Verdict,
 )
@@ -48,6 +49,7 @@ from newsrelay.store.schema import (
     publications,
     removed_blocks,
     robots,
+    segments,
     sources,
     stories,
     translations,
@@ -125,6 +127,7 @@ class Store:
         with self._tx() as conn:
             for source in configured:
                 values = {k: v for k, v in asdict(source).items() if k != "id"}
+                values["keep"] = json.dumps(list(source.keep))
                 row = conn.execute(
                     select(sources.c.id).where(sources.c.name == source.name)
                 ).first()
@@ -134,7 +137,7 @@ class Store:
                 else:
                     sid = row.id
                     conn.execute(sql_update(sources).where(sources.c.id == sid).values(**values))
-                result.append(Source(**values, id=sid))
+                result.append(replace(source, id=sid))
         return result
 
     def validators(self, source_id: int) -> tuple[str | None, str | None]:
@@ -562,12 +565,16 @@ class Store:
 
     # translations --------------------------------------------------------------------------
 
-    def articles_missing(self, language: str) -> list[tuple[int, Article, str]]:
+    def articles_missing(self, language: str) -> list[tuple[int, Article, str, str]]:
         """Representative articles of stories, from republishable sources, not yet translated
-        into ``language``, with the source's language."""
+        into ``language``, with the source's language and name."""
         done = select(translations.c.article_id).where(translations.c.language == language)
         query = (
-            select(articles, sources.c.language.label("source_language"))
+            select(
+                articles,
+                sources.c.language.label("source_language"),
+                sources.c.name.label("source_name"),
+            )
             .join(entries, entries.c.id == articles.c.entry_id)
             .join(sources, sources.c.id == entries.c.source_id)
             .join(stories, stories.c.article_id == articles.c.id)
@@ -578,7 +585,7 @@ class Store:
         )
         with self._tx() as conn:
             rows = conn.execute(query).all()
-        return [(row.id, _article(row), row.source_language) for row in rows]
+        return [(row.id, _article(row), row.source_language, row.source_name) for row in rows]
 
     def save_translation(self, article_id: int, translation: Translation) -> int:
         """Store a translation of an article; return its id."""
@@ -592,18 +599,24 @@ class Store:
             )  # fmt: skip
         return translation_id
 
-    def translations_unchecked(self) -> list[tuple[int, Translation, Article]]:
-        """Translations that have no verdict yet, with their source articles."""
+    def translations_unchecked(self) -> list[tuple[int, Translation, Article, str]]:
+        """Translations that have no verdict yet, with their source articles and source names."""
         checked = select(verdicts.c.translation_id)
         query = (
-            select(*[c.label(f"t_{c.name}") for c in translations.c], articles)
+            select(
+                *[c.label(f"t_{c.name}") for c in translations.c],
+                articles,
+                sources.c.name.label("source_name"),
+            )
             .join(articles, articles.c.id == translations.c.article_id)
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
             .where(translations.c.id.not_in(checked))
             .order_by(translations.c.id)
         )
         with self._tx() as conn:
             rows = conn.execute(query).all()
-        return [(row.t_id, _translation(row), _article(row)) for row in rows]
+        return [(row.t_id, _translation(row), _article(row), row.source_name) for row in rows]
 
     def save_verdict(self, translation_id: int, verdict: Verdict) -> None:
         """Store the checks' verdict on a translation."""
@@ -778,6 +791,35 @@ class Store:
                 )
             )
             self._log(conn, "publish", "translation", translation_id, Outcome.OK, None, path)
+
+    # translation memory --------------------------------------------------------------------
+
+    def recall(self, keys: Sequence[str]) -> dict[str, str]:
+        """Stored translations of the segments with these keys (those that have one)."""
+        found: dict[str, str] = {}
+        with self._tx() as conn:
+            for start in range(0, len(keys), 500):
+                query = select(segments.c.key, segments.c.translation).where(
+                    segments.c.key.in_(keys[start : start + 500])
+                )
+                found.update({row.key: row.translation for row in conn.execute(query)})
+        return found
+
+    def remember(self, translated: Sequence[TranslatedSegment]) -> None:
+        """Keep translated segments; a key already stored keeps its translation."""
+        rows = {item.key: asdict(item) | {"created_at": utcnow()} for item in translated}
+        with self._tx() as conn:
+            for start in range(0, len(rows), 500):
+                batch = list(rows)[start : start + 500]
+                have = set(conn.scalars(select(segments.c.key).where(segments.c.key.in_(batch))))
+                new = [rows[key] for key in batch if key not in have]
+                if new:
+                    conn.execute(insert(segments), new)
+
+    def memory_size(self) -> int:
+        """How many segments the translation memory holds."""
+        with self._tx() as conn:
+            return int(conn.execute(select(func.count()).select_from(segments)).scalar_one())
 
     # robots.txt ----------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ sources = Table(
     Column("license", Text, nullable=False),
     Column("attribution", Text, nullable=False),
     Column("republish", Boolean, nullable=False),
+    Column("keep", Text, nullable=False, default="[]"),  # JSON list of names never translated
     Column("etag", Text),
     Column("last_modified", Text),
     Column("last_polled_at", DateTime),
@@ -191,4 +192,18 @@ robots = Table(
     Column("origin", String(500), nullable=False, unique=True),
     Column("rules", Text, nullable=False),
     Column("fetched_at", DateTime, nullable=False),
+)
+
+# The translation memory: an engine's output for one source segment, keyed by a hash of the
+# engine and its data or model version, the language pair and the segment as sent.
+segments = Table(
+    "segments",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("engine", String(200), nullable=False),
+    Column("source_language", String(16), nullable=False),
+    Column("target_language", String(16), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("translation", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
 )

@@ -6,8 +6,9 @@ Apertium engine registers the same way a third-party engine does.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from html import escape
 from importlib.metadata import entry_points
@@ -18,10 +19,18 @@ import lxml.html
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.extract import leaf_blocks, sanitize_html
-from newsrelay.model import Article, Translation
+from newsrelay.model import Article, TranslatedSegment, Translation
 from newsrelay.protect import protected_spans
+from newsrelay.translate.segment import hide, split_html
 
-__all__ = ["Engine", "available_engines", "load_engine", "translate_article"]
+__all__ = [
+    "Engine",
+    "Memory",
+    "available_engines",
+    "engine_version",
+    "load_engine",
+    "translate_article",
+]
 
 log = logging.getLogger(__name__)
 _as_html = partial(escape, quote=False)  # text as HTML: &, < and > only
@@ -42,6 +51,20 @@ class Engine(Protocol):
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
         """Translate a batch of segments; the result has one string per segment, in order."""
         ...
+
+
+def batches(segments: Sequence[str], limit: int) -> Iterator[list[str]]:
+    """Consecutive runs of segments of at most ``limit`` characters (a longer one alone)."""
+    batch: list[str] = []
+    size = 0
+    for segment in segments:
+        if batch and size + len(segment) > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(segment)
+        size += len(segment)
+    if batch:
+        yield batch
 
 
 def available_engines() -> dict[str, Any]:
@@ -67,26 +90,54 @@ def load_engine(settings: Settings, pairs: Sequence[tuple[str, str]] = ()) -> En
     return engine
 
 
+class Memory(Protocol):
+    """Where translated segments are kept (the store)."""
+
+    def recall(self, keys: Sequence[str]) -> dict[str, str]:
+        """The stored translations of those keys that have one."""
+        ...
+
+    def remember(self, segments: Sequence[TranslatedSegment]) -> None:
+        """Keep translated segments (an existing key keeps its first translation)."""
+        ...
+
+
 def translate_article(
-    engine: Engine, article: Article, source: str, target: str, *, glossary: Sequence[str] = ()
+    engine: Engine,
+    article: Article,
+    source: str,
+    target: str,
+    *,
+    keep: Sequence[str] = (),
+    forced: Mapping[str, str] | None = None,
+    memory: Memory | None = None,
 ) -> Translation:
-    """Translate the headline and every block of an article in one engine call, with names,
-    handles and links hidden from the engine behind placeholders and restored afterwards."""
+    """Translate the headline and the body, sentence by sentence, in one engine call.
+
+    Names, handles, links and the terms in ``keep`` are hidden from the engine and come back
+    verbatim; glossary terms (``forced``) come back as their forced translation. With a
+    ``memory``, sentences translated before by the same engine and data are not sent again.
+    """
+    forced = forced or {}
     tree = lxml.html.fragment_fromstring(article.body_html or "<p></p>", create_parent="div")
     blocks = leaf_blocks(tree)
-    segments = [_as_html(article.title)] + [_inner_html(b, engine.accepts_markup) for b in blocks]
-    spans = protected_spans("\n".join([article.title, *article.paragraphs]), source,
-                            glossary=glossary)  # fmt: skip
-    hidden = [_hide(segment, spans) for segment in segments]
-    translated = [_restore(t, spans) for t in engine.translate(hidden, source, target)]
-    if len(translated) != len(segments):
-        raise EngineError(
-            f"{engine.name}: {len(segments)} segments sent, {len(translated)} came back"
-        )
-    for block, text in zip(blocks, translated[1:], strict=True):
-        _set_inner_html(block, text)
+    pieces = [[_as_html(" ".join(article.title.split()))]] + [
+        split_html(_inner_html(block), source) for block in blocks
+    ]
+    text = "\n".join([article.title, *article.paragraphs])
+    spans = protected_spans(text, source, glossary=[*keep, *forced])
+    hidden = [
+        hide(piece, spans, forced, markup=engine.accepts_markup)
+        for block in pieces
+        for piece in block
+    ]
+    translated = iter(_translate_hidden(engine, [h.text for h in hidden], source, target, memory))
+    restored = iter([h.restore(next(translated)) for h in hidden])
+    title_html, *bodies = [" ".join(next(restored) for _ in block) for block in pieces]
+    for block, html in zip(blocks, bodies, strict=True):
+        _set_inner_html(block, html)
     body = "".join(lxml.html.tostring(child, encoding="unicode") for child in tree)
-    title = " ".join(lxml.html.fragment_fromstring(translated[0] or " ", create_parent="div")
+    title = " ".join(lxml.html.fragment_fromstring(title_html or " ", create_parent="div")
                      .text_content().split())  # fmt: skip
     via = getattr(engine, "via", None)  # engines that can pivot say through which language
     middle = via(source, target) if via else None
@@ -99,26 +150,37 @@ def translate_article(
     )
 
 
-def _placeholder(index: int) -> str:
-    # One capitalised made-up word: engines pass words they do not know through untouched.
-    return f"QX{index}Q"
+def engine_version(engine: Engine, source: str, target: str) -> str:
+    """What identifies the engine and its data or model for a pair (the memory's key)."""
+    version = getattr(engine, "version", None)
+    return f"{engine.name}:{version(source, target)}" if callable(version) else engine.name
 
 
-def _hide(segment: str, spans: Sequence[str]) -> str:
-    for index, span in enumerate(spans):  # longest first, so a name inside another stays whole
-        segment = segment.replace(_as_html(span), _placeholder(index))
-    return segment
+def _translate_hidden(
+    engine: Engine, segments: list[str], source: str, target: str, memory: Memory | None
+) -> list[str]:
+    """The engine's translation of each segment, from the memory where it has one."""
+    version = engine_version(engine, source, target)
+    keys = [_memory_key(version, source, target, s) for s in segments]
+    known = memory.recall(keys) if memory is not None else {}
+    todo = sorted({key: s for key, s in zip(keys, segments, strict=True) if key not in known}
+                  .items())  # fmt: skip
+    fresh = engine.translate([s for _, s in todo], source, target) if todo else []
+    if len(fresh) != len(todo):
+        raise EngineError(f"{engine.name}: {len(todo)} segments sent, {len(fresh)} came back")
+    new = {key: text for (key, _), text in zip(todo, fresh, strict=True)}
+    if memory is not None and new:
+        memory.remember(
+            [TranslatedSegment(key, version, source, target, s, new[key]) for key, s in todo]
+        )
+    return [known.get(key) or new[key] for key in keys]
 
 
-def _restore(text: str, spans: Sequence[str]) -> str:
-    for index in reversed(range(len(spans))):  # QX12Q before QX1Q
-        text = text.replace(_placeholder(index), _as_html(spans[index]))
-    return text
+def _memory_key(version: str, source: str, target: str, segment: str) -> str:
+    return hashlib.sha256("\0".join((version, source, target, segment)).encode()).hexdigest()
 
 
-def _inner_html(element: Any, markup: bool) -> str:
-    if not markup:
-        return _as_html(" ".join(element.text_content().split()))
+def _inner_html(element: Any) -> str:
     inner = _as_html(element.text or "")
     inner += "".join(lxml.html.tostring(child, encoding="unicode") for child in element)
     return " ".join(inner.split())

@@ -1,20 +1,39 @@
 """The Apertium engine: rule-based, offline, from Debian packages (``apertium-eng-spa`` ...).
 
-An article goes through Apertium in one process call, in HTML mode, so inline markup survives as
-Apertium "superblanks" and each segment comes back as its own ``<p>`` block.
+Each language pair's pipeline (a dozen programs joined by pipes, as its ``.mode`` file says) is
+started once and kept running in null-flush mode, the way Apertium's own APY server does: a
+request ends with a NUL byte, and every program passes a NUL on after flushing its output, so
+the answer is complete when as many NULs came back as went in. Formatting stays outside the
+pipeline, as in the ``apertium`` command: each request goes through Transfuse (``tf-extract``,
+``tf-inject``), which turns inline markup into word-bound blanks that travel with their words,
+and each segment comes back as its own ``<p>`` block.
+
+With ``translate.apy_url`` set, requests go to an APY server instead, a few segments at a time
+(APY 0.11 silently drops the end of requests above about 40 KB), and every segment is checked to
+have come back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
+import select
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import httpx
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
+from newsrelay.translate import batches
 
 log = logging.getLogger(__name__)
 
@@ -27,33 +46,113 @@ ISO3 = {
     "br": "bre", "sc": "srd", "hi": "hin", "ur": "urd", "id": "ind", "ms": "msa",
 }  # fmt: skip
 ISO1 = {v: k for k, v in ISO3.items()}
-TIMEOUT = 600  # seconds for one article; Apertium handles tens of thousands of words a second
+TIMEOUT = 120.0  # seconds for one request; Apertium handles thousands of words a second
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
-HTML_MODE = ("-f", "html", "-u")  # markup kept as superblanks; unknown words unmarked
-UNKNOWN = re.compile(r"\*([^\s*#@]+)")  # Apertium marks a word it does not know with *
+UNKNOWN = re.compile(r"\^((?:[^/$\\]|\\.)+)/\*")  # ^word/*word$: the analyser does not know it
+_RESERVED = re.compile(r"([\\\[\]^$/@<>{}*])")  # characters of Apertium's stream format
+APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing text
+# Inside a pipeline, generation marks unknown words (-g) or not (-n); the tagger takes no option.
+UNMARKED, MARKED = "-n", "-g"
+ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
+
+
+class Pipeline:
+    """One Apertium command line kept running in null-flush mode, one request at a time."""
+
+    def __init__(self, name: str, script: str, *args: str) -> None:
+        self.name = name
+        self.command = ["bash", "-c", script, "--", *args]
+        self.process: subprocess.Popen[bytes] | None = None
+        self.lock = threading.Lock()
+
+    def __call__(self, data: bytes, timeout: float = TIMEOUT) -> bytes:
+        """Send one request and return the whole answer."""
+        with self.lock:
+            process = self._running()
+            assert process.stdin is not None and process.stdout is not None
+            data = data if data.endswith(b"\0") else data + b"\0"
+            try:
+                process.stdin.write(data)
+                process.stdin.flush()
+                return self._read_answer(process.stdout.fileno(), data.count(b"\0"), timeout)
+            except (OSError, EngineError) as exc:
+                self.close()  # the next request starts a fresh pipeline
+                raise EngineError(f"apertium {self.name}: {exc}") from None
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self.process is not None and self.process.poll() is not None:
+            log.warning("apertium %s stopped (exit %s); starting it again", self.name,
+                        self.process.returncode)  # fmt: skip
+            self.close()
+        if self.process is None:
+            self.process = subprocess.Popen(
+                self.command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=ENV,
+                start_new_session=True,  # so that close() can stop every program of the pipe
+            )
+        return self.process
+
+    def _read_answer(self, fd: int, nuls: int, timeout: float) -> bytes:
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + timeout
+        while nuls > 0:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise EngineError(f"no answer within {timeout:g}s")
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                raise EngineError("the pipeline stopped")
+            chunks.append(chunk)
+            nuls -= chunk.count(b"\0")
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        """Stop the pipeline, if it runs."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, 9)
+            self.process.wait()
+            for stream in (self.process.stdin, self.process.stdout):
+                if stream is not None:
+                    stream.close()
+            self.process = None
 
 
 class ApertiumEngine:
-    """Translates with the ``apertium`` command and the pairs installed on this machine."""
+    """Translates with the Apertium pairs installed on this machine (or on an APY server)."""
 
     name = "apertium"
     accepts_markup = True
 
     def __init__(self, settings: Settings | None = None) -> None:
+        self.apy_url = settings.translate.apy_url.rstrip("/") if settings else ""
         self.binary = shutil.which("apertium")
-        if self.binary is None:
+        if self.apy_url:
+            self.client = httpx.Client(timeout=TIMEOUT)
+            return
+        if self.binary is None or shutil.which("tf-extract") is None:
             raise NotConfigured(
-                "apertium is not installed; on Debian/Ubuntu: apt-get install apertium "
+                "apertium is not installed; on Debian/Ubuntu: apt-get install apertium transfuse "
                 "apertium-eng-spa (one package per language pair)"
             )
+        self.pipelines: dict[tuple[str, str], Pipeline] = {}
 
     @cached_property
     def modes(self) -> dict[tuple[str, str], str]:
         """Installed modes by (source, target) ISO 639-1 pair."""
-        assert self.binary is not None
-        listed = subprocess.run(
-            [self.binary, "-l"], capture_output=True, text=True, timeout=60, check=False
-        ).stdout.split()
+        if self.apy_url:
+            listed = [
+                f"{p['sourceLanguage']}-{p['targetLanguage']}"
+                for p in self._apy("/listPairs", {})["responseData"]
+            ]
+        else:
+            assert self.binary is not None
+            listed = subprocess.run(
+                [self.binary, "-l"], capture_output=True, text=True, timeout=60, check=False
+            ).stdout.split()
         modes: dict[tuple[str, str], str] = {}
         for mode in listed:
             parts = mode.split("-")
@@ -82,47 +181,133 @@ class ApertiumEngine:
         """The pivot language a pair goes through, or ``None`` for a direct pair."""
         return self.pivots.get((source, target))
 
+    def version(self, source: str, target: str) -> str:
+        """What identifies the linguistic data of a pair: a package upgrade changes it."""
+        if middle := self.via(source, target):
+            return f"{self.version(source, middle)}+{self.version(middle, target)}"
+        mode = self._mode(source, target)
+        if self.apy_url:
+            return f"{mode}@{self.apy_url}"
+        digest = hashlib.sha256()
+        path = self._mode_file(mode)
+        text = path.read_text()
+        digest.update(text.encode())
+        for name in sorted(set(re.findall(r"'(/[^']+)'", text))):
+            if Path(name).exists():
+                info = Path(name).stat()
+                digest.update(f"{name}:{info.st_size}:{info.st_mtime_ns}".encode())
+        return f"{mode}@{digest.hexdigest()[:12]}"
+
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
-        """Translate all segments in one Apertium call (two through a pivot language)."""
+        """Translate all segments, in one request per pair (two through a pivot language)."""
         if not segments:
             return []
         if middle := self.via(source, target):
             return self.translate(self.translate(segments, source, middle), middle, target)
-        mode = self.modes.get((source, target))
-        if mode is None:
-            raise NotConfigured(f"apertium: no {source}->{target} pair installed")
+        mode = self._mode(source, target)
+        if self.apy_url:
+            return [
+                text
+                for batch in batches(segments, APY_BATCH_CHARS)
+                for text in self._translate_apy(mode, batch)
+            ]
         document = "".join(f"<p>{segment}</p>" for segment in segments)
-        output = self._run(mode, document)
-        blocks = _BLOCK.findall(output)
-        if len(blocks) != len(segments):
-            raise EngineError(
-                f"apertium {mode}: {len(segments)} segments sent, {len(blocks)} came back"
-            )
-        return [" ".join(block.split()) for block in blocks]
+        stream = self._run(["tf-extract", "-f", "html"], document.encode())
+        output = self._run(["tf-inject"], self._pipeline(mode, UNMARKED)(stream)).decode()
+        return _blocks(output, len(segments), f"apertium {mode}")
 
     def unknown_words(self, text: str, language: str) -> set[str]:
         """Words of ``text`` that no installed dictionary for ``language`` knows (likely names)."""
         mode = next((m for (s, _), m in sorted(self.modes.items()) if s == language), None)
         if mode is None:
             raise NotConfigured(f"apertium: no pair from {language} installed")
-        output = self._run(mode, text, options=("-f", "txt"))
-        return {word.strip(".,;:!?()\"'") for word in UNKNOWN.findall(output)}
+        if self.apy_url:
+            marked = self._apy("/translate", {"q": text, "langpair": mode.replace("-", "|"),
+                                              "markUnknown": "yes", "format": "txt"})  # fmt: skip
+            found = re.findall(r"\*([^\s*#@]+)", marked["responseData"]["translatedText"])
+            return {word.strip(".,;:!?()\"'") for word in found}
+        request = _RESERVED.sub(r"\\\1", text).replace("\0", "").encode()
+        analysis = self._analyser(mode)(request).decode()
+        return {re.sub(r"\\(.)", r"\1", word) for word in UNKNOWN.findall(analysis)}
 
-    def _run(
-        self, mode: str, document: str, options: tuple[str, ...] = ("-f", "html", "-u")
-    ) -> str:
+    def close(self) -> None:
+        """Stop every pipeline this engine started (or its APY connections)."""
+        for pipeline in getattr(self, "pipelines", {}).values():
+            pipeline.close()
+        if hasattr(self, "client"):
+            self.client.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+    # in-process pipelines ------------------------------------------------------------------
+
+    def _mode(self, source: str, target: str) -> str:
+        mode = self.modes.get((source, target))
+        if mode is None:
+            raise NotConfigured(f"apertium: no {source}->{target} pair installed")
+        return mode
+
+    def _mode_file(self, mode: str) -> Path:
         assert self.binary is not None
-        try:
-            done = subprocess.run(
-                [self.binary, *options, mode],
-                input=document,
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise EngineError(f"apertium {mode}: no answer within {TIMEOUT}s") from None
+        share = Path(self.binary).resolve().parent.parent / "share" / "apertium" / "modes"
+        path = share / f"{mode}.mode"
+        if not path.exists():
+            raise NotConfigured(f"apertium: {path} is missing; reinstall the pair's package")
+        return path
+
+    def _pipeline(self, mode: str, generation: str) -> Pipeline:
+        key = (mode, generation)
+        if key not in self.pipelines:
+            script = subprocess.run(
+                ["apertium-wblank-mode", "-z", str(self._mode_file(mode))],
+                capture_output=True, text=True, timeout=60, check=True,
+            ).stdout  # fmt: skip
+            self.pipelines[key] = Pipeline(mode, script, generation, "")
+        return self.pipelines[key]
+
+    def _analyser(self, mode: str) -> Pipeline:
+        """The pair's first program alone: the source language's morphological analyser."""
+        key = (mode, "analyse")
+        if key not in self.pipelines:
+            first = self._mode_file(mode).read_text().split("|")[0].strip()
+            if not first.startswith("lt-proc "):
+                raise NotConfigured(f"apertium {mode}: unexpected analyser {first!r}")
+            self.pipelines[key] = Pipeline(f"{mode} analyser", "lt-proc -z " + first[8:])
+        return self.pipelines[key]
+
+    def _run(self, command: list[str], data: bytes) -> bytes:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=TIMEOUT, env=ENV)
         if done.returncode != 0:
-            raise EngineError(f"apertium {mode}: exit {done.returncode}: {done.stderr.strip()}")
+            raise EngineError(f"{command[0]}: exit {done.returncode}: {done.stderr.decode()!r}")
         return done.stdout
+
+    # APY ----------------------------------------------------------------------------------
+
+    def _translate_apy(self, mode: str, batch: list[str]) -> list[str]:
+        document = "".join(f"<p>{segment}</p>" for segment in batch)
+        answer = self._apy("/translate", {"q": document, "langpair": mode.replace("-", "|"),
+                                          "markUnknown": "no", "format": "html"})  # fmt: skip
+        text = answer.get("responseData", {}).get("translatedText")
+        if not isinstance(text, str):
+            raise EngineError(f"APY {self.apy_url}: no translatedText in its answer")
+        return _blocks(text, len(batch), f"APY {self.apy_url} {mode}")
+
+    def _apy(self, path: str, data: dict[str, str]) -> Any:
+        url = self.apy_url + path
+        try:
+            response = self.client.post(url, data=data) if data else self.client.get(url)
+            response.raise_for_status()
+            answer = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise EngineError(f"APY {url}: {exc}") from None
+        if not isinstance(answer, dict) or answer.get("responseStatus", 200) != 200:
+            raise EngineError(f"APY {url}: {str(answer)[:200]}")
+        return answer
+
+
+def _blocks(output: str, expected: int, who: str) -> list[str]:
+    blocks = _BLOCK.findall(output)
+    if len(blocks) != expected:
+        raise EngineError(f"{who}: {expected} segments sent, {len(blocks)} came back")
+    return [" ".join(block.split()) for block in blocks]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -18,6 +18,7 @@ import httpx
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
+from newsrelay.translate import batches
 
 log = logging.getLogger(__name__)
 RETRIES = 4
@@ -42,7 +43,7 @@ class HttpEngine:
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
         """Translate all segments, a batch at a time."""
         translated: list[str] = []
-        for batch in _batches(segments, self.batch_chars):
+        for batch in batches(segments, self.batch_chars):
             result = self.translate_batch(batch, source, target)
             if len(result) != len(batch):
                 raise EngineError(f"{self.name}: {len(batch)} segments sent, {len(result)} back")
@@ -83,19 +84,6 @@ class HttpEngine:
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after", "")
     return float(value) if value.strip().replace(".", "", 1).isdigit() else None
-
-
-def _batches(segments: Sequence[str], limit: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    size = 0
-    for segment in segments:
-        if batch and size + len(segment) > limit:
-            yield batch
-            batch, size = [], 0
-        batch.append(segment)
-        size += len(segment)
-    if batch:
-        yield batch
 
 
 class LibreTranslateEngine(HttpEngine):

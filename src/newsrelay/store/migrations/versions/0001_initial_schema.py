@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("license", sa.Text(), nullable=False),
         sa.Column("attribution", sa.Text(), nullable=False),
         sa.Column("republish", sa.Boolean(), nullable=False),
+        sa.Column("keep", sa.Text(), nullable=False),
         sa.Column("etag", sa.Text(), nullable=True),
         sa.Column("last_modified", sa.Text(), nullable=True),
         sa.Column("last_polled_at", sa.DateTime(), nullable=True),
@@ -52,6 +53,17 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
+    )
+    op.create_table(
+        "segments",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("engine", sa.String(length=200), nullable=False),
+        sa.Column("source_language", sa.String(length=16), nullable=False),
+        sa.Column("target_language", sa.String(length=16), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("translation", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
     )
     op.create_table(
         "stories",
@@ -254,6 +266,7 @@ def downgrade() -> None:
     op.drop_table("allowed_blocks")
     op.drop_table("stories")
     op.drop_table("sources")
+    op.drop_table("segments")
     op.drop_table("robots")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_at")

@@ -1,0 +1,119 @@
+"""Segments: what an engine is given to translate, and how its answers become HTML again.
+
+A block's inner HTML is cut into sentences (sentencex) at boundaries that fall outside inline
+elements, so a link or an emphasis spanning two sentences keeps them together. Spans that must
+not be translated (names, handles, links, glossary terms) are hidden behind placeholders, one
+made-up capitalised word each (``QX0Q``), numbered within the segment so that an unchanged
+sentence always looks the same to the engine and to the translation memory. For engines that
+do not take markup, inline tags are hidden the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape, unescape
+
+from newsrelay.text import sentences
+
+TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
+VOID = frozenset("br wbr img hr".split())
+PIECES = re.compile(r"(<[^>]*>)")  # splits HTML into text, tag, text, ...
+
+
+def split_html(inner: str, language: str) -> list[str]:
+    """The sentences of a block's inner HTML, each a well-formed piece of it."""
+    parts = PIECES.split(inner)
+    texts, tags = parts[0::2], parts[1::2]
+    plain = "".join(unescape(t) for t in texts)
+    cuts = set(_sentence_starts(plain, language))
+    if not cuts:
+        return [inner.strip()] if inner.strip() else []
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
+    offset = 0  # position in ``plain``
+    for index, text in enumerate(texts):
+        for char_html, char_plain in _characters(text):
+            if offset in cuts and depth == 0 and current:
+                out.append("".join(current))
+                current = []
+            current.append(char_html)
+            offset += len(char_plain)
+        if index < len(tags):
+            tag = tags[index]
+            if not _is_void(tag) and TAG.match(tag):
+                depth += -1 if tag.startswith("</") else 1
+            current.append(tag)
+    out.append("".join(current))
+    return [piece.strip() for piece in out if piece.strip()]
+
+
+def _sentence_starts(plain: str, language: str) -> list[int]:
+    starts = []
+    cursor = 0
+    for sentence in sentences(plain, language):
+        found = plain.find(sentence, cursor)
+        if found < 0:
+            return []  # the segmenter changed the text: keep the block whole
+        if found > 0:
+            starts.append(found)
+        cursor = found + len(sentence)
+    return starts
+
+
+def _characters(text: str) -> list[tuple[str, str]]:
+    """The text's characters as (HTML, plain) pairs, an entity counting as one character."""
+    return [(m.group(), unescape(m.group())) for m in re.finditer(r"&[#\w]+;|.", text, re.S)]
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A segment as the engine sees it, and what each of its placeholders stands for."""
+
+    text: str
+    replacements: tuple[str, ...]
+
+    def restore(self, translated: str) -> str:
+        """Put back what the placeholders hide (a tag's surrounding spaces are undone)."""
+        for index in reversed(range(len(self.replacements))):  # QX12Q before QX1Q
+            value = self.replacements[index]
+            if value.startswith("</"):
+                pattern = rf"\s*QX{index}Q"  # "<em>nuevo QX1Q puente" -> "nuevo</em> puente"
+            elif value.startswith("<") and not _is_void(value):
+                pattern = rf"QX{index}Q\s*"
+            else:
+                pattern = rf"QX{index}Q"
+            translated = re.sub(pattern, value.replace("\\", "\\\\"), translated)
+        return translated
+
+
+def hide(segment: str, spans: Sequence[str], replace: Mapping[str, str], *, markup: bool) -> Hidden:
+    """Hide ``spans`` (longest first) and, unless the engine takes ``markup``, inline tags.
+
+    A span comes back as ``replace[span]`` when the glossary forces a translation, else as it
+    was."""
+    replacements: list[str] = []
+
+    def token(value: str) -> str:
+        replacements.append(value)
+        return f"QX{len(replacements) - 1}Q"
+
+    pieces = PIECES.split(segment)
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a tag: only text is hidden, never an attribute
+            pieces[index] = piece if markup else f" {token(piece)} "
+            continue
+        for span in spans:  # longest first, so a name inside another stays whole
+            html = escape(span, quote=False)
+            if html in piece:
+                piece = piece.replace(html, token(escape(replace.get(span, span), quote=False)))
+        pieces[index] = piece
+    segment = "".join(pieces) if markup else " ".join("".join(pieces).split())
+    return Hidden(segment, tuple(replacements))
+
+
+def _is_void(tag: str) -> bool:
+    match = TAG.match(tag)
+    return match is not None and (match.group(2).lower() in VOID or tag.endswith("/>"))
