@@ -48,7 +48,7 @@ from newsrelay.extract import extract_article, html_paragraphs
 from newsrelay.ingest import Fetcher, decode_page
 from newsrelay.model import Article, Decision, Finding, Source, Translation
 from newsrelay.store import Store
-from newsrelay.translate import Engine, available_engines, load_engine, translate_article
+from newsrelay.translate import Engine, available_engines, load_engine, neural, translate_article
 
 EXIT_CODES: list[tuple[type[NewsrelayError], int]] = [
     (ConfigError, 2),
@@ -496,6 +496,59 @@ def engines_list(
     for row in rows:
         table.add_row(row["engine"], ", ".join(row["pairs"]) or f"[red]{row['problem']}[/]")
     out.print(table)
+
+
+models_app = typer.Typer(help="Neural translation models (translate.models_dir).")
+models_install_app = typer.Typer(help="Install a model for the ctranslate2 or argos engine.")
+app.add_typer(models_app, name="models")
+models_app.add_typer(models_install_app, name="install")
+
+
+@models_install_app.command("argos")
+def models_install_argos(
+    source: Annotated[str, typer.Argument(help="A .argosmodel file or its http(s) URL.")],
+    sha256: Annotated[
+        str | None, typer.Option(help="Expected SHA-256 of the file; refused if it differs.")
+    ] = None,
+) -> None:
+    """Install an Argos Translate package for the argos engine."""
+    card = neural.install_argos_package(source, load_settings(state.config).models_dir, sha256)
+    out.print(f"installed {_model_line(card)}; the argos engine serves it", highlight=False)
+
+
+@models_install_app.command("opus-mt")
+def models_install_opus_mt(
+    source: Annotated[str, typer.Argument(help="Source language (ISO 639-1).")],
+    target: Annotated[str, typer.Argument(help="Target language (ISO 639-1).")],
+) -> None:
+    """Download Helsinki-NLP/opus-mt-SRC-TGT and convert it for the ctranslate2 engine."""
+    card = neural.install_opus_mt(source, target, load_settings(state.config).models_dir)
+    out.print(f"installed {_model_line(card)}; the ctranslate2 engine serves it", highlight=False)
+
+
+@models_app.command("list")
+def models_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Installed models: name, kind, pairs and folder."""
+    models_dir = load_settings(state.config).models_dir
+    rows: list[dict[str, Any]] = [
+        {"name": c.name, "version": c.version, "kind": c.kind, "folder": str(c.folder),
+         "pairs": sorted(f"{s}->{t}" for s, t in c.pairs)}
+        for c in neural.installed_models(models_dir)
+    ]  # fmt: skip
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("name", "kind", "pairs", "folder", title=f"models in {models_dir}")
+    for row in rows:
+        table.add_row(row["name"], row["kind"], ", ".join(row["pairs"]), row["folder"])
+    out.print(table if rows else f"no models in {models_dir}")
+
+
+def _model_line(card: neural.ModelCard) -> str:
+    pairs = ", ".join(sorted(f"{s}->{t}" for s, t in card.pairs))
+    return f"{card.name} {card.version} ({card.kind}, {pairs}) in {card.folder}"
 
 
 dedupe_app = typer.Typer(help="Near-duplicate detection: one story, many sources.")
