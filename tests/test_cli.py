@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mockserver import MockServer, article_page, rss
+from newsrelay import Store
 from newsrelay.config import render_config
 from newsrelay.demo import PROMO_TEXTS, STORIES
 from newsrelay.model import Source
@@ -92,6 +93,24 @@ def test_translate_text_file_keeps_paragraphs(tmp_path: Path) -> None:
     assert len(result["paragraphs"]) == 2
     assert "lunes" in result["paragraphs"][0]
     assert result["engine"] == "apertium"
+
+
+def test_translate_uses_the_glossary_and_the_memory_of_the_configured_store(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "story.txt"
+    source.write_text("The new bridge\n\nThe bridge opened on Monday.\n")
+    assert newsrelay("translate", str(source), "--to", "es", cwd=tmp_path).returncode == 0
+    assert not (tmp_path / "newsrelay.db").exists()  # no settings file: no store, no memory
+    (tmp_path / "g.toml").write_text('[en-es]\n"Monday" = "dilluns"\n')
+    (tmp_path / "newsrelay.toml").write_text('[translate]\nglossary = "g.toml"\n')
+    done = newsrelay("translate", str(source), "--to", "es", "--no-memory", cwd=tmp_path)
+    assert "dilluns" in done.stdout and not (tmp_path / "newsrelay.db").exists()
+    done = newsrelay("translate", str(source), "--to", "es", cwd=tmp_path)
+    assert "dilluns" in done.stdout
+    store = Store.open(f"sqlite:///{tmp_path / 'newsrelay.db'}")
+    assert store.memory_size() == 2  # the headline and the sentence
+    store.close()
 
 
 def test_translate_url_extracts_first(server: MockServer, tmp_path: Path) -> None:

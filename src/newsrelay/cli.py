@@ -31,7 +31,14 @@ from rich.table import Table
 from newsrelay import pipeline
 from newsrelay.check import Policy, check_translation
 from newsrelay.check.residue import residue_findings
-from newsrelay.config import DEFAULT_CONFIG, ENV_PREFIX, Settings, load_settings, render_config
+from newsrelay.config import (
+    DEFAULT_CONFIG,
+    ENV_PREFIX,
+    Settings,
+    config_path,
+    load_settings,
+    render_config,
+)
 from newsrelay.dedupe import compare, story_text
 from newsrelay.demo import DemoServer
 from newsrelay.errors import (
@@ -49,6 +56,7 @@ from newsrelay.ingest import Fetcher, decode_page
 from newsrelay.model import Article, Decision, Finding, Source, Translation
 from newsrelay.store import Store
 from newsrelay.translate import Engine, available_engines, load_engine, neural, translate_article
+from newsrelay.translate.glossary import Glossary, load_glossary
 
 EXIT_CODES: list[tuple[type[NewsrelayError], int]] = [
     (ConfigError, 2),
@@ -97,11 +105,16 @@ def common(
     )
 
 
-def _settings() -> Settings:
+def _settings(overrides: dict[str, object] | None = None) -> Settings:
     path = state.config or Path(DEFAULT_CONFIG)
     if not path.exists():
         raise ConfigError(f"{path}: no such settings file; create one with 'newsrelay init'")
-    return load_settings(path)
+    return load_settings(path, overrides=overrides)
+
+
+NoMemory = Annotated[
+    bool, typer.Option("--no-memory", help="Translate every sentence again; ignore stored ones.")
+]
 
 
 @app.command()
@@ -121,9 +134,10 @@ def run(
     watch: Annotated[
         float | None, typer.Option(help="Keep polling, every this many minutes.", min=0.1)
     ] = None,
+    no_memory: NoMemory = False,
 ) -> None:
     """Poll all sources once and take every story through to the site."""
-    settings = _settings()
+    settings = _settings({"translate.memory": False} if no_memory else None)
     while True:
         report = _run_pass(settings)
         _print_report(report)
@@ -234,13 +248,26 @@ def translate(
         typer.Option("--from", help="Source language; default: the page's, else en."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    no_memory: NoMemory = False,
 ) -> None:
-    """Translate one article and print it."""
+    """Translate one article and print it (with the glossary, and the memory of the store a
+    settings file names)."""
     settings = load_settings(state.config)
+    configured = config_path(state.config).exists()
     article = _read_article(source, settings)
     source_language = from_ or article.language or "en"
     engine = load_engine(settings, [(source_language, to)])
-    result = translate_article(engine, article, source_language, to)
+    glossary = load_glossary(settings.glossary_path) if settings.glossary_path else Glossary()
+    memory = settings.translate.memory and configured and not no_memory
+    store = Store.open(settings.store_url) if memory else None
+    try:
+        result = translate_article(
+            engine, article, source_language, to, keep=settings.translate.keep,
+            forced=glossary.terms(source_language, to), memory=store,
+        )  # fmt: skip
+    finally:
+        if store is not None:
+            store.close()
     paragraphs = html_paragraphs(result.body_html)
     if as_json:
         print(json.dumps({"title": result.title, "paragraphs": paragraphs, "html": result.body_html,

@@ -249,7 +249,7 @@ def load_settings(
 ) -> Settings:
     """Read settings from ``path`` (default ``newsrelay.toml``), the environment and overrides."""
     environ = os.environ if environ is None else environ
-    path = Path(path or environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG)
+    path = config_path(path, environ)
     data = _read_toml(path)
     values: dict[str, Any] = {}
     for info in settings_table():
@@ -265,6 +265,12 @@ def load_settings(
     sources = tuple(_parse_source(s, i, path) for i, s in enumerate(_source_tables(data, path)))
     _reject_duplicate_sources(sources, path)
     return _build(values, sources, path.parent)
+
+
+def config_path(path: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The settings file: ``path``, else ``NEWSRELAY_CONFIG``, else ``newsrelay.toml``."""
+    environ = os.environ if environ is None else environ
+    return Path(path or environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

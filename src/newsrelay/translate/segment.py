@@ -80,7 +80,8 @@ class Hidden:
         for index in reversed(range(len(self.replacements))):  # QX12Q before QX1Q
             value = self.replacements[index]
             if value.startswith("</"):
-                pattern = rf"\s*QX{index}Q"  # "<em>nuevo QX1Q puente" -> "nuevo</em> puente"
+                # "<em>nuevo QX1Q puente" -> "<em>nuevo</em> puente"; "QX1Q ." -> "</a>."
+                pattern = rf"\s*QX{index}Q(?:\s+(?=[.,;:!?)\]»]))?"
             elif value.startswith("<") and not _is_void(value):
                 pattern = rf"QX{index}Q\s*"
             else:

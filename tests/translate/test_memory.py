@@ -1,0 +1,96 @@
+"""The translation memory: unchanged sentences are not translated twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from conftest import WriteSettings
+from mockserver import MockServer, article_page, rss
+from newsrelay import Store, run_once
+from newsrelay.model import Article, Source
+from newsrelay.translate import translate_article
+from newsrelay.translate.apertium import ApertiumEngine
+
+pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
+
+PARAGRAPHS = [
+    "The council met on Monday. It approved the budget for next year.",
+    "The new library will open in June. It will have a room for children.",
+    "Parking near the station will cost two dollars an hour.",
+    "The mayor said the town had never been in better shape.",
+]
+
+
+class Counting(ApertiumEngine):
+    """Apertium, counting the segments it is sent."""
+
+    def __init__(self, version: str = "") -> None:
+        super().__init__()
+        self.sent: list[str] = []
+        self.suffix = version
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
+        self.sent += segments
+        return super().translate(segments, source, target)
+
+    def version(self, source: str, target: str) -> str:
+        return super().version(source, target) + self.suffix
+
+
+def article(paragraphs: list[str]) -> Article:
+    return Article(title="Town news", body_html="".join(f"<p>{p}</p>" for p in paragraphs))
+
+
+def test_only_the_changed_paragraph_is_translated_again(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+    engine = Counting()
+    first = translate_article(engine, article(PARAGRAPHS), "en", "es", memory=store)
+    assert len(engine.sent) == 1 + 6  # the headline and six sentences
+    changed = [*PARAGRAPHS[:2], "Parking near the station will be free on Sundays.", PARAGRAPHS[3]]
+
+    engine.sent.clear()
+    again = translate_article(engine, article(changed), "en", "es", memory=store)
+
+    assert engine.sent == ["Parking near the station will be free on Sundays."]
+    fresh = translate_article(ApertiumEngine(), article(changed), "en", "es")
+    assert again == fresh
+    assert again.body_html.split("</p>")[:2] == first.body_html.split("</p>")[:2]
+    store.close()
+
+
+def test_other_engine_data_misses_the_memory(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+    translate_article(Counting(), article(PARAGRAPHS), "en", "es", memory=store)
+    upgraded = Counting(version="-new")
+    translate_article(upgraded, article(PARAGRAPHS), "en", "es", memory=store)
+    assert len(upgraded.sent) == 7
+    assert store.memory_size() == 14
+    store.close()
+
+
+@pytest.mark.parametrize("memory", [True, False])
+def test_an_updated_story_goes_through_the_memory_unless_it_is_off(
+    server: MockServer, write_settings: WriteSettings, memory: bool
+) -> None:
+    link = server.route("/news/1.html", article_page("Town news", PARAGRAPHS))
+    feed = server.route("/feed.xml", rss([("Town news", link)]))
+    settings = write_settings([Source(name="Gazette", url=feed)], {"translate.memory": memory})
+    store = Store.open(settings.store_url)
+    engine = Counting()
+    run_once(settings, store, engine=engine)
+
+    changed = [*PARAGRAPHS[:3], "The mayor said the town would grow."]
+    server.route("/news/1.html", article_page("Town news", changed))
+    server.route("/feed.xml", rss([("Town news, updated", link)]))
+    engine.sent.clear()
+    run_once(settings, store, engine=engine)
+
+    assert "crecer" in (settings.output_dir / "es/story/1.html").read_text()
+    if memory:
+        assert engine.sent == ["The mayor said the town would grow."]
+    else:
+        assert len(engine.sent) == 7  # the headline and every sentence again
+    store.close()
