@@ -15,13 +15,19 @@ plus @handles, #hashtags, links and e-mail addresses, and a glossary's own names
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from newsrelay.text import sentences
+from newsrelay.errors import NewsrelayError
+from newsrelay.text import MONTHS, sentences
 
 # Words, with inner apostrophes and hyphens (O'Neill, Won-sik) but not a possessive 's.
 WORD = re.compile(r"\w[\w'’-]*?(?=['’]s\b|[^\w'’-]|$)")  # noqa: RUF001
-HANDLE_OR_LINK = re.compile(r"@\w{2,}|#\w{2,}|https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+HANDLE_OR_LINK = re.compile(
+    r"(?<![\w.+-])@\w[\w.]*\w|#\w{2,}|https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
+)
 TITLES = {
     "en": "mr mrs ms dr mayor president minister senator judge general chancellor governor "
     "councillor councilor professor prof sir lady pope king queen prince princess father rep sen "
@@ -54,7 +60,9 @@ INSTITUTIONS = frozenset(
         "council ministry court bank party union office department committee commission agency "
         "police army government parliament assembly university school hospital company group "
         "association federation league club board service authority corporation institute "
-        "foundation news times post courier herald press house senate congress fund "
+        "foundation news times post courier herald press house senate congress fund airport "
+        "center centre station stadium museum accords treaty award prize organisation "
+        "organization "
         "consejo ministerio tribunal banco partido gobierno ayuntamiento comisión policía "
         "conseil ministère banque parti gouvernement mairie commission "
         "conselho ministério governo câmara comissão "
@@ -88,85 +96,247 @@ SPEECH = {
 }
 
 
+Lexicon = Mapping[str, frozenset[str]]  # word -> kinds of its readings; none: an unknown word
+PLACE = frozenset({"np:loc", "np:top"})
+PARTICLES = frozenset(
+    "bin ibn bint al el abu ben van von der den de da di du dos del la le".split()
+)
+# Words that open a name without being part of it: "Hurricane Katrina", "Mount Ysolde".
+KINDS = frozenset(
+    "hurricane storm typhoon cyclone tropical subtropical mount lake river cape fort port saint st "
+    "operation project".split()
+)
+WEEKDAYS = {
+    "en": "monday tuesday wednesday thursday friday saturday sunday",
+    "de": "montag dienstag mittwoch donnerstag freitag samstag sonntag",
+}
+
+
 def protected_spans(
     text: str,
     language: str,
     *,
-    unknown: set[str] | None = None,
+    lexicon: Lexicon | None = None,
     glossary: Iterable[str] = (),
 ) -> list[str]:
-    """The spans of ``text`` that must be carried over verbatim, longest first."""
+    """The spans of ``text`` that must be carried over verbatim, longest first.
+
+    ``lexicon`` is what the engine's dictionary says of the words of ``text`` (see
+    ``ApertiumEngine.lexicon``); with it, more names are found."""
     spans = {g for g in glossary if g in text}
     spans |= {m.group().rstrip(".,;:)") for m in HANDLE_OR_LINK.finditer(text)}
     for paragraph in text.split("\n"):
         for sentence in sentences(paragraph, language) if paragraph.strip() else ():
-            spans |= set(_names(sentence, language, unknown))
+            spans |= set(_names(sentence, Context.of(language), lexicon))
     return sorted(spans, key=lambda s: (-len(s), s))
 
 
-def _names(sentence: str, language: str, unknown: set[str] | None) -> Iterator[str]:
-    titles = set(TITLES.get(language, "").split()) | set(ROLES.split())
-    speech = SPEECH.get(language, "").split()
-    function_words = set(FUNCTION_WORDS.get(language, "").split()) | ARTICLES
+def engine_lexicon(engine: Any, text: str, language: str) -> Lexicon | None:
+    """What a translation engine's dictionary says of the words of ``text`` (engines that have
+    one, such as Apertium, offer ``lexicon()``), or ``None``."""
+    lexicon = getattr(engine, "lexicon", None)
+    if lexicon is None:
+        return None
+    try:
+        found: Lexicon = lexicon(text, language)
+    except NewsrelayError:  # without a lexicon fewer names are found; nothing stops
+        return None
+    return found
+
+
+@dataclass(frozen=True)
+class Context:
+    """The word lists of one language."""
+
+    titles: frozenset[str]
+    speech: tuple[str, ...]
+    function_words: frozenset[str]
+    calendar: frozenset[str]  # weekday and month names, capitalised in some languages
+
+    @classmethod
+    @cache
+    def of(cls, language: str) -> Context:
+        function_words = frozenset(FUNCTION_WORDS.get(language, "").split()) | ARTICLES
+        calendar = WEEKDAYS.get(language, "") + " " + MONTHS.get(language, "")
+        return cls(
+            frozenset(TITLES.get(language, "").split()) | frozenset(ROLES.split()),
+            tuple(SPEECH.get(language, "").split()),
+            function_words,
+            frozenset(calendar.split()),
+        )
+
+
+def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[str]:
     tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(sentence)]
-    for start, end in _runs(sentence, tokens):
+    for start, end in _runs(sentence, tokens, ctx.function_words):
         words = [t[0] for t in tokens[start:end]]
-        while words and words[0].casefold().rstrip(".") in titles | ARTICLES:
-            words, start = words[1:], start + 1  # "Mayor Helen Marsh" -> "Helen Marsh"
+        while (words and words[0].casefold().rstrip(".") in ctx.titles | ARTICLES) or (
+            start == 0 and len(words) > 1 and words[0].casefold() in ctx.function_words
+        ):  # "Mayor Helen Marsh" -> "Helen Marsh", "In Kyiv Oblast" -> "Kyiv Oblast"
+            words, start = words[1:], start + 1
         if not words:
             continue
         before = tokens[start - 1][0].casefold().rstrip(".") if start else ""
-        after = sentence[tokens[end - 1][2] :].lstrip(" ,").casefold()
-        if _is_name(words, start, before, after, titles, speech, function_words):
-            yield " ".join(words)
-        elif unknown is not None and (part := _strange_part(words, start, unknown)):
-            # only the words the engine does not know must survive: "Mount Ysolde" may become
-            # "monte Ysolde", "Corran International Airport" "aeropuerto internacional de Corran"
-            yield part
+        after = sentence[tokens[end - 1][2] :]
+        if lexicon is None:
+            found = " ".join(words) if _is_name(words, start, before, after, ctx) else ""
+        else:
+            found = _named_by_lexicon(words, start, before, after, ctx, lexicon)
+        if found:
+            yield found
+            if start == 0 and len(words) > 2 and found == " ".join(words):
+                yield " ".join(words[1:])  # "Read <a>Hope Church's</a> column": "Hope Church"
 
 
-def _is_name(
-    words: list[str],
-    start: int,
-    before: str,
-    after: str,
-    titles: set[str],
-    speech: list[str],
-    function_words: set[str],
-) -> bool:
+def _is_name(words: list[str], start: int, before: str, after: str, ctx: Context) -> bool:
+    """Without a dictionary: outlets, people named by a title, a speech verb, an apposition or a
+    possessive, capitalised runs after a noun ("the charity Paper Lantern"), name shapes."""
     if words[-1].casefold() in OUTLETS and len(words) >= 2:
         return True  # "Blue Harbour Times", "New York Blog": an outlet's name is never translated
     several = len(words) >= 2
     person = several and not any(w.casefold() in INSTITUTIONS for w in words) and (
-        before in titles or any(after.startswith(v) for v in speech)
+        before in ctx.titles or _introduces_person(after, ctx)
     )  # fmt: skip
-    named_by_role = several and start > 0 and before not in function_words  # "the charity X Y"
+    named_by_role = several and start > 0 and before not in ctx.function_words  # "charity X Y"
     if person or named_by_role:
         return True
     return any(name_shaped(w) for w in words)
 
 
-def _strange_part(words: list[str], start: int, unknown: set[str]) -> str:
-    """The words from the first to the last that the engine does not know or that look like a
-    name, or "" when there are none. A single capitalised word that opens a sentence is
-    capitalised for that reason alone, unless it is shaped like a name."""
-    if len(words) == 1 and start == 0 and not name_shaped(words[0]):
+def _introduces_person(after: str, ctx: Context) -> bool:
+    """What follows a name: a speech verb ("Helen Marsh said"), an apposition ("Helen Marsh,
+    the mayor," "Helen Marsh, 54,") or a possessive ("Helen Marsh's shop")."""
+    rest = after.lstrip(" ,").casefold()
+    if any(rest.startswith(verb) for verb in ctx.speech):
+        return True
+    return _apposition(after) or re.match(r"['’]s\b", after) is not None  # noqa: RUF001
+
+
+def _named_by_lexicon(
+    words: list[str], start: int, before: str, after: str, ctx: Context, lexicon: Lexicon
+) -> str:
+    """With the engine's dictionary, the part of a capitalised run that is a name, or "".
+
+    Places, institutions, known acronyms and runs of ordinary words are left to the engine,
+    which translates them ("New York", "the World Health Organisation", "UK", "Best Picture").
+    Names are:
+
+    - an outlet's name (Blue Harbour Times);
+    - a run with a given name in it, or ending with a surname ("Helen Marsh", "Grace Field",
+      "Cliff Ford"), after the title or kind of thing that may open it ("Prime Minister Julia
+      Gillard", "Hurricane Katrina"); the dictionary knows these as proper nouns;
+    - the words the dictionary does not know or shaped like names, with the capitalised words
+      around them that are not places or institutions ("Sun Hao", "Pat Cook", "Kyiv Oblast";
+      "Mount Ysolde" may become "monte Ysolde");
+    - a person's name made of ordinary words, known by a title before it or by a speech verb or
+      an apposition after it ("Mayor Penny Rich", "Dawn Bright, a nurse,"), or a possessive
+      when it opens the sentence ("Marsh's critics").
+    """
+    lowered = [w.casefold() for w in words]
+    if len(words) >= 2 and lowered[-1] in OUTLETS:
+        return " ".join(words)
+    titles = [i for i, w in enumerate(lowered[:-1]) if w in ctx.titles or w in KINDS]
+    cut = titles[-1] + 1 if titles else 0  # "Caretaker Prime Minister Julia Gillard"
+    before = lowered[cut - 1] if cut else before
+    words, lowered, start = words[cut:], lowered[cut:], start + cut
+    kinds = [lexicon.get(w) for w in words]
+    while start == 0 and len(words) > 1 and _closed(kinds[0]):  # "Beyond Wednesday's race"
+        words, lowered, kinds, start = words[1:], lowered[1:], kinds[1:], 1
+
+    def has(i: int, kind: str) -> bool:
+        found = kinds[i]
+        return bool(found and kind in found)
+
+    def strange(i: int) -> bool:  # unknown to the dictionary, or a name's shape it does not know
+        return kinds[i] == frozenset() or (not kinds[i] and name_shaped(words[i]))
+
+    place = any(k and k & PLACE for k in kinds) or any(w in INSTITUTIONS for w in lowered)
+    given = [
+        i
+        for i in range(len(words))
+        if has(i, "np:ant") and not has(i, "adj") and lowered[i] not in ctx.calendar
+    ]
+    if given:  # from the given name, with ordinary words before it ("Basil Heath"), but not
+        first = given[0]  # a place or an unknown word ("Villaseca Ramón Iturbe")
+        while first > 0 and kinds[first - 1] and not (kinds[first - 1] or set()) & PLACE:
+            first -= 1
+        return " ".join(words[first:])
+    surname = (
+        len(words) >= 2
+        and has(-1, "np:cog")
+        and not has(0, "adj")
+        and lowered[-1] not in ctx.calendar
+    )  # "Cliff Ford", not "Swedish Kings"
+    if surname and not place:
+        return " ".join(words)
+    marked = [i for i in range(len(words)) if strange(i)]
+    if marked:
+        first, last = marked[0], marked[-1]
+        if not place:  # the name's other words: "Sun Hao", "Pat Cook", "Won Min-ho"
+            while first > 0 and not _closed(kinds[first - 1]):
+                first -= 1
+            while last + 1 < len(words) and _name_part(kinds[last + 1], lowered[last + 1], ctx):
+                last += 1  # "Kyiv Independent", "Tran Van Minh"
+        if first == last == 0 and start == 0 and not name_shaped(words[0]):
+            return ""  # capitalised because it opens the sentence
+        return " ".join(words[first : last + 1])
+    if not words or place:
         return ""
-    marked = [i for i, w in enumerate(words) if w in unknown or name_shaped(w)]
-    return " ".join(words[marked[0] : marked[-1] + 1]) if marked else ""
+    rest = after.lstrip(" ,").casefold()
+    speech = any(rest.startswith(verb) for verb in ctx.speech)
+    possessive = start == 0 and re.match(r"['’]s\b", after) is not None  # noqa: RUF001
+    named = before in ctx.titles or speech or possessive
+    by_role = _noun(lexicon.get(before))  # "the charity Open Table Network"
+    if len(words) >= 2 and (named or by_role or _apposition(after)):
+        return " ".join(words)
+    if len(words) == 1 and named and has(0, "np:cog") and not has(0, "adj"):
+        return words[0]  # "Marsh's critics", "Field said"; not "Scientists said"
+    return ""
 
 
-def _runs(sentence: str, tokens: list[tuple[str, int, int]]) -> Iterator[tuple[int, int]]:
-    """(start, end) indices of runs of capitalised words not parted by punctuation."""
+def _noun(kinds: frozenset[str] | None) -> bool:
+    return bool(kinds and "n" in kinds and not kinds & {"adj", "num"})
+
+
+def _apposition(after: str) -> bool:
+    """ "Helen Marsh, the mayor," "Helen Marsh, 54," "Helen Marsh, who ..." """
+    return re.match(r",\s+(?:a|an|the|who|\d+,)\s", after) is not None
+
+
+def _name_part(kinds: frozenset[str] | None, word: str, ctx: Context) -> bool:
+    """A word that may go on a name: a proper noun, an adjective, a particle ("Independent")."""
+    proper = bool(kinds and (kinds & {"np:ant", "np:cog", "adj"}))
+    return (proper or word in PARTICLES) and word not in ctx.calendar
+
+
+def _closed(kinds: frozenset[str] | None) -> bool:
+    """A word of a closed class (pronoun, preposition, determiner ...): "He", "Beyond"."""
+    return bool(kinds and kinds & {"prn", "pr", "det", "cnjcoo", "cnjsub", "cnjadv", "adv"})
+
+
+def _runs(
+    sentence: str, tokens: list[tuple[str, int, int]], function_words: frozenset[str]
+) -> Iterator[tuple[int, int]]:
+    """(start, end) indices of runs of capitalised words not parted by punctuation; a name
+    particle between two capitalised words joins them (Mohammed bin Salem, Ludwig van Beethoven)."""
+    particles = PARTICLES - function_words
+
+    def capital(i: int) -> bool:
+        word = tokens[i][0]
+        if word[0].isupper():
+            return True
+        inside = 0 < i < len(tokens) - 1 and tokens[i + 1][0][0].isupper()
+        return inside and word in particles
+
     start = None
-    for i, (word, begin, _) in enumerate(tokens):
+    for i, (_, begin, _) in enumerate(tokens):
         joined = start is not None and not sentence[tokens[i - 1][2] : begin].strip()
-        if word[0].isupper() and (start is None or joined):
+        if capital(i) and (start is None or joined):
             start = i if start is None else start
             continue
         if start is not None:
             yield start, i
-        start = i if word[0].isupper() else None
+        start = i if tokens[i][0][0].isupper() else None
     if start is not None:
         yield start, len(tokens)
 

@@ -151,10 +151,10 @@ def test_a_pipeline_that_does_not_answer_times_out_and_is_stopped() -> None:
     assert pipeline.process is None
 
 
-def test_unknown_words_come_from_the_analyser() -> None:
-    found = ApertiumEngine().unknown_words("Minister Shin Won-sik met Oleksandr Kovalenko.", "en")
-    assert {"Oleksandr", "Kovalenko", "sik"} <= found
-    assert "Minister" not in found and "met" not in found
+def test_the_lexicon_comes_from_the_analyser() -> None:
+    found = ApertiumEngine().lexicon("Minister Helen Marsh met Oleksandr Kovalenko [sick].", "en")
+    assert found["Oleksandr"] == found["Kovalenko"] == frozenset()  # unknown
+    assert "np:ant" in found["Helen"] and "n" in found["Minister"] and "vblex" in found["met"]
 
 
 def test_the_version_names_the_pair_data_and_a_pivot_names_both() -> None:

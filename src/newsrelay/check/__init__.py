@@ -44,7 +44,7 @@ class CheckInput:
     translation_html: str | None = None
     keep: Sequence[str] = ()  # names that must appear verbatim (settings, the source's own)
     forced: Mapping[str, str] = field(default_factory=dict)  # glossary term -> its translation
-    # The translation engine: its unknown_words() helps find names, its reverse pair lets the
+    # The translation engine: its lexicon() helps find names, its reverse pair lets the
     # meaning_drift check translate back.
     engine: Any = None
 

@@ -6,9 +6,8 @@ import re
 from collections.abc import Sequence
 
 from newsrelay.check import CheckInput
-from newsrelay.errors import NewsrelayError
 from newsrelay.model import Finding
-from newsrelay.protect import protected_spans
+from newsrelay.protect import engine_lexicon, protected_spans
 from newsrelay.text import dates, number_readings, numbers
 
 
@@ -62,7 +61,7 @@ def check_names(item: CheckInput) -> list[Finding]:
     spans = protected_spans(
         source,
         item.source_language,
-        unknown=_unknown_words(item, source),
+        lexicon=engine_lexicon(item.engine, source, item.source_language),
         glossary=[*item.keep, *item.forced],
     )
     expected = {span: item.forced.get(span, span) for span in spans}
@@ -84,16 +83,6 @@ def check_names(item: CheckInput) -> list[Finding]:
 
 def _paragraph_of(span: str, paragraphs: Sequence[str]) -> int | None:
     return next((i for i, p in enumerate(paragraphs) if span in p), None)
-
-
-def _unknown_words(item: CheckInput, text: str) -> set[str] | None:
-    lexicon = getattr(item.engine, "unknown_words", None)
-    if lexicon is None:
-        return None
-    try:
-        return set(lexicon(text, item.source_language))
-    except NewsrelayError:  # without a lexicon the check is coarser, never stopped
-        return None
 
 
 # Explicit negators, and (for the target side) words that carry a negation in themselves.

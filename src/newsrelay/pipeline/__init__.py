@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from newsrelay.check import Policy, check_translation
@@ -33,10 +34,10 @@ from newsrelay.dedupe.choose import representative
 from newsrelay.errors import EngineError, ExtractError, FeedError, FetchError, NotConfigured
 from newsrelay.extract import extract_article
 from newsrelay.ingest import Fetcher, decode_page, parse_feed
-from newsrelay.model import Entry, EntryStatus, FeedResult, Page, Source
+from newsrelay.model import Article, Entry, EntryStatus, FeedResult, Page, Source, Translation
 from newsrelay.publish import StaticSite
 from newsrelay.store import Store, utcnow
-from newsrelay.translate import Engine, load_engine, translate_article
+from newsrelay.translate import Engine, load_engine, translate_articles
 from newsrelay.translate.glossary import Glossary, load_glossary
 
 __all__ = ["Progress", "RunReport", "run_once"]
@@ -322,33 +323,55 @@ def dedupe_article(ctx: Context, index: DedupeIndex, row: dict[str, Any]) -> str
 # translate -----------------------------------------------------------------------------------
 
 
-def translate_articles(ctx: Context, sources: list[Source]) -> None:
-    """Translate every article into each configured language it lacks."""
+BATCH_ARTICLES = 16  # articles of one source and pair sent to the engine in one call
+
+
+def translate_stories(ctx: Context, sources: list[Source]) -> None:
+    """Translate every article into each configured language it lacks, a batch at a time."""
     keep = _keep_lists(ctx.settings, sources)
     memory = ctx.store if ctx.settings.translate.memory else None
-    todo = [
-        (article_id, article, source_language, language, source_name)
-        for language in ctx.settings.site.languages
-        for article_id, article, source_language, source_name in ctx.store.articles_missing(
-            language
-        )
-        if source_language != language
-    ]
-    ctx.progress.stage("translate", len(todo))
-    for article_id, article, source_language, language, source_name in todo:
-        try:
-            translation = translate_article(
-                ctx.engine, article, source_language, language,
-                keep=keep.get(source_name, ctx.settings.translate.keep),
+    groups: dict[tuple[str, str, str], list[tuple[int, Article]]] = {}
+    for language in ctx.settings.site.languages:
+        for article_id, article, source_language, name in ctx.store.articles_missing(language):
+            if source_language != language:
+                groups.setdefault((name, source_language, language), []).append(
+                    (article_id, article)
+                )
+    ctx.progress.stage("translate", sum(len(group) for group in groups.values()))
+    for (name, source_language, language), group in groups.items():
+        for start in range(0, len(group), BATCH_ARTICLES):
+            batch = group[start : start + BATCH_ARTICLES]
+            translate = partial(
+                translate_articles, ctx.engine, source=source_language, target=language,
+                keep=keep.get(name, ctx.settings.translate.keep),
                 forced=ctx.glossary.terms(source_language, language), memory=memory,
             )  # fmt: skip
-        except (EngineError, NotConfigured) as exc:
-            log.error("article %s (%s) -> %s: %s", article_id, article.url, language, exc)
-            ctx.store.record_failure("translate", "article", article_id, "engine_error", str(exc))
-            ctx.report.add("translate", "failed")
-        else:
-            ctx.store.save_translation(article_id, translation)
-            ctx.report.add("translate", "ok")
+            _translate_batch(ctx, batch, language, translate)
+
+
+def _translate_batch(
+    ctx: Context,
+    batch: list[tuple[int, Article]],
+    language: str,
+    translate: Callable[[list[Article]], list[Translation]],
+) -> None:
+    """Translate a batch; when the engine fails on it, each article alone, to find which."""
+    try:
+        translations = translate([article for _, article in batch])
+    except (EngineError, NotConfigured) as exc:
+        if len(batch) > 1:
+            for item in batch:
+                _translate_batch(ctx, [item], language, translate)
+            return
+        [(article_id, article)] = batch
+        log.error("article %s (%s) -> %s: %s", article_id, article.url, language, exc)
+        ctx.store.record_failure("translate", "article", article_id, "engine_error", str(exc))
+        ctx.report.add("translate", "failed")
+        ctx.progress.advance()
+        return
+    for (article_id, _), translation in zip(batch, translations, strict=True):
+        ctx.store.save_translation(article_id, translation)
+        ctx.report.add("translate", "ok")
         ctx.progress.advance()
 
 
@@ -409,7 +432,7 @@ STAGES: list[tuple[str, Callable[[Context, list[Source]], None]]] = [
     ("fetch", fetch_entries),
     ("extract", extract_entries),
     ("dedupe", dedupe_articles),
-    ("translate", translate_articles),
+    ("translate", translate_stories),
     ("check", check_translations),
     ("publish", publish_stories),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from html import escape
 from importlib.metadata import entry_points
@@ -20,8 +21,8 @@ from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.extract import leaf_blocks, sanitize_html
 from newsrelay.model import Article, TranslatedSegment, Translation
-from newsrelay.protect import protected_spans
-from newsrelay.translate.segment import hide, split_html
+from newsrelay.protect import engine_lexicon, protected_spans
+from newsrelay.translate.segment import Hidden, hide, split_html
 
 __all__ = [
     "Engine",
@@ -30,6 +31,7 @@ __all__ = [
     "engine_version",
     "load_engine",
     "translate_article",
+    "translate_articles",
 ]
 
 log = logging.getLogger(__name__)
@@ -112,42 +114,81 @@ def translate_article(
     forced: Mapping[str, str] | None = None,
     memory: Memory | None = None,
 ) -> Translation:
-    """Translate the headline and the body, sentence by sentence, in one engine call.
+    """Translate one article; see ``translate_articles``."""
+    [translation] = translate_articles(
+        engine, [article], source, target, keep=keep, forced=forced, memory=memory
+    )
+    return translation
+
+
+def translate_articles(
+    engine: Engine,
+    articles: Sequence[Article],
+    source: str,
+    target: str,
+    *,
+    keep: Sequence[str] = (),
+    forced: Mapping[str, str] | None = None,
+    memory: Memory | None = None,
+) -> list[Translation]:
+    """Translate the headlines and bodies of articles, sentence by sentence, in one engine call.
 
     Names, handles, links and the terms in ``keep`` are hidden from the engine and come back
     verbatim; glossary terms (``forced``) come back as their forced translation. With a
     ``memory``, sentences translated before by the same engine and data are not sent again.
+    Articles go to the engine together so that its fixed cost per call is paid once.
     """
     forced = forced or {}
-    tree = lxml.html.fragment_fromstring(article.body_html or "<p></p>", create_parent="div")
-    blocks = leaf_blocks(tree)
-    pieces = [[_as_html(" ".join(article.title.split()))]] + [
-        split_html(_inner_html(block), source) for block in blocks
-    ]
-    text = "\n".join([article.title, *article.paragraphs])
-    spans = protected_spans(text, source, glossary=[*keep, *forced])
-    hidden = [
-        hide(piece, spans, forced, markup=engine.accepts_markup)
-        for block in pieces
-        for piece in block
-    ]
-    translated = iter(_translate_hidden(engine, [h.text for h in hidden], source, target, memory))
-    restored = iter([h.restore(next(translated)) for h in hidden])
-    title_html, *bodies = [" ".join(next(restored) for _ in block) for block in pieces]
-    for block, html in zip(blocks, bodies, strict=True):
-        _set_inner_html(block, html)
-    body = "".join(lxml.html.tostring(child, encoding="unicode") for child in tree)
-    title = " ".join(lxml.html.fragment_fromstring(title_html or " ", create_parent="div")
-                     .text_content().split())  # fmt: skip
+    texts = ["\n".join([a.title, *a.paragraphs]) for a in articles]
+    lexicon = engine_lexicon(engine, "\n".join(texts), source)
+    drafts = [_Draft.of(a, source) for a in articles]
+    for draft, text in zip(drafts, texts, strict=True):
+        spans = protected_spans(text, source, lexicon=lexicon, glossary=[*keep, *forced])
+        draft.hide(spans, forced, engine.accepts_markup)
+    segments = [h.text for draft in drafts for h in draft.hidden]
+    translated = iter(_translate_hidden(engine, segments, source, target, memory))
     via = getattr(engine, "via", None)  # engines that can pivot say through which language
     middle = via(source, target) if via else None
-    return Translation(
-        language=target,
-        source_language=source,
-        engine=f"{engine.name} (via {middle})" if middle else engine.name,
-        title=title,
-        body_html=sanitize_html(body),
-    )
+    name = f"{engine.name} (via {middle})" if middle else engine.name
+    return [
+        draft.finish([next(translated) for _ in draft.hidden], name, target) for draft in drafts
+    ]
+
+
+@dataclass
+class _Draft:
+    """An article on its way through the engine: its blocks, cut into sentences."""
+
+    tree: Any
+    blocks: list[Any]
+    pieces: list[list[str]]  # the headline's and each block's sentences
+    source: str
+    hidden: list[Hidden] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, article: Article, source: str) -> _Draft:
+        tree = lxml.html.fragment_fromstring(article.body_html or "<p></p>", create_parent="div")
+        blocks = leaf_blocks(tree)
+        pieces = [[_as_html(" ".join(article.title.split()))]] + [
+            split_html(_inner_html(block), source) for block in blocks
+        ]
+        return cls(tree, blocks, pieces, source)
+
+    def hide(self, spans: Sequence[str], forced: Mapping[str, str], markup: bool) -> None:
+        self.hidden = [hide(p, spans, forced, markup=markup) for b in self.pieces for p in b]
+
+    def finish(self, translated: list[str], engine: str, target: str) -> Translation:
+        restored = iter([h.restore(t) for h, t in zip(self.hidden, translated, strict=True)])
+        title_html, *bodies = [" ".join(next(restored) for _ in block) for block in self.pieces]
+        for block, html in zip(self.blocks, bodies, strict=True):
+            _set_inner_html(block, html)
+        body = "".join(lxml.html.tostring(child, encoding="unicode") for child in self.tree)
+        title = " ".join(lxml.html.fragment_fromstring(title_html or " ", create_parent="div")
+                         .text_content().split())  # fmt: skip
+        return Translation(
+            language=target, source_language=self.source, engine=engine, title=title,
+            body_html=sanitize_html(body),
+        )  # fmt: skip
 
 
 def engine_version(engine: Engine, source: str, target: str) -> str:

@@ -48,7 +48,8 @@ ISO3 = {
 ISO1 = {v: k for k, v in ISO3.items()}
 TIMEOUT = 120.0  # seconds for one request; Apertium handles thousands of words a second
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
-UNKNOWN = re.compile(r"\^((?:[^/$\\]|\\.)+)/\*")  # ^word/*word$: the analyser does not know it
+# ^surface/reading/reading$: a reading is lemma<tag><tag>..., or *surface for an unknown word
+LEXICAL_UNIT = re.compile(r"\^((?:[^/$\\]|\\.)+)((?:/(?:[^/$\\]|\\.)*)+)\$")
 _RESERVED = re.compile(r"([\\\[\]^$/@<>{}*])")  # characters of Apertium's stream format
 APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing text
 # Inside a pipeline, generation marks unknown words (-g) or not (-n); the tagger takes no option.
@@ -119,6 +120,15 @@ class Pipeline:
                 if stream is not None:
                     stream.close()
             self.process = None
+
+
+def _kind(reading: str) -> str:
+    tags = re.findall(r"<([^>]+)>", reading)
+    return ":".join(tags[:2]) if tags[:1] == ["np"] else (tags[0] if tags else "")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 class ApertiumEngine:
@@ -216,8 +226,10 @@ class ApertiumEngine:
         output = self._run(["tf-inject"], self._pipeline(mode, UNMARKED)(stream)).decode()
         return _blocks(output, len(segments), f"apertium {mode}")
 
-    def unknown_words(self, text: str, language: str) -> set[str]:
-        """Words of ``text`` that no installed dictionary for ``language`` knows (likely names)."""
+    def lexicon(self, text: str, language: str) -> dict[str, frozenset[str]]:
+        """What the dictionary of ``language`` says of each word of ``text``: the kinds of its
+        readings (``np:ant`` a person's name, ``np:loc`` a place, ``n``, ``adj``, ``vblex`` ...),
+        and no kinds for a word it does not know (likely a name)."""
         mode = next((m for (s, _), m in sorted(self.modes.items()) if s == language), None)
         if mode is None:
             raise NotConfigured(f"apertium: no pair from {language} installed")
@@ -225,10 +237,15 @@ class ApertiumEngine:
             marked = self._apy("/translate", {"q": text, "langpair": mode.replace("-", "|"),
                                               "markUnknown": "yes", "format": "txt"})  # fmt: skip
             found = re.findall(r"\*([^\s*#@]+)", marked["responseData"]["translatedText"])
-            return {word.strip(".,;:!?()\"'") for word in found}
+            return {word.strip(".,;:!?()\"'"): frozenset() for word in found}
         request = _RESERVED.sub(r"\\\1", text).replace("\0", "").encode()
         analysis = self._analyser(mode)(request).decode()
-        return {re.sub(r"\\(.)", r"\1", word) for word in UNKNOWN.findall(analysis)}
+        lexicon: dict[str, frozenset[str]] = {}
+        for surface, readings in LEXICAL_UNIT.findall(analysis):
+            kinds = frozenset(_kind(r) for r in readings.split("/")[1:] if not r.startswith("*"))
+            for word in _unescape(surface).split():
+                lexicon[word] = lexicon.get(word, frozenset()) | kinds
+        return lexicon
 
     def close(self) -> None:
         """Stop every pipeline this engine started (or its APY connections)."""

@@ -74,9 +74,19 @@ class Hidden:
 
     text: str
     replacements: tuple[str, ...]
+    source: str  # the segment before anything was hidden
 
     def restore(self, translated: str) -> str:
-        """Put back what the placeholders hide (a tag's surrounding spaces are undone)."""
+        """Put back what the placeholders hide (a tag's surrounding spaces are undone).
+
+        An engine may capitalise the first word it knows when a placeholder opens the sentence
+        ("QX0Q told the council" -> "QX0Q Dijo el consejo"); that capital goes."""
+        opening = re.match(r"(QX\d+Q) ([a-z])", self.text)
+        if opening and translated.startswith(opening.group(1) + " "):
+            head = len(opening.group(1)) + 1
+            word = re.match(r"\w+", translated[head:])
+            if word and word.group()[:1].isupper() and word.group()[1:].islower():
+                translated = translated[:head] + translated[head].lower() + translated[head + 1 :]
         for index in reversed(range(len(self.replacements))):  # QX12Q before QX1Q
             value = self.replacements[index]
             if value.startswith("</"):
@@ -87,7 +97,7 @@ class Hidden:
             else:
                 pattern = rf"QX{index}Q"
             translated = re.sub(pattern, value.replace("\\", "\\\\"), translated)
-        return translated
+        return _rejoin(self.source, translated)
 
 
 def hide(segment: str, spans: Sequence[str], replace: Mapping[str, str], *, markup: bool) -> Hidden:
@@ -109,10 +119,31 @@ def hide(segment: str, spans: Sequence[str], replace: Mapping[str, str], *, mark
         for span in spans:  # longest first, so a name inside another stays whole
             html = escape(span, quote=False)
             if html in piece:
-                piece = piece.replace(html, token(escape(replace.get(span, span), quote=False)))
+                value = escape(replace.get(span, span), quote=False)
+                whole = rf"(?<![\w@#]){re.escape(html)}(?!\w)"  # "H" never inside "Hydrogen"
+                piece = re.sub(whole, lambda _, v=value: token(v), piece)
         pieces[index] = piece
-    segment = "".join(pieces) if markup else " ".join("".join(pieces).split())
-    return Hidden(segment, tuple(replacements))
+    hidden = "".join(pieces) if markup else " ".join("".join(pieces).split())
+    return Hidden(hidden, tuple(replacements), segment)
+
+
+def _rejoin(source: str, translated: str) -> str:
+    """Make one element again of an element the engine split in several: Apertium carries a
+    link over each of its words, and reordering parts them ("the <a>census data</a>" -> "el
+    <a>dato</a> de <a>censo</a>" -> "el <a>dato de censo</a>")."""
+    for opening in dict.fromkeys(m.group() for m in TAG.finditer(source)):
+        name = TAG.match(opening).group(2)  # type: ignore[union-attr]
+        if opening.startswith("</") or _is_void(opening) or source.count(opening) != 1:
+            continue
+        if translated.count(opening) < 2:
+            continue
+        first = translated.index(opening) + len(opening)
+        last = translated.find(f"</{name}>", translated.rindex(opening))
+        if last < 0:
+            continue
+        inner = translated[first:last].replace(opening, "").replace(f"</{name}>", "")
+        translated = translated[:first] + inner + translated[last:]
+    return translated
 
 
 def _is_void(tag: str) -> bool:
