@@ -41,6 +41,9 @@ class SiteSettings:
     base_url: str = setting("http://127.0.0.1:8080/", "Public address the site is served from.")
     output: str = setting("site", "Folder the static site is written to (relative to the config).")
     languages: list[str] = setting(["es"], "Languages to publish in (ISO 639-1 codes).")
+    theme: str = setting(
+        "", "Folder of templates that replace the built-in ones by name (relative to the config)."
+    )
 
 
 @dataclass(frozen=True)

@@ -5,30 +5,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import feedparser
 import lxml.etree
+from publish_samples import links, story
 
 from newsrelay.ingest import parse_feed
-from newsrelay.model import Metadata, StoryView
+from newsrelay.model import Metadata
 from newsrelay.publish import StaticSite
-
-NOW = datetime.now(UTC).replace(tzinfo=None)
-
-
-def story(story_id: int, language: str, title: str, *, age: timedelta = timedelta(0)) -> StoryView:
-    return StoryView(
-        translation_id=story_id * 10 + len(language), article_id=story_id, story_id=story_id,
-        language=language, title=title, body_html="<p>Primer párrafo de la noticia.</p><p>Segundo.</p>",
-        engine="apertium", source_language="en", original_title="Original headline",
-        original_url=f"http://127.0.0.1:9/news/{story_id}.html", source_name="Wire A",
-        license="CC BY 4.0", attribution="From Wire A.",
-        meta=Metadata(authors=("Ana Ruiz",), published="2026-11-27T08:30:00+01:00",
-                      lead_image="http://127.0.0.1:9/img.jpg"),
-        created_at=NOW - age,
-    )  # fmt: skip
+from newsrelay.publish.indexes import PAGE_SIZE
 
 
 def build(tmp_path: Path) -> StaticSite:
@@ -38,12 +25,7 @@ def build(tmp_path: Path) -> StaticSite:
         story(1, "ca", "Notícia u"),
         story(2, "es", "Noticia antigua", age=timedelta(days=3)),
     ]
-    versions = site.alternates(stories)
-    for s in stories:
-        site.write_story(s, [v for v in versions[s.story_id] if v[0] != s.language])
-    for language in ("es", "ca"):
-        site.write_language(language, [s for s in stories if s.language == language], versions)
-    site.write_home(["es", "ca"], stories)
+    site.build(stories, ["es", "ca"])
     return site
 
 
@@ -112,25 +94,29 @@ def test_dates_in_the_readers_language() -> None:
     assert local_date("not a date", "es") == "not a date"
 
 
-def test_indexes_are_paginated(tmp_path: Path) -> None:
-    from newsrelay.publish.site import PAGE_SIZE
-
+def test_indexes_are_paginated_from_the_oldest_story(tmp_path: Path) -> None:
     site = StaticSite(tmp_path, title="Relay", base_url="http://127.0.0.1:8080/")
     stories = [
-        story(n, "es", f"Noticia {n}", age=timedelta(minutes=n)) for n in range(PAGE_SIZE * 2 + 1)
+        story(n, "es", f"Noticia {n}", age=timedelta(minutes=n)) for n in range(PAGE_SIZE * 3)
     ]
-    site.write_language("es", stories)
-    first, second, third = (
-        tmp_path / "es" / n for n in ("index.html", "page-2.html", "page-3.html")
+    site.build(stories, ["es"])
+    index, first, second = (
+        tmp_path / "es" / n for n in ("index.html", "page-1.html", "page-2.html")
     )
-    assert first.read_text().count('href="story/') == PAGE_SIZE
-    assert third.read_text().count('href="story/') == 1
-    assert 'href="page-2.html" rel="next"' in first.read_text()
+    assert [links(p) for p in (index, second, first)] == [
+        [f"story/{n}.html" for n in range(k * PAGE_SIZE, (k + 1) * PAGE_SIZE)] for k in range(3)
+    ]  # the newest first; page-1 holds the oldest stories
+    assert 'href="page-2.html" rel="next"' in index.read_text()
+    assert 'href="index.html" rel="prev"' in second.read_text()
+    assert 'href="page-1.html" rel="next"' in second.read_text()
     assert (
-        'href="index.html" rel="prev"' in second.read_text()
-        and 'href="page-3.html" rel="next"' in second.read_text()
+        'href="page-2.html" rel="prev"' in first.read_text()
+        and 'rel="next"' not in first.read_text()
     )
-    assert not (tmp_path / "es/page-4.html").exists()
+    assert not (tmp_path / "es/page-3.html").exists()
+
+    site.build([*stories, story(99, "es", "Una más")], ["es"])  # one more: the front page grows
+    assert len(links(index)) == PAGE_SIZE + 1 and not (tmp_path / "es/page-3.html").exists()
 
 
 def test_newest_story_first_by_the_source_date(tmp_path: Path) -> None:
@@ -139,6 +125,6 @@ def test_newest_story_first_by_the_source_date(tmp_path: Path) -> None:
     newer = replace(
         story(2, "es", "Reciente"), meta=Metadata(published="2026-11-26T10:00:00+00:00")
     )
-    site.write_language("es", [older, newer])  # translated in the other order
+    site.build([older, newer], ["es"])  # translated in the other order
     titles = [e.title for e in feedparser.parse((tmp_path / "es/feed.xml").read_bytes()).entries]
     assert titles == ["Reciente", "Antigua"]

@@ -8,8 +8,9 @@
    which article of the story is translated and credited;
 5. **translate** the chosen article of every story into each configured language it lacks;
 6. **check** every new translation and store the verdict;
-7. **publish** translations cleared for publishing: story pages, then indexes and feeds, then
-   the publication records (so a crash between them only repeats work).
+7. **publish** translations cleared for publishing: the site's files that show a new or changed
+   story (its page, its indexes, feeds and sitemaps), then the publication records (so a crash
+   between them only repeats work).
 
 Each step reads what the previous one stored and stores its own result together with an event, in
 one transaction per item, so a run killed at any point resumes where it stopped. A bad item is
@@ -404,27 +405,23 @@ def check_translations(ctx: Context, sources: list[Source]) -> None:
 
 
 def publish_stories(ctx: Context, sources: list[Source]) -> None:
-    """Write the pages of newly cleared stories, then indexes and feeds, then record them."""
+    """Bring the site up to date with every story cleared for publishing (only the files that
+    show a new or changed story are written), then record the new publications."""
+    site_settings = ctx.settings.site
+    theme = ctx.settings.root / site_settings.theme if site_settings.theme else None
     site = StaticSite(
-        ctx.settings.output_dir, title=ctx.settings.site.title, base_url=ctx.settings.site.base_url
-    )
+        ctx.settings.output_dir, title=site_settings.title, base_url=site_settings.base_url,
+        theme=theme,
+    )  # fmt: skip
     todo = ctx.store.stories(unpublished=True)
     ctx.progress.stage("publish", len(todo))
-    everything = ctx.store.stories()
-    versions = site.alternates(everything)
-    written = []
+    written = site.build(ctx.store.stories(), site_settings.languages)
+    log.info("site %s: %d files written", ctx.settings.output_dir, len(written))
     for story in todo:
-        others = [v for v in versions[story.story_id] if v[0] != story.language]
-        written.append((story, *site.write_story(story, others)))
-        ctx.progress.advance()
-    if written or not (ctx.settings.output_dir / "index.html").exists():
-        for language in ctx.settings.site.languages:
-            mine = [s for s in everything if s.language == language]
-            site.write_language(language, mine, versions)
-        site.write_home(ctx.settings.site.languages, everything)
-    for story, path, url in written:
-        ctx.store.save_publication(story.translation_id, path, url)
+        path = site.story_path(story)
+        ctx.store.save_publication(story.translation_id, path, site.url(path))
         ctx.report.add("publish", "ok")
+        ctx.progress.advance()
 
 
 STAGES: list[tuple[str, Callable[[Context, list[Source]], None]]] = [

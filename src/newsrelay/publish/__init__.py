@@ -1,4 +1,5 @@
-"""Publishing: the static site (story pages, an index and an RSS feed per language)."""
+"""Publishing: the static site (story pages; indexes per language, source, section and tag;
+feeds and sitemaps), built incrementally."""
 
 from newsrelay.publish.site import StaticSite, write_atomic
 

@@ -1,44 +1,70 @@
-"""The static site: a home page, and per language an index, an RSS feed and one page per story.
+"""The static site: a home page; per language an index, and one per source, section and tag,
+each paginated; RSS, Atom and JSON feeds per language and per source; sitemaps; story pages.
 
+A build is incremental. A manifest in the output folder keeps, for each file, a digest of what
+it was made from (the stories it shows, its neighbours, the templates); a build writes only the
+files whose digest changed or that are missing, and removes the files the site no longer has.
 Every file is written atomically (temporary file, then rename), so a reader or a web server never
 sees half a page, and a run killed mid-way leaves the previous version in place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import functools
+import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    select_autoescape,
+)
 
+from newsrelay.errors import NotConfigured
 from newsrelay.extract import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
+from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
 from newsrelay.publish.strings import local_date, strings_for
 
 FEED_SIZE = 50
-PAGE_SIZE = 20  # stories per index page
+FEEDS = ("feed.xml", "atom.xml", "feed.json")
 NEWS_WINDOW = timedelta(hours=48)  # Google News sitemaps list the last two days ...
 NEWS_LIMIT = 1000  # ... and at most this many stories
+MANIFEST = ".newsrelay-manifest.json"
+
+Output = tuple[str, str, Callable[[], str]]  # path, digest of its inputs, what renders it
 
 
 class StaticSite:
-    """Renders stories into a folder that any web server can serve."""
+    """Renders stories into a folder that any web server can serve; ``theme`` is a folder of
+    templates that replace the built-in ones of the same name."""
 
-    def __init__(self, output: Path, *, title: str, base_url: str) -> None:
+    def __init__(
+        self, output: Path, *, title: str, base_url: str, theme: Path | None = None
+    ) -> None:
         self.output = output
         self.title = title
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        loader: BaseLoader = PackageLoader("newsrelay.publish", "templates")
+        if theme is not None:
+            if not theme.is_dir():
+                raise NotConfigured(f"site.theme: {theme} is not a folder of templates")
+            loader = ChoiceLoader([FileSystemLoader(theme), loader])
+        self.loader = loader
         self.env = Environment(
-            loader=PackageLoader("newsrelay.publish", "templates"),
-            autoescape=select_autoescape(["html", "xml"]),
-            keep_trailing_newline=True,
+            loader=loader, autoescape=select_autoescape(["html", "xml"]), keep_trailing_newline=True
         )
         self.env.filters["local_date"] = local_date
 
@@ -48,17 +74,91 @@ class StaticSite:
         return f"{story.language}/story/{story.story_id}.html"
 
     def url(self, path: str) -> str:
-        """The public URL of a path of the site."""
-        return urljoin(self.base_url, path)
+        """The public URL of a path of the site (paths are relative and need no joining rules)."""
+        return self.base_url + path
 
-    def write_story(
-        self, story: StoryView, alternates: Sequence[tuple[str, str]] = ()
-    ) -> tuple[str, str]:
-        """Write one story page; return its path and URL. ``alternates`` are (language, URL)
-        of the story's versions in newsrelay's other languages (hreflang)."""
-        path = self.story_path(story)
-        url = self.url(path)
-        html = self._render(
+    def build(self, stories: Sequence[StoryView], languages: Sequence[str]) -> list[str]:
+        """Bring the folder up to date with the published ``stories``: write every file whose
+        inputs changed since the last build, or that is missing, and remove the files the site
+        no longer has (pages past the last one, indexes of a tag no story carries); return the
+        paths written."""
+        key = self._site_key()
+        before = self._manifest(key)
+        planned: dict[str, str] = {}
+        written = []
+        for path, digest, render in self._plan(stories, languages):
+            planned[path] = digest
+            if before.get(path) != digest or not (self.output / path).exists():
+                write_atomic(self.output / path, render())
+                written.append(path)
+        stale = sorted(before.keys() - planned.keys())
+        for path in stale:
+            self._remove(path)
+        if written or stale or not (self.output / MANIFEST).exists():
+            manifest = {"site": key, "files": planned}
+            write_atomic(self.output / MANIFEST, json.dumps(manifest, separators=(",", ":")))
+        return written
+
+    def _manifest(self, key: str) -> dict[str, str]:
+        """The digests of the last build. When the templates or the site's title or address
+        changed, every file is out of date; a site built before manifests existed has its
+        numbered pages listed, so that those no longer planned are removed."""
+        try:
+            manifest = json.loads((self.output / MANIFEST).read_text(encoding="utf-8"))
+            files: dict[str, str] = manifest["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            old_pages = self.output.rglob("page-*.html") if self.output.is_dir() else []
+            return {str(p.relative_to(self.output)): "" for p in old_pages}
+        if manifest.get("site") != key:
+            return dict.fromkeys(files, "")
+        return files
+
+    def _site_key(self) -> str:
+        """A digest of what every file depends on: newsrelay, the site's name and address, and
+        the templates (a theme's included)."""
+        templates = sorted(self.env.list_templates())
+        sources = [self.loader.get_source(self.env, name)[0] for name in templates]
+        return _digest(version("newsrelay"), self.title, self.base_url, *templates, *sources)
+
+    def _remove(self, path: str) -> None:
+        """Remove a file the site no longer has, and its folder when that is left empty."""
+        target = self.output / path
+        target.unlink(missing_ok=True)
+        if target.parent != self.output:
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()
+
+    def _plan(self, stories: Sequence[StoryView], languages: Sequence[str]) -> Iterator[Output]:
+        """Every file of the site, with the digest of its inputs."""
+        digests = {s.translation_id: _digest(repr(s)) for s in stories}
+        versions = self._versions(stories)
+        for story in stories:
+            others = tuple(v for v in versions[story.story_id] if v[0] != story.language)
+            digest = _digest(digests[story.translation_id], repr(others))
+            yield self.story_path(story), digest, functools.partial(self._story, story, others)
+        for language in languages:
+            mine = sorted((s for s in stories if s.language == language), key=_newest_first)
+            for index in indexes_of(language, mine):
+                yield from self._index_files(index, digests)
+            alternates = [repr(versions[s.story_id]) for s in mine]
+            yield (f"sitemap-{language}.xml", _digest(*alternates, *_of(mine, digests)),
+                   functools.partial(self._sitemap, mine, versions))  # fmt: skip
+        yield from self._home_files(languages, stories, digests)
+
+    def _versions(self, stories: Sequence[StoryView]) -> dict[int, list[tuple[str, str]]]:
+        """(language, URL) of every published version of each story, by story id."""
+        found: dict[int, list[tuple[str, str]]] = {}
+        for story in stories:
+            found.setdefault(story.story_id, []).append(
+                (story.language, self.url(self.story_path(story)))
+            )
+        return found
+
+    def _story(self, story: StoryView, others: Sequence[tuple[str, str]]) -> str:
+        """A story page. ``others`` are (language, URL) of the story's versions in newsrelay's
+        other languages (hreflang)."""
+        url = self.url(self.story_path(story))
+        return self._render(
             "story.html",
             story.language,
             root="../../",
@@ -67,14 +167,13 @@ class StaticSite:
             body=sanitize_html(story.body_html),
             url=url,
             summary=_summary(story),
-            alternates=[(story.language, url), *alternates],
+            alternates=[(story.language, url), *others],
+            labels=[(i.kind, i.name, f"../{i.kind}/{i.slug}/index.html") for i in labels(story)],
             jsonld=_json_for_script(self.structured_data(story, url)),
             t=strings_for(
                 story.language, source_language=story.source_language, engine=story.engine
             ),
         )
-        write_atomic(self.output / path, html)
-        return path, url
 
     def structured_data(self, story: StoryView, url: str) -> dict[str, Any]:
         """schema.org NewsArticle of a translated story: its own canonical page, based on and a
@@ -108,105 +207,92 @@ class StaticSite:
             data["license"] = story.license
         return data
 
-    def alternates(self, stories: Sequence[StoryView]) -> dict[int, list[tuple[str, str]]]:
-        """(language, URL) of every published version of each story, by story id."""
-        found: dict[int, list[tuple[str, str]]] = {}
-        for story in stories:
-            found.setdefault(story.story_id, []).append(
-                (story.language, self.url(self.story_path(story)))
-            )
-        return found
+    def _index_files(self, index: Index, digests: dict[int, str]) -> Iterator[Output]:
+        """The pages of an index and, for a language or a source, its feeds."""
+        for page in paginate(len(index.stories)):
+            shown = index.stories[page.start : page.end]
+            neighbours = f"{page.newer} {page.older}"  # not the slice: it moves with each add
+            digest = _digest(index.name, neighbours, *_of(shown, digests))
+            render = functools.partial(self._index_page, index, page, shown)
+            yield f"{index.folder}/{page.name}", digest, render
+        if index.has_feeds:
+            top = index.stories[:FEED_SIZE]
+            digest = _digest(index.name, *_of(top, digests))
+            for name in FEEDS:
+                yield (
+                    f"{index.folder}/{name}",
+                    digest,
+                    functools.partial(self._feed, index, name, top),
+                )
 
-    def write_language(
-        self,
-        language: str,
-        stories: Sequence[StoryView],
-        alternates: dict[int, list[tuple[str, str]]] | None = None,
-    ) -> None:
-        """Write a language's index pages, its RSS, Atom and JSON feeds and its sitemap (with the
-        hreflang alternates of each story), newest story first."""
-        stories = sorted(stories, key=_newest_first)
-        items = [self._item(s, prefix="story/") for s in stories]
-        for item, story in zip(items, stories, strict=True):
-            item["alternates"] = (alternates or {}).get(story.story_id, [])
-        self._write_index_pages(language, items)
-        home = self.url(f"{language}/index.html")
-        for name in ("feed.xml", "atom.xml"):
-            feed = self._render(
-                name,
-                language,
-                stories=items[:FEED_SIZE],
-                home_url=home,
-                feed_url=self.url(f"{language}/{name}"),
-                updated=items[0]["updated"] if items else _iso(datetime.now(UTC)),
-            )
-            write_atomic(self.output / language / name, feed)
-        write_atomic(self.output / language / "feed.json", self._json_feed(language, items))
-        sitemap = self._render("sitemap.xml", language, stories=items)
-        write_atomic(self.output / f"sitemap-{language}.xml", sitemap)
+    def _index_page(self, index: Index, page: Page, shown: Sequence[StoryView]) -> str:
+        up = "../" * index.folder.count("/")  # from the index's folder to the language's
+        t = strings_for(index.language)
+        heading = t[f"{index.kind}_heading"].format(name=index.name) if index.name else t["latest"]
+        stories = [
+            {"title": s.title, "href": up + self.story_path(s).split("/", 1)[1],
+             "source_name": s.source_name, "published": s.meta.published}
+            for s in shown
+        ]  # fmt: skip
+        return self._render(
+            "index.html", index.language, root="../" + up, heading=heading, stories=stories,
+            lang_home=f"{up}index.html" if up else "",  # the language's front page links none
+            newer=page.newer, older=page.older, feeds="" if index.has_feeds else up,
+        )  # fmt: skip
 
-    def _write_index_pages(self, language: str, items: list[dict[str, Any]]) -> None:
-        """index.html holds the newest stories, page-2.html the next ones, and so on."""
-        pages = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-        names = ["index.html"] + [f"page-{n}.html" for n in range(2, len(pages) + 1)]
-        for number, (name, page) in enumerate(zip(names, pages, strict=True)):
-            html = self._render(
-                "index.html", language, root="../", lang_home="", stories=page,
-                newer=names[number - 1] if number else None,
-                older=names[number + 1] if number + 1 < len(names) else None,
-            )  # fmt: skip
-            write_atomic(self.output / language / name, html)
+    def _feed(self, index: Index, name: str, stories: Sequence[StoryView]) -> str:
+        """An RSS 2.0, Atom 1.0 or JSON Feed 1.1 of an index's newest stories."""
+        items = [self._item(s) | _body(s) for s in stories]
+        title = f"{self.title} ({index.language})" + (f": {index.name}" if index.name else "")
+        home, feed_url = (self.url(f"{index.folder}/{n}") for n in ("index.html", name))
+        if name == "feed.json":
+            return _json_feed(index.language, title, home, feed_url, items)
+        updated = items[0]["updated"] if items else _iso(datetime.now(UTC))
+        return self._render(name, index.language, stories=items, feed_title=title,
+                            home_url=home, feed_url=feed_url, updated=updated)  # fmt: skip
 
-    def _json_feed(self, language: str, items: list[dict[str, Any]]) -> str:
-        feed = {
-            "version": "https://jsonfeed.org/version/1.1",
-            "title": f"{self.title} ({language})",
-            "home_page_url": self.url(f"{language}/index.html"),
-            "feed_url": self.url(f"{language}/feed.json"),
-            "language": language,
-            "items": [
-                {
-                    "id": item["guid"],
-                    "url": item["url"],
-                    "title": item["title"],
-                    "content_html": item["body_html"],
-                    "summary": item["summary"],
-                    "date_published": item["created"],
-                    "date_modified": item["updated"],
-                    "authors": [{"name": a} for a in item["authors"]]
-                    or [{"name": item["source_name"]}],
-                    "external_url": item["original_url"],
-                }
-                for item in items[:FEED_SIZE]
-            ],
-        }
-        return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+    def _sitemap(
+        self, stories: Sequence[StoryView], versions: dict[int, list[tuple[str, str]]]
+    ) -> str:
+        """A language's sitemap, with the hreflang alternates of each story."""
+        items = [
+            {"url": self.url(self.story_path(s)), "updated": _iso(s.created_at),
+             "alternates": versions[s.story_id]}
+            for s in stories
+        ]  # fmt: skip
+        return self._render("sitemap.xml", "en", stories=items)
 
-    def write_home(self, languages: Sequence[str], stories: Sequence[StoryView] = ()) -> None:
-        """Write the home page, the sitemap index, the news sitemap (stories of the last 48
-        hours, at most 1,000) and robots.txt."""
-        html = self._render("home.html", "en", root="", lang_home="", languages=languages)
-        write_atomic(self.output / "index.html", html)
+    def _home_files(
+        self, languages: Sequence[str], stories: Sequence[StoryView], digests: dict[int, str]
+    ) -> Iterator[Output]:
+        """The home page, the sitemap index, the news sitemap (stories of the last 48 hours, at
+        most 1,000) and robots.txt."""
+        home = functools.partial(
+            self._render, "home.html", "en", root="", lang_home="", languages=languages
+        )
+        yield "index.html", _digest(*languages), home
         sitemaps = [self.url(f"sitemap-{language}.xml") for language in languages]
         sitemaps.append(self.url("news-sitemap.xml"))
-        index = self._render("sitemap-index.xml", "en", sitemaps=sitemaps)
-        write_atomic(self.output / "sitemap.xml", index)
+        index = functools.partial(self._render, "sitemap-index.xml", "en", sitemaps=sitemaps)
+        yield "sitemap.xml", _digest(*sitemaps), index
         recent = datetime.now(UTC).replace(tzinfo=None) - NEWS_WINDOW
-        fresh = [self._item(s, "") for s in stories if s.created_at >= recent][:NEWS_LIMIT]
-        write_atomic(self.output / "news-sitemap.xml",
-                     self._render("news-sitemap.xml", "en", stories=fresh))  # fmt: skip
+        fresh = sorted((s for s in stories if s.created_at >= recent),
+                       key=lambda s: s.created_at, reverse=True)[:NEWS_LIMIT]  # fmt: skip
+        yield (
+            "news-sitemap.xml",
+            _digest(*_of(fresh, digests)),
+            lambda: self._render("news-sitemap.xml", "en", stories=[self._item(s) for s in fresh]),
+        )
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.url('sitemap.xml')}\n"
-        write_atomic(self.output / "robots.txt", robots)
+        yield "robots.txt", _digest(robots), lambda: robots
 
-    def _item(self, story: StoryView, prefix: str) -> dict[str, Any]:
-        path = self.story_path(story)
-        guid = f"newsrelay:{story.language}:{story.story_id}"
+    def _item(self, story: StoryView) -> dict[str, Any]:
+        """What feeds and the news sitemap say of a story."""
         return {
             "title": story.title,
             "language": story.language,
-            "href": prefix + path.rsplit("/", 1)[-1],
-            "url": self.url(path),
-            "guid": guid,
+            "url": self.url(self.story_path(story)),
+            "guid": f"newsrelay:{story.language}:{story.story_id}",
             "guid_uri": f"tag:newsrelay,2026:{story.language}/{story.story_id}",
             "pub_date": email.utils.format_datetime(story.created_at.replace(tzinfo=UTC)),
             "created": _iso(story.created_at),
@@ -216,10 +302,6 @@ class StaticSite:
             "source_name": story.source_name,
             "original_url": story.original_url,
             "license": story.license,
-            "summary": _summary(story),
-            "body_html": sanitize_html(story.body_html),
-            "body": "\n\n".join(html_paragraphs(story.body_html)),
-            "alternates": [],
         }
 
     def _render(self, template: str, language: str, **context: Any) -> str:
@@ -227,6 +309,53 @@ class StaticSite:
         return self.env.get_template(template).render(
             lang=language, site_title=self.title, **context
         )
+
+
+def _json_feed(
+    language: str, title: str, home: str, feed_url: str, items: list[dict[str, Any]]
+) -> str:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": home,
+        "feed_url": feed_url,
+        "language": language,
+        "items": [
+            {
+                "id": item["guid"],
+                "url": item["url"],
+                "title": item["title"],
+                "content_html": item["body_html"],
+                "summary": item["summary"],
+                "date_published": item["created"],
+                "date_modified": item["updated"],
+                "authors": [{"name": a} for a in item["authors"]]
+                or [{"name": item["source_name"]}],
+                "external_url": item["original_url"],
+            }
+            for item in items
+        ],
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+@functools.lru_cache(maxsize=FEED_SIZE * 4)
+def _body(story: StoryView) -> dict[str, str]:
+    """A story's body as feeds carry it; kept for the few stories that several feeds show."""
+    return {
+        "summary": _summary(story),
+        "body_html": sanitize_html(story.body_html),
+        "body": "\n\n".join(html_paragraphs(story.body_html)),
+    }
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def _of(stories: Sequence[StoryView], digests: dict[int, str]) -> list[str]:
+    """The digests of ``stories``, in order."""
+    return [digests[s.translation_id] for s in stories]
 
 
 def _iso(when: datetime) -> str:

@@ -15,6 +15,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "also": "Also reported by",
         "newer": "Newer",
         "older": "Older",
+        "section": "Section", "tag": "Tag", "source_heading": "Stories from {name}",
+        "section_heading": "Section: {name}", "tag_heading": "Tag: {name}",
         "footer": "Stories are republished with attribution under their sources' licenses.",
     },
     "es": {
@@ -26,6 +28,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "also": "También informaron",
         "newer": "Más recientes",
         "older": "Anteriores",
+        "section": "Sección", "tag": "Etiqueta", "source_heading": "Noticias de {name}",
+        "section_heading": "Sección: {name}", "tag_heading": "Etiqueta: {name}",
         "footer": "Las noticias se republican con atribución según la licencia de cada fuente.",
     },
     "ca": {
@@ -37,6 +41,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "also": "També n'han informat",
         "newer": "Més recents",
         "older": "Anteriors",
+        "section": "Secció", "tag": "Etiqueta", "source_heading": "Notícies de {name}",
+        "section_heading": "Secció: {name}", "tag_heading": "Etiqueta: {name}",
         "footer": "Les notícies es republiquen amb atribució segons la llicència de cada font.",
     },
     "fr": {
@@ -48,6 +54,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "also": "Également rapporté par",
         "newer": "Plus récents",
         "older": "Plus anciens",
+        "section": "Rubrique", "tag": "Mot-clé", "source_heading": "Articles de {name}",
+        "section_heading": "Rubrique : {name}", "tag_heading": "Mot-clé : {name}",
         "footer": "Les articles sont republiés avec attribution selon la licence de leur source.",
     },
     "pt": {
@@ -59,6 +67,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "also": "Também noticiado por",
         "newer": "Mais recentes",
         "older": "Anteriores",
+        "section": "Secção", "tag": "Etiqueta", "source_heading": "Notícias de {name}",
+        "section_heading": "Secção: {name}", "tag_heading": "Etiqueta: {name}",
         "footer": "As notícias são republicadas com atribuição sob a licença de cada fonte.",
     },
 }  # fmt: skip
