@@ -1,7 +1,7 @@
 # Two entry points: `make demo` and `make test`. Both install what they need first.
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := apertium transfuse apertium-apy apertium-eng-spa apertium-eng-cat apertium-por-cat
+APT_PACKAGES := apertium apertium-apy apertium-eng-spa apertium-eng-cat apertium-por-cat
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages demo test lint bench

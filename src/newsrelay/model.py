@@ -167,8 +167,9 @@ class Translation:
 
 @dataclass(frozen=True)
 class TranslatedSegment:
-    """One segment as the translation memory keeps it: ``key`` hashes the engine and its data
-    or model version, the language pair and the segment as the engine was given it."""
+    """A sentence and its translation, as the translation memory keeps them: ``key`` hashes the
+    engine and its data or model version, the language pair, the source sentence (inline HTML)
+    and the glossary terms it holds."""
 
     key: str
     engine: str

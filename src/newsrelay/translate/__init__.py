@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from html import escape
 from importlib.metadata import entry_points
@@ -139,19 +139,33 @@ def translate_articles(
     Articles go to the engine together so that its fixed cost per call is paid once.
     """
     forced = forced or {}
-    texts = ["\n".join([a.title, *a.paragraphs]) for a in articles]
-    lexicon = engine_lexicon(engine, "\n".join(texts), source)
+    version = engine_version(engine, source, target)
     drafts = [_Draft.of(a, source) for a in articles]
-    for draft, text in zip(drafts, texts, strict=True):
-        spans = protected_spans(text, source, lexicon=lexicon, glossary=[*keep, *forced])
-        draft.hide(spans, forced, engine.accepts_markup)
-    segments = [h.text for draft in drafts for h in draft.hidden]
-    translated = iter(_translate_hidden(engine, segments, source, target, memory))
+    terms = [*keep, *forced]
+    keys = [[_memory_key(version, source, target, p, terms, forced) for p in d.segments]
+            for d in drafts]  # fmt: skip
+    known = memory.recall([k for ks in keys for k in ks]) if memory is not None else {}
+    todo = [(d, ks) for d, ks in zip(drafts, keys, strict=True) if any(k not in known for k in ks)]
+    lexicon = engine_lexicon(engine, "\n".join(d.text for d, _ in todo), source) if todo else None
+    sent: dict[str, Hidden] = {}  # the segments the engine gets, by key
+    for draft, draft_keys in todo:
+        spans = protected_spans(draft.text, source, lexicon=lexicon, glossary=terms)
+        for segment, key in zip(draft.segments, draft_keys, strict=True):
+            if key not in known and key not in sent:
+                sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup)
+    answers = engine.translate([h.text for h in sent.values()], source, target) if sent else []
+    if len(answers) != len(sent):
+        raise EngineError(f"{engine.name}: {len(sent)} segments sent, {len(answers)} came back")
+    new = {key: h.restore(answer) for (key, h), answer in zip(sent.items(), answers, strict=True)}
+    if memory is not None and new:
+        memory.remember([TranslatedSegment(key, version, source, target, sent[key].source, text)
+                         for key, text in new.items()])  # fmt: skip
     via = getattr(engine, "via", None)  # engines that can pivot say through which language
     middle = via(source, target) if via else None
     name = f"{engine.name} (via {middle})" if middle else engine.name
     return [
-        draft.finish([next(translated) for _ in draft.hidden], name, target) for draft in drafts
+        draft.finish([known.get(k) or new[k] for k in draft_keys], name, target)
+        for draft, draft_keys in zip(drafts, keys, strict=True)
     ]
 
 
@@ -161,9 +175,9 @@ class _Draft:
 
     tree: Any
     blocks: list[Any]
-    pieces: list[list[str]]  # the headline's and each block's sentences
+    pieces: list[list[str]]  # the headline's and each block's sentences, as inline HTML
     source: str
-    hidden: list[Hidden] = field(default_factory=list)
+    text: str  # the headline and paragraphs, as text
 
     @classmethod
     def of(cls, article: Article, source: str) -> _Draft:
@@ -172,13 +186,14 @@ class _Draft:
         pieces = [[_as_html(" ".join(article.title.split()))]] + [
             split_html(_inner_html(block), source) for block in blocks
         ]
-        return cls(tree, blocks, pieces, source)
+        return cls(tree, blocks, pieces, source, "\n".join([article.title, *article.paragraphs]))
 
-    def hide(self, spans: Sequence[str], forced: Mapping[str, str], markup: bool) -> None:
-        self.hidden = [hide(p, spans, forced, markup=markup) for b in self.pieces for p in b]
+    @property
+    def segments(self) -> list[str]:
+        return [piece for block in self.pieces for piece in block]
 
     def finish(self, translated: list[str], engine: str, target: str) -> Translation:
-        restored = iter([h.restore(t) for h, t in zip(self.hidden, translated, strict=True)])
+        restored = iter(translated)
         title_html, *bodies = [" ".join(next(restored) for _ in block) for block in self.pieces]
         for block, html in zip(self.blocks, bodies, strict=True):
             _set_inner_html(block, html)
@@ -197,28 +212,19 @@ def engine_version(engine: Engine, source: str, target: str) -> str:
     return f"{engine.name}:{version(source, target)}" if callable(version) else engine.name
 
 
-def _translate_hidden(
-    engine: Engine, segments: list[str], source: str, target: str, memory: Memory | None
-) -> list[str]:
-    """The engine's translation of each segment, from the memory where it has one."""
-    version = engine_version(engine, source, target)
-    keys = [_memory_key(version, source, target, s) for s in segments]
-    known = memory.recall(keys) if memory is not None else {}
-    todo = sorted({key: s for key, s in zip(keys, segments, strict=True) if key not in known}
-                  .items())  # fmt: skip
-    fresh = engine.translate([s for _, s in todo], source, target) if todo else []
-    if len(fresh) != len(todo):
-        raise EngineError(f"{engine.name}: {len(todo)} segments sent, {len(fresh)} came back")
-    new = {key: text for (key, _), text in zip(todo, fresh, strict=True)}
-    if memory is not None and new:
-        memory.remember(
-            [TranslatedSegment(key, version, source, target, s, new[key]) for key, s in todo]
-        )
-    return [known.get(key) or new[key] for key in keys]
-
-
-def _memory_key(version: str, source: str, target: str, segment: str) -> str:
-    return hashlib.sha256("\0".join((version, source, target, segment)).encode()).hexdigest()
+def _memory_key(
+    version: str,
+    source: str,
+    target: str,
+    segment: str,
+    terms: Sequence[str],
+    forced: Mapping[str, str],
+) -> str:
+    """What identifies a segment's translation: the engine and its data, the pair, the segment,
+    and the glossary and keep-list terms it holds (a changed glossary translates it again)."""
+    held = sorted(f"{t}={forced.get(t, t)}" for t in set(terms) if t in segment)
+    parts = (version, source, target, segment, *held)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _inner_html(element: Any) -> str:

@@ -2,11 +2,10 @@
 
 Each language pair's pipeline (a dozen programs joined by pipes, as its ``.mode`` file says) is
 started once and kept running in null-flush mode, the way Apertium's own APY server does: a
-request ends with a NUL byte, and every program passes a NUL on after flushing its output, so
-the answer is complete when as many NULs came back as went in. Formatting stays outside the
-pipeline, as in the ``apertium`` command: each request goes through Transfuse (``tf-extract``,
-``tf-inject``), which turns inline markup into word-bound blanks that travel with their words,
-and each segment comes back as its own ``<p>`` block.
+segment ends with a NUL byte, and every program passes a NUL on after flushing its output, so
+the answer is complete when as many NULs came back as went in. Markup is put in and taken out
+of Apertium's stream format in-process (``translate.stream``): inline elements become word-bound
+blanks that travel with their words, as Transfuse makes them for the ``apertium`` command.
 
 With ``translate.apy_url`` set, requests go to an APY server instead, a few segments at a time
 (APY 0.11 silently drops the end of requests above about 40 KB), and every segment is checked to
@@ -25,7 +24,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ import httpx
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.translate import batches
+from newsrelay.translate.stream import deformat, escape_text, reformat
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,6 @@ TIMEOUT = 120.0  # seconds for one request; Apertium handles thousands of words 
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
 # ^surface/reading/reading$: a reading is lemma<tag><tag>..., or *surface for an unknown word
 LEXICAL_UNIT = re.compile(r"\^((?:[^/$\\]|\\.)+)((?:/(?:[^/$\\]|\\.)*)+)\$")
-_RESERVED = re.compile(r"([\\\[\]^$/@<>{}*])")  # characters of Apertium's stream format
 APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing text
 # Inside a pipeline, generation marks unknown words (-g) or not (-n); the tagger takes no option.
 UNMARKED, MARKED = "-n", "-g"
@@ -122,13 +121,16 @@ class Pipeline:
             self.process = None
 
 
-def _kind(reading: str) -> str:
-    tags = re.findall(r"<([^>]+)>", reading)
-    return ":".join(tags[:2]) if tags[:1] == ["np"] else (tags[0] if tags else "")
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+@lru_cache(maxsize=65536)
+def _kinds(readings: str) -> frozenset[str]:
+    """The kinds of a lexical unit's readings ("/Helen<np><ant><f><sg>" -> {"np:ant"})."""
+    kinds = set()
+    for reading in readings.split("/")[1:]:
+        if reading.startswith("*"):
+            continue
+        tags = re.findall(r"<([^>]+)>", reading)
+        kinds.add(":".join(tags[:2]) if tags[:1] == ["np"] else (tags[0] if tags else ""))
+    return frozenset(kinds)
 
 
 class ApertiumEngine:
@@ -143,9 +145,9 @@ class ApertiumEngine:
         if self.apy_url:
             self.client = httpx.Client(timeout=TIMEOUT)
             return
-        if self.binary is None or shutil.which("tf-extract") is None:
+        if self.binary is None:
             raise NotConfigured(
-                "apertium is not installed; on Debian/Ubuntu: apt-get install apertium transfuse "
+                "apertium is not installed; on Debian/Ubuntu: apt-get install apertium "
                 "apertium-eng-spa (one package per language pair)"
             )
         self.pipelines: dict[tuple[str, str], Pipeline] = {}
@@ -221,10 +223,11 @@ class ApertiumEngine:
                 for batch in batches(segments, APY_BATCH_CHARS)
                 for text in self._translate_apy(mode, batch)
             ]
-        document = "".join(f"<p>{segment}</p>" for segment in segments)
-        stream = self._run(["tf-extract", "-f", "html"], document.encode())
-        output = self._run(["tf-inject"], self._pipeline(mode, UNMARKED)(stream)).decode()
-        return _blocks(output, len(segments), f"apertium {mode}")
+        request, stacks = deformat(segments)
+        try:
+            return reformat(self._pipeline(mode, UNMARKED)(request), stacks, len(segments))
+        except ValueError as exc:
+            raise EngineError(f"apertium {mode}: {exc}") from None
 
     def lexicon(self, text: str, language: str) -> dict[str, frozenset[str]]:
         """What the dictionary of ``language`` says of each word of ``text``: the kinds of its
@@ -238,13 +241,15 @@ class ApertiumEngine:
                                               "markUnknown": "yes", "format": "txt"})  # fmt: skip
             found = re.findall(r"\*([^\s*#@]+)", marked["responseData"]["translatedText"])
             return {word.strip(".,;:!?()\"'"): frozenset() for word in found}
-        request = _RESERVED.sub(r"\\\1", text).replace("\0", "").encode()
+        request = escape_text(text).encode()
         analysis = self._analyser(mode)(request).decode()
         lexicon: dict[str, frozenset[str]] = {}
         for surface, readings in LEXICAL_UNIT.findall(analysis):
-            kinds = frozenset(_kind(r) for r in readings.split("/")[1:] if not r.startswith("*"))
-            for word in _unescape(surface).split():
-                lexicon[word] = lexicon.get(word, frozenset()) | kinds
+            kinds = _kinds(readings)
+            for word in (
+                re.sub(r"\\(.)", r"\1", surface).split() if "\\" in surface else surface.split()
+            ):
+                lexicon[word] = lexicon[word] | kinds if word in lexicon else kinds
         return lexicon
 
     def close(self) -> None:
@@ -292,12 +297,6 @@ class ApertiumEngine:
                 raise NotConfigured(f"apertium {mode}: unexpected analyser {first!r}")
             self.pipelines[key] = Pipeline(f"{mode} analyser", "lt-proc -z " + first[8:])
         return self.pipelines[key]
-
-    def _run(self, command: list[str], data: bytes) -> bytes:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=TIMEOUT, env=ENV)
-        if done.returncode != 0:
-            raise EngineError(f"{command[0]}: exit {done.returncode}: {done.stderr.decode()!r}")
-        return done.stdout
 
     # APY ----------------------------------------------------------------------------------
 

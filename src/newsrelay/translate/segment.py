@@ -10,6 +10,7 @@ do not take markup, inline tags are hidden the same way.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ def split_html(inner: str, language: str) -> list[str]:
     cuts = set(_sentence_starts(plain, language))
     if not cuts:
         return [inner.strip()] if inner.strip() else []
+    if not tags and "&" not in inner:  # plain text: cut it where the sentences start
+        bounds = [0, *sorted(cuts), len(plain)]
+        return [plain[a:b].strip() for a, b in itertools.pairwise(bounds) if plain[a:b].strip()]
     out: list[str] = []
     current: list[str] = []
     depth = 0
@@ -81,12 +85,12 @@ class Hidden:
 
         An engine may capitalise the first word it knows when a placeholder opens the sentence
         ("QX0Q told the council" -> "QX0Q Dijo el consejo"); that capital goes."""
-        opening = re.match(r"(QX\d+Q) ([a-z])", self.text)
-        if opening and translated.startswith(opening.group(1) + " "):
-            head = len(opening.group(1)) + 1
-            word = re.match(r"\w+", translated[head:])
-            if word and word.group()[:1].isupper() and word.group()[1:].islower():
-                translated = translated[:head] + translated[head].lower() + translated[head + 1 :]
+        lead = r"^((?:<[^>]+>)*(QX\d+Q)(?:</[^>]+>)*\s+(?:<[^>]+>)*)"
+        opening = re.match(lead + "[a-z]", self.text)
+        answer = re.match(lead + r"([A-Z][a-z]*\b)", translated)
+        if opening and answer and answer.group(2) == opening.group(2):
+            head = len(answer.group(1))
+            translated = translated[:head] + translated[head].lower() + translated[head + 1 :]
         for index in reversed(range(len(self.replacements))):  # QX12Q before QX1Q
             value = self.replacements[index]
             if value.startswith("</"):

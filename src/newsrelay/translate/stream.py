@@ -1,0 +1,106 @@
+"""Apertium's stream format, for segments of inline HTML.
+
+This does what a deformatter (``apertium-deshtml``, Transfuse's ``tf-extract``) and reformatter
+do, without starting a process for each request: text goes in with the stream format's reserved
+characters escaped; each word inside inline elements is wrapped in a word-bound blank
+(``[[t:3]]word[[/]]``, the number naming the element), so the markup travels with
+its word however the engine reorders the sentence; a void tag (``<br>``) is a superblank
+(``[<br>]``), kept in place. Segments are separated by NUL bytes, so each is translated on its
+own and the answer has exactly one part per segment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape, unescape
+
+PIECES = re.compile(r"(<[^>]*>)")
+RESERVED = re.compile(r"([\\\[\]^$/@<>{}])")
+VOID = re.compile(r"<(?:br|wbr|img|hr)\b", re.I)
+# A word-bound blank and its word, a superblank, or an escaped character.
+OUTPUT = re.compile(r"\[\[([^\]]*)\]\]((?:[^\[\\]|\\.)*?)\[\[/\]\]|\[((?:[^\]\\]|\\.)*)\]|\\(.)")
+TAG_NAME = re.compile(r"<([a-zA-Z][\w-]*)")
+END = ".[]"  # a sentence end the reformatter takes away, as Apertium's deformatters add it
+
+
+def deformat(segments: Sequence[str]) -> tuple[bytes, list[str]]:
+    """The stream for ``segments`` (inline HTML), and the opening tags its blanks name: a
+    blank ``[[t:3,7]]`` puts its word inside elements 3 and 7, outermost first."""
+    elements: list[str] = []
+    parts = []
+    for segment in segments:
+        out: list[str] = []
+        open_ids: list[int] = []
+        for index, piece in enumerate(PIECES.split(segment)):
+            if index % 2 == 0:
+                text = escape_text(unescape(piece))
+                if open_ids and text.strip():
+                    blank = ",".join(map(str, open_ids))
+                    text = re.sub(r"(\S+)", rf"[[t:{blank}]]\1[[/]]", text)
+                out.append(text)
+            elif piece.startswith("</"):
+                if open_ids:
+                    open_ids.pop()
+            elif VOID.match(piece) or piece.endswith("/>"):
+                out.append(f"[{escape_text(piece)}]")
+            else:
+                open_ids.append(len(elements))
+                elements.append(piece)
+        parts.append(" ".join("".join(out).split()) + END)
+    return "\0".join(parts).encode() + b"\0", elements
+
+
+def reformat(output: bytes, elements: Sequence[str], expected: int) -> list[str]:
+    """The inline HTML of each translated segment; ``ValueError`` if some did not come back."""
+    parts = output.decode().split("\0")
+    if parts and not parts[-1].strip():
+        parts.pop()
+    if len(parts) != expected:
+        raise ValueError(f"{expected} segments sent, {len(parts)} came back")
+    return [" ".join(_html(part.strip().removesuffix(END), elements).split()) for part in parts]
+
+
+def _html(text: str, elements: Sequence[str]) -> str:
+    """HTML from a translated segment: the words of one element that the engine left side by
+    side are put in one element again ("<em>Zhao</em> <em>Lei</em>" -> "<em>Zhao Lei</em>")."""
+    pieces: list[tuple[tuple[int, ...], str]] = []  # (elements, html) of each piece of text
+    last = 0
+    for match in OUTPUT.finditer(text):
+        pieces.append(((), escape(text[last : match.start()], quote=False)))
+        blanks, word, superblank, char = match.groups()
+        if char is not None:
+            pieces.append(((), escape(char, quote=False)))
+        elif superblank is not None:
+            pieces.append(((), _unescape(superblank)))
+        else:
+            ids = tuple(int(i) for i in re.findall(r"\d+", blanks) if int(i) < len(elements))
+            pieces.append((tuple(dict.fromkeys(ids)), _html(word, elements)))
+        last = match.end()
+    pieces.append(((), escape(text[last:], quote=False)))
+    html: list[str] = []
+    opened: tuple[int, ...] = ()
+    for index, (ids, piece) in enumerate(pieces):
+        if not ids and not piece.strip() and opened:
+            following = next((i for i, p in pieces[index + 1 :] if i or p.strip()), ())
+            if following[: len(opened)] == opened:
+                html.append(piece)  # a space between two words of the same elements
+                continue
+        keep = 0
+        while keep < min(len(opened), len(ids)) and opened[keep] == ids[keep]:
+            keep += 1
+        html += [f"</{TAG_NAME.findall(elements[i])[0]}>" for i in reversed(opened[keep:])]
+        html += [elements[i] for i in ids[keep:]]
+        opened = ids
+        html.append(piece)
+    html += [f"</{TAG_NAME.findall(elements[i])[0]}>" for i in reversed(opened)]
+    return "".join(html)
+
+
+def escape_text(text: str) -> str:
+    """Text with the stream format's reserved characters escaped (and no NUL)."""
+    return RESERVED.sub(r"\\\1", text.replace("\0", ""))
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
