@@ -44,6 +44,38 @@ class SiteSettings:
     theme: str = setting(
         "", "Folder of templates that replace the built-in ones by name (relative to the config)."
     )
+    images: str = setting(
+        "hotlink",
+        "Lead images: link to the source's copy, or mirror it into the site.",
+        ("hotlink", "mirror"),
+    )
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """What happens when a source story changes or goes away, and where stories are pushed."""
+
+    on_removal: str = setting(
+        "unpublish",
+        "When a source story is gone (404/410) or retracted: unpublish it (a tombstone page, "
+        "out of feeds and sitemaps) or keep it with a note.",
+        ("unpublish", "keep"),
+    )
+    recheck_days: float = setting(
+        7.0, "Published stories younger than this are fetched again to catch updates and removals."
+    )
+    wordpress_url: str = setting("", "Address of a WordPress site to push stories to.")
+    wordpress_user: str = setting("", "WordPress user that owns the application password.")
+    wordpress_password: str = setting(
+        "", "WordPress application password; set it in the environment.", secret=True
+    )
+    wordpress_status: str = setting(
+        "publish", "Status of posts created in WordPress.", ("publish", "draft")
+    )
+    webhook_url: str = setting("", "Address that receives a signed JSON POST for each story.")
+    webhook_secret: str = setting(
+        "", "Key of the webhook's HMAC-SHA256 signature; set it in the environment.", secret=True
+    )
 
 
 @dataclass(frozen=True)
@@ -171,6 +203,7 @@ class Settings:
     check: CheckSettings = field(default_factory=CheckSettings)
     dedupe: DedupeSettings = field(default_factory=DedupeSettings)
     poll: PollSettings = field(default_factory=PollSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
     sources: tuple[Source, ...] = ()
     root: Path = Path(".")
 
@@ -203,6 +236,7 @@ SECTIONS: dict[str, type] = {
     "check": CheckSettings,
     "dedupe": DedupeSettings,
     "poll": PollSettings,
+    "publish": PublishSettings,
 }
 SOURCE_KEYS = {f.name: f for f in dataclasses.fields(Source) if f.name != "id"}
 
