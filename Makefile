@@ -1,7 +1,9 @@
 # Two entry points: `make demo` and `make test`. Both install what they need first.
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := apertium apertium-apy apertium-eng-spa apertium-eng-cat apertium-por-cat
+APT_PACKAGES := apertium apertium-apy apertium-eng-spa apertium-eng-cat apertium-por-cat chromium
+# a real WordPress for the WordPress publisher's tests (started by the tests, not as services)
+APT_PACKAGES += wordpress mariadb-server php-cli php-mysql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages demo test lint bench

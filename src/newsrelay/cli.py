@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, replace
+from datetime import timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from itertools import zip_longest
@@ -54,7 +55,7 @@ from newsrelay.errors import (
 from newsrelay.extract import extract_article, html_paragraphs
 from newsrelay.ingest import Fetcher, decode_page
 from newsrelay.model import Article, Decision, Finding, Source, Translation
-from newsrelay.store import Store
+from newsrelay.store import Store, utcnow
 from newsrelay.translate import Engine, available_engines, load_engine, neural, translate_article
 from newsrelay.translate.glossary import Glossary, load_glossary
 
@@ -199,9 +200,13 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     problems: Annotated[int, typer.Option(help="How many recent failures to list.")] = 20,
 ) -> None:
-    """Counts per stage and language, and the latest failures with their reasons."""
+    """Counts per stage and language, the latest failures with their reasons, and the latest
+    updates and removals of published stories by their sources."""
     with _open_store() as store:
-        report = store.status_counts() | {"problems": store.problems(problems)}
+        report = store.status_counts() | {
+            "problems": store.problems(problems),
+            "changes": store.changes(problems),
+        }
     if as_json:
         print(json.dumps(report, indent=2))
         return
@@ -216,7 +221,21 @@ def status(
     failures = Table("when", "stage", "reason", "item", title="recent failures and drops")
     for p in report["problems"]:
         failures.add_row(p["at"], p["stage"], p["reason"] or p["outcome"], p["item"])
-    out.print(entries, languages, failures)
+    changes = Table("when", "stage", "reason", "item", title="updated and removed by sources")
+    for c in report["changes"]:
+        changes.add_row(c["at"], c["stage"], c["reason"], c["item"])
+    out.print(entries, languages, failures, changes)
+
+
+@app.command()
+def recheck() -> None:
+    """Make every published story within publish.recheck_days due for another look at its
+    source on the next run (updates, removals and retractions are caught then)."""
+    settings = _settings()
+    since = utcnow() - timedelta(days=settings.publish.recheck_days)
+    with _open_store() as store:
+        count = store.recheck_now(since=since)
+    out.print(f"{count} published stories will be looked at again on the next run")
 
 
 @app.command()

@@ -11,7 +11,8 @@ Every error newsrelay raises derives from :class:`NewsrelayError`; errors of the
      ├── FeedError            a feed or sitemap could not be parsed at all; carries a reason code
      ├── ExtractError         a page holds no article; carries a reason code
      ├── EngineError          a translation engine failed on a batch
-     └── SignatureError       stored bytes are not a near-duplicate signature
+     ├── SignatureError       stored bytes are not a near-duplicate signature
+     └── PublishError         a CMS or webhook missed a delivery; carries a reason code
 """
 
 from __future__ import annotations
@@ -75,3 +76,15 @@ class EngineError(NewsrelayError):
 
 class SignatureError(NewsrelayError):
     """Stored bytes that are not a near-duplicate signature this version can read."""
+
+
+class PublishError(ReasonError):
+    """A story could not be delivered to a publishing target (a CMS, a webhook).
+
+    ``target_down`` says the target itself is failing (unreachable, refusing the credentials,
+    answering 5xx after the retries), so no other story is tried against it in this run.
+    """
+
+    def __init__(self, reason: str, message: str, *, target_down: bool = False) -> None:
+        super().__init__(reason, message)
+        self.target_down = target_down

@@ -18,6 +18,7 @@ class EntryStatus(enum.StrEnum):
     EXTRACTED = "extracted"  # article stored; translations follow per language
     DROPPED = "dropped"  # expected rejection (404, not an article, robots.txt ...)
     FAILED = "failed"  # transient or unexpected failure; retried on a later run
+    REMOVED = "removed"  # published, then gone from its source (404/410) or retracted there
 
 
 class Decision(enum.StrEnum):
@@ -101,6 +102,8 @@ class Page:
     content_type: str
     html: str
     encoding: str
+    etag: str | None = None  # validators for a conditional GET when the page is checked again
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,3 +226,22 @@ class StoryView:
     meta: Metadata
     created_at: datetime
     also_reported_by: tuple[tuple[str, str], ...] = ()  # (source name, URL) of other sources
+    published_at: datetime | None = None  # first published (kept across updates)
+    updated_at: datetime | None = None  # when a change of the source story was republished
+    removed_at: datetime | None = None  # when the source removed or retracted the story
+    removal: str | None = None  # "source_gone" or "source_retracted"
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """What a push target (WordPress, a webhook) last received of a story in one language, and
+    the failures since; ``state`` and ``version`` are None until a first delivery succeeds."""
+
+    target: str
+    story_id: int
+    language: str
+    remote_id: str | None = None
+    state: str | None = None  # published, updated or withdrawn
+    version: str | None = None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None

@@ -32,7 +32,7 @@ from trafilatura.utils import load_html
 
 from newsrelay.errors import ExtractError
 from newsrelay.extract.language import detect_language
-from newsrelay.extract.metadata import page_metadata
+from newsrelay.extract.metadata import page_metadata, retraction_status
 from newsrelay.extract.rules import (
     LINK_DOMINATED,
     block_key,
@@ -48,7 +48,10 @@ from newsrelay.extract.rules import (
 )
 from newsrelay.model import Article, Removed
 
-__all__ = ["block_key", "extract_article", "html_paragraphs", "leaf_blocks", "sanitize_html"]
+__all__ = [
+    "block_key", "extract_article", "html_paragraphs", "leaf_blocks", "retraction_of",
+    "sanitize_html",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,14 @@ def extract_article(
         meta=meta,
         removed=tuple(removed),
     )
+
+
+def retraction_of(html: str) -> str | None:
+    """The marker by which a page says its publisher retracted or withdrew the article (a
+    JSON-LD ``creativeWorkStatus`` of ``Retracted`` or ``Withdrawn``); ``None`` when it says
+    nothing of the kind."""
+    doc = load_html(html)
+    return None if doc is None else retraction_status(doc)
 
 
 def _parse(html: str, url: str | None) -> Any:

@@ -22,6 +22,7 @@ ARTICLE_TYPES = {
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
     "OpinionNewsArticle", "LiveBlogPosting", "BackgroundNewsArticle", "Report", "ScholarlyArticle",
 }  # fmt: skip
+RETRACTED = {"retracted", "withdrawn"}  # creativeWorkStatus values that take a story back
 
 
 def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
@@ -44,6 +45,16 @@ def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
         tags=_keywords(ld.get("keywords")) or tuple(meta.get_all("article:tag")),
         canonical_url=_canonical(doc, url),
     )  # fmt: skip
+
+
+def retraction_status(doc: Any) -> str | None:
+    """The JSON-LD ``creativeWorkStatus`` of a parsed page when it says the publisher retracted
+    or withdrew the work (``"Retracted"``, ``"Withdrawn"``, or a URL ending in one of them)."""
+    for node in _json_ld_nodes(doc):
+        status = _text(node.get("creativeWorkStatus"))
+        if status and status.rstrip("/").rsplit("/", 1)[-1].lower() in RETRACTED:
+            return f"creativeWorkStatus {status}"
+    return None
 
 
 class _Meta(dict[str, str]):

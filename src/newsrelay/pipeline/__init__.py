@@ -2,15 +2,26 @@
 
 1. **poll** every source (conditional GET; sitemap indexes are followed); new or changed entries
    are stored as ``pending``;
-2. **fetch** pending entries, and failed ones whose retry time has come, in parallel threads;
-3. **extract** the article of every fetched page;
-4. **dedupe**: file every new article in a story (the story it repeats, or its own) and choose
+2. **recheck** the pages of published stories younger than ``publish.recheck_days`` whose next
+   look is due (conditional GET with the page's ETag and Last-Modified): a changed page goes back
+   to ``fetched`` (so the steps below re-extract, re-translate, re-check and republish it), a page
+   gone (404, 410, or a redirect to the home page) removes its story (``source_gone``);
+3. **fetch** pending entries, and failed ones whose retry time has come, in parallel threads (a
+   published story whose page is now 404 or 410 is removed, as in step 2);
+4. **extract** the article of every fetched page; a page marked as retracted (JSON-LD
+   ``creativeWorkStatus`` ``Retracted`` or ``Withdrawn``) removes its story
+   (``source_retracted``), and a changed article of a re-fetched page is an update (``updated``);
+5. **dedupe**: file every new article in a story (the story it repeats, or its own) and choose
    which article of the story is translated and credited;
-5. **translate** the chosen article of every story into each configured language it lacks;
-6. **check** every new translation and store the verdict;
-7. **publish** translations cleared for publishing: the site's files that show a new or changed
-   story (its page, its indexes, feeds and sitemaps), then the publication records (so a crash
-   between them only repeats work).
+6. **translate** the chosen article of every story into each configured language it lacks;
+7. **check** every new translation and store the verdict;
+8. **publish** translations cleared for publishing: the site's files that show a new or changed
+   story (its page, its indexes, feeds and sitemaps), with the new stories' lead images copied
+   into the site first when ``site.images`` is ``mirror``, then the publication records (so a
+   crash between them only repeats work); removed stories follow ``publish.on_removal``;
+9. **push** every story the site shows to each configured target (WordPress, a webhook) once per
+   version, as published, updated or withdrawn, recording each delivery (the target's id, the
+   version) or its failure (reason code, next try with back-off) per target, story and language.
 
 Each step reads what the previous one stored and stores its own result together with an event, in
 one transaction per item, so a run killed at any point resumes where it stopped. A bad item is
@@ -23,20 +34,46 @@ import logging
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from newsrelay.check import Policy, check_translation
 from newsrelay.config import Settings
 from newsrelay.dedupe import DedupeIndex, Signature
 from newsrelay.dedupe.choose import representative
-from newsrelay.errors import EngineError, ExtractError, FeedError, FetchError, NotConfigured
-from newsrelay.extract import extract_article
-from newsrelay.ingest import Fetcher, decode_page, parse_feed
-from newsrelay.model import Article, Entry, EntryStatus, FeedResult, Page, Source, Translation
-from newsrelay.publish import StaticSite
+from newsrelay.errors import (
+    EngineError,
+    ExtractError,
+    FeedError,
+    FetchError,
+    NotConfigured,
+    PublishError,
+)
+from newsrelay.extract import extract_article, retraction_of
+from newsrelay.ingest import Fetcher, Response, decode_page, parse_feed
+from newsrelay.model import (
+    Article,
+    DeliveryRecord,
+    Entry,
+    EntryStatus,
+    FeedResult,
+    Outcome,
+    Page,
+    Source,
+    StoryView,
+    Translation,
+)
+from newsrelay.publish import ImageMirror, StaticSite
+from newsrelay.publish.targets import (
+    Delivery,
+    DeliveryState,
+    Publisher,
+    load_publishers,
+    story_version,
+)
 from newsrelay.store import Store, utcnow
 from newsrelay.translate import Engine, load_engine, translate_articles
 from newsrelay.translate.glossary import Glossary, load_glossary
@@ -46,6 +83,10 @@ __all__ = ["Progress", "RunReport", "run_once"]
 log = logging.getLogger(__name__)
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}  # "": servers that send no type
 MAX_SITEMAPS = 50  # children followed from one sitemap index
+GONE = {"http_404", "http_410"}  # a published story's page answering these was removed
+RECHECK_FIRST = timedelta(minutes=15)  # a new story's page is looked at again after this,
+RECHECK_SHARE = 4  # then after a quarter of the story's age,
+RECHECK_MOST = timedelta(days=1)  # and at least once a day while within publish.recheck_days
 T = TypeVar("T")
 
 
@@ -83,6 +124,7 @@ class Context:
     progress: Progress
     report: RunReport
     glossary: Glossary
+    publishers: list[Publisher] = field(default_factory=list)  # push targets (WordPress ...)
 
 
 def run_once(
@@ -102,11 +144,14 @@ def run_once(
     glossary = load_glossary(settings.glossary_path) if settings.glossary_path else Glossary()
     ctx = Context(settings, store, fetcher, engine, progress or Progress(), RunReport(), glossary)
     try:
+        ctx.publishers = load_publishers(settings, fetcher.get)  # a half-configured one refuses
         for name, stage in STAGES:
             started = datetime.now(UTC)
             stage(ctx, sources)
             ctx.report.seconds[name] = (datetime.now(UTC) - started).total_seconds()
     finally:
+        for publisher in ctx.publishers:
+            publisher.close()
         if own_fetcher:
             fetcher.close()
     return ctx.report
@@ -182,6 +227,80 @@ def _parse(ctx: Context, body: bytes, url: str) -> FeedResult:
     return parse_feed(body, url, sitemap_max_age=max_age)
 
 
+# recheck -------------------------------------------------------------------------------------
+
+
+def recheck_stories(ctx: Context, sources: list[Source]) -> None:
+    """Look again, conditionally, at the pages of published stories that are due for it."""
+    now = utcnow()
+    since = now - timedelta(days=ctx.settings.publish.recheck_days)
+    due = ctx.store.rechecks_due(since=since) if ctx.settings.publish.recheck_days > 0 else []
+    stored = {entry.id: (page, published) for entry, page, published in due}
+    ctx.progress.stage("recheck", len(due))
+    work = [entry for entry, _, _ in due]
+
+    def look(entry: Entry) -> tuple[str, Page]:
+        return recheck_page(ctx.fetcher, entry, stored[entry.id][0])
+
+    for entry, result in _parallel(ctx, work, look):
+        _, published = stored[entry.id]
+        outcome = _store_recheck(ctx, entry, result, next_check(published, now))
+        ctx.report.add("recheck", outcome)
+        ctx.progress.advance()
+
+
+def recheck_page(fetcher: Fetcher, entry: Entry, stored: Page) -> tuple[str, Page]:
+    """Fetch a published entry's page again with the stored validators; return
+    ``not_modified`` (with the stored page), ``unchanged`` (the same HTML), ``changed``, or
+    ``gone`` (redirected to the site's home page), with the page. Raise FetchError."""
+    response = fetcher.get(entry.url, etag=stored.etag, last_modified=stored.last_modified)
+    if response.status_code == 304:
+        return "not_modified", stored
+    page = page_of(entry.url, response)
+    if _is_home(page.url) and not _is_home(stored.url):
+        return "gone", page
+    return ("unchanged" if page.html == stored.html else "changed"), page
+
+
+def next_check(published: datetime, now: datetime) -> datetime:
+    """When a published story's page is looked at next: after a quarter of the story's age,
+    at least 15 minutes and at most a day from ``now``."""
+    wait = min(max((now - published) / RECHECK_SHARE, RECHECK_FIRST), RECHECK_MOST)
+    return now + wait
+
+
+def _store_recheck(
+    ctx: Context, entry: Entry, result: tuple[str, Page] | BaseException, next_at: datetime
+) -> str:
+    if isinstance(result, tuple):
+        outcome, page = result
+        if outcome == "changed":
+            ctx.store.page_changed(entry.id, page, next_check_at=next_at)
+        elif outcome == "gone":
+            detail = f"{entry.url}: redirected to {page.url}"
+            ctx.store.remove_entry(entry.id, "recheck", "source_gone", detail)
+        else:
+            ctx.store.page_checked(entry.id, Outcome.SKIPPED, outcome, entry.url,
+                                   next_check_at=next_at, page=page)  # fmt: skip
+        return outcome
+    if isinstance(result, FetchError) and result.reason in GONE:
+        ctx.store.remove_entry(entry.id, "recheck", "source_gone", str(result))
+        return "gone"
+    reason = getattr(result, "reason", "internal_error")
+    if reason == "internal_error":
+        log.error("entry %s (%s): recheck failed:\n%s", entry.id, entry.url,
+                  "".join(traceback.format_exception(result)))  # fmt: skip
+    else:
+        log.warning("entry %s (%s): recheck failed: %s", entry.id, entry.url, result)
+    ctx.store.page_checked(entry.id, Outcome.FAILED, reason, str(result) or repr(result),
+                           next_check_at=next_at)  # fmt: skip
+    return "failed"
+
+
+def _is_home(url: str) -> bool:
+    return urlsplit(url).path in ("", "/")
+
+
 # fetch ---------------------------------------------------------------------------------------
 
 
@@ -203,17 +322,26 @@ def fetch_entries(ctx: Context, sources: list[Source]) -> None:
 
 def fetch_page(fetcher: Fetcher, entry: Entry) -> Page:
     """Fetch and decode the page of an entry; raise FetchError when it is not a usable page."""
-    response = fetcher.get(entry.url)
+    return page_of(entry.url, fetcher.get(entry.url))
+
+
+def page_of(url: str, response: Response) -> Page:
+    """Decode a fetched page, with its validators; raise FetchError when it is not a web page."""
     if response.content_type not in HTML_TYPES:
-        raise FetchError("not_html", f"{entry.url}: {response.content_type} is not a web page")
+        raise FetchError("not_html", f"{url}: {response.content_type} is not a web page")
     html, encoding = decode_page(response.body, response.headers.get("content-type", ""))
-    return Page(response.url, response.status_code, response.content_type, html, encoding)
+    return Page(response.url, response.status_code, response.content_type, html, encoding,
+                response.headers.get("etag"), response.headers.get("last-modified"))  # fmt: skip
 
 
 def _store_fetch(ctx: Context, entry: Entry, result: Page | BaseException) -> None:
     if isinstance(result, Page):
-        ctx.store.save_page(entry.id, result)
+        ctx.store.save_page(entry.id, result, next_check_at=utcnow() + RECHECK_FIRST)
         ctx.report.add("fetch", "ok")
+    elif (isinstance(result, FetchError) and result.reason in GONE
+          and ctx.store.has_article(entry.id)):  # fmt: skip
+        ctx.store.remove_entry(entry.id, "fetch", "source_gone", str(result))
+        ctx.report.add("fetch", "gone")
     elif isinstance(result, FetchError) and not result.transient:
         ctx.store.drop_entry(entry.id, "fetch", result.reason, str(result))
         ctx.report.add("fetch", "dropped")
@@ -254,6 +382,11 @@ def extract_entries(ctx: Context, sources: list[Source]) -> None:
     for entry in todo:
         try:
             page = ctx.store.page(entry.id)
+            marker = retraction_of(page.html)
+            if marker is not None:
+                ctx.report.add("extract", _retract(ctx, entry, f"{page.url}: {marker}"))
+                ctx.progress.advance()
+                continue
             article = extract_article(
                 page.html,
                 page.url,
@@ -273,6 +406,16 @@ def extract_entries(ctx: Context, sources: list[Source]) -> None:
             ctx.store.save_article(entry.id, article)
             ctx.report.add("extract", "ok")
         ctx.progress.advance()
+
+
+def _retract(ctx: Context, entry: Entry, detail: str) -> str:
+    """A page its publisher marks as retracted: a story already made of it is removed, a new
+    entry is dropped."""
+    if ctx.store.has_article(entry.id):
+        ctx.store.remove_entry(entry.id, "extract", "source_retracted", detail)
+        return "retracted"
+    ctx.store.drop_entry(entry.id, "extract", "source_retracted", detail)
+    return "dropped"
 
 
 # dedupe --------------------------------------------------------------------------------------
@@ -411,11 +554,15 @@ def publish_stories(ctx: Context, sources: list[Source]) -> None:
     theme = ctx.settings.root / site_settings.theme if site_settings.theme else None
     site = StaticSite(
         ctx.settings.output_dir, title=site_settings.title, base_url=site_settings.base_url,
-        theme=theme,
+        theme=theme, on_removal=ctx.settings.publish.on_removal,
     )  # fmt: skip
     todo = ctx.store.stories(unpublished=True)
     ctx.progress.stage("publish", len(todo))
-    written = site.build(ctx.store.stories(), site_settings.languages)
+    stories = ctx.store.stories()
+    if site_settings.images == "mirror":  # only the new stories' images are fetched
+        mirror = ImageMirror(site.output, site.url, ctx.fetcher.get)
+        stories = mirror.apply(stories, publishing={s.translation_id for s in todo})
+    written = site.build(stories, site_settings.languages)
     log.info("site %s: %d files written", ctx.settings.output_dir, len(written))
     for story in todo:
         path = site.story_path(story)
@@ -424,12 +571,145 @@ def publish_stories(ctx: Context, sources: list[Source]) -> None:
         ctx.progress.advance()
 
 
+# push ----------------------------------------------------------------------------------------
+
+PUSH_RETRY_FIRST = timedelta(minutes=5)  # a failed delivery is tried again after this,
+PUSH_RETRY_MOST = timedelta(days=1)  # doubling on each failure up to this
+Planned = tuple[Delivery, DeliveryRecord | None, int | None]  # with the last record, translation
+
+
+def push_stories(ctx: Context, sources: list[Source]) -> None:
+    """Deliver every story the site shows to each push target once per version: new stories as
+    ``published``, changed ones as ``updated``, and as ``withdrawn`` those the site stopped
+    showing (removed at the source under ``publish.on_removal = "unpublish"``, or no longer
+    cleared for publishing)."""
+    if not ctx.publishers:
+        return
+    site_settings = ctx.settings.site
+    site = StaticSite(ctx.settings.output_dir, title=site_settings.title,
+                      base_url=site_settings.base_url)  # fmt: skip
+    stories = ctx.store.stories()
+    unpublish = ctx.settings.publish.on_removal == "unpublish"
+    plans = [
+        (publisher, plan_deliveries(stories, ctx.store.deliveries(publisher.name),
+                                    lambda s: site.url(site.story_path(s)), unpublish=unpublish))
+        for publisher in ctx.publishers
+    ]  # fmt: skip
+    ctx.progress.stage("push", sum(len(todo) for _, todo in plans))
+    for publisher, todo in plans:
+        push_to(ctx, publisher, todo)
+
+
+def plan_deliveries(
+    stories: list[StoryView],
+    delivered: dict[tuple[int, str], DeliveryRecord],
+    url_of: Callable[[StoryView], str],
+    *,
+    unpublish: bool,
+    now: datetime | None = None,
+) -> list[Planned]:
+    """What one target must receive: each story in each language whose version it lacks, and a
+    withdrawal for each it received that the site no longer shows; failed deliveries wait for
+    their retry time."""
+    now = now or utcnow()
+    planned: list[Planned] = []
+    shown: set[tuple[int, str]] = set()
+    for story in stories:
+        key = (story.story_id, story.language)
+        if key in shown:
+            continue
+        shown.add(key)
+        record = delivered.get(key)
+        url = url_of(story)
+        if story.removed_at is not None and unpublish:
+            delivery = _withdrawal(record, story, url)
+        else:
+            fresh = record is None or record.state in (None, DeliveryState.WITHDRAWN)
+            state = DeliveryState.PUBLISHED if fresh else DeliveryState.UPDATED
+            delivery = Delivery(story.story_id, story.language, state,
+                                story_version(story, url), story, url,
+                                record.remote_id if record else None)  # fmt: skip
+        if delivery is not None and _due(delivery, record, now):
+            planned.append((delivery, record, story.translation_id))
+    for key, record in delivered.items():
+        delivery = None if key in shown else _withdrawal(record, None, None)
+        if delivery is not None and _due(delivery, record, now):
+            planned.append((delivery, record, None))
+    return planned
+
+
+def _withdrawal(
+    record: DeliveryRecord | None, story: StoryView | None, url: str | None
+) -> Delivery | None:
+    """A withdrawal for a target that was sent the story (or tried to be); None when it never
+    was, or already had the withdrawal."""
+    if record is None or record.state == DeliveryState.WITHDRAWN:
+        return None
+    version = f"withdrawn:{record.version or ''}"
+    return Delivery(record.story_id, record.language, DeliveryState.WITHDRAWN, version, story,
+                    url, record.remote_id)  # fmt: skip
+
+
+def _due(delivery: Delivery, record: DeliveryRecord | None, now: datetime) -> bool:
+    """Whether a delivery is to be sent now: the target lacks this version, and no failure
+    makes it wait."""
+    if record is None:
+        return True
+    if record.version == delivery.version:
+        return False
+    return record.attempts == 0 or record.next_attempt_at is None or record.next_attempt_at <= now
+
+
+def push_to(ctx: Context, publisher: Publisher, todo: list[Planned]) -> None:
+    """Send the planned deliveries to one target, recording each; when the target itself fails
+    (unreachable, refusing the credentials), the rest wait for the next run."""
+    for done, (delivery, record, translation_id) in enumerate(todo):
+        base = record or DeliveryRecord(publisher.name, delivery.story_id, delivery.language)
+        try:
+            remote_id = publisher.deliver(delivery)
+        except Exception as exc:
+            _fail_delivery(ctx, base, translation_id, exc)
+            ctx.progress.advance()
+            if isinstance(exc, PublishError) and exc.target_down:
+                log.warning("%s: %d deliveries left for the next run", publisher.name,
+                            len(todo) - done - 1)  # fmt: skip
+                for _ in todo[done + 1 :]:
+                    ctx.report.add("push", "deferred")
+                    ctx.progress.advance()
+                return
+            continue
+        sent = replace(base, remote_id=remote_id or base.remote_id,
+                       state=delivery.state.value, version=delivery.version)  # fmt: skip
+        ctx.store.save_delivery(sent, translation_id=translation_id, detail=remote_id or "")
+        log.info("story %s (%s): %s to %s", delivery.story_id, delivery.language,
+                 delivery.state.value, publisher.name)  # fmt: skip
+        ctx.report.add("push", delivery.state.value)
+        ctx.progress.advance()
+
+
+def _fail_delivery(
+    ctx: Context, record: DeliveryRecord, translation_id: int | None, error: BaseException
+) -> None:
+    reason = getattr(error, "reason", "internal_error")
+    where = f"story {record.story_id} ({record.language}) to {record.target}"
+    if reason == "internal_error":
+        log.error("%s failed:\n%s", where, "".join(traceback.format_exception(error)))
+    else:
+        log.warning("%s failed: %s", where, error)
+    retry_in = min(PUSH_RETRY_FIRST * 2 ** min(record.attempts, 10), PUSH_RETRY_MOST)
+    ctx.store.fail_delivery(record, translation_id=translation_id, reason=reason,
+                            detail=str(error) or repr(error), retry_in=retry_in)  # fmt: skip
+    ctx.report.add("push", "failed")
+
+
 STAGES: list[tuple[str, Callable[[Context, list[Source]], None]]] = [
     ("poll", poll_sources),
+    ("recheck", recheck_stories),
     ("fetch", fetch_entries),
     ("extract", extract_entries),
     ("dedupe", dedupe_articles),
     ("translate", translate_stories),
     ("check", check_translations),
     ("publish", publish_stories),
+    ("push", push_stories),
 ]

@@ -36,7 +36,8 @@ from newsrelay.errors import NotConfigured
 from newsrelay.extract import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
 from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
-from newsrelay.publish.strings import local_date, strings_for
+from newsrelay.publish.licenses import license_url
+from newsrelay.publish.strings import LANGUAGE_NAMES, local_date, strings_for
 
 FEED_SIZE = 50
 FEEDS = ("feed.xml", "atom.xml", "feed.json")
@@ -52,9 +53,16 @@ class StaticSite:
     templates that replace the built-in ones of the same name."""
 
     def __init__(
-        self, output: Path, *, title: str, base_url: str, theme: Path | None = None
+        self,
+        output: Path,
+        *,
+        title: str,
+        base_url: str,
+        theme: Path | None = None,
+        on_removal: str = "unpublish",
     ) -> None:
         self.output = output
+        self.on_removal = on_removal  # a story its source removed: "unpublish" or "keep"
         self.title = title
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         loader: BaseLoader = PackageLoader("newsrelay.publish", "templates")
@@ -130,6 +138,12 @@ class StaticSite:
 
     def _plan(self, stories: Sequence[StoryView], languages: Sequence[str]) -> Iterator[Output]:
         """Every file of the site, with the digest of its inputs."""
+        withdrawn = [s for s in stories if self.withdrawn(s)]
+        stories = [s for s in stories if not self.withdrawn(s)]
+        for story in withdrawn:
+            digest = _digest("withdrawn", story.language, story.source_name,
+                             story.removal or "", repr(story.removed_at))  # fmt: skip
+            yield self.story_path(story), digest, functools.partial(self._tombstone, story)
         digests = {s.translation_id: _digest(repr(s)) for s in stories}
         versions = self._versions(stories)
         for story in stories:
@@ -144,6 +158,21 @@ class StaticSite:
             yield (f"sitemap-{language}.xml", _digest(*alternates, *_of(mine, digests)),
                    functools.partial(self._sitemap, mine, versions))  # fmt: skip
         yield from self._home_files(languages, stories, digests)
+
+    def withdrawn(self, story: StoryView) -> bool:
+        """Whether a story's page is a tombstone, out of every index, feed and sitemap: its
+        source removed or retracted it, and the policy is to unpublish."""
+        return story.removed_at is not None and self.on_removal == "unpublish"
+
+    def _tombstone(self, story: StoryView) -> str:
+        """The page left where a withdrawn story was: who withdrew it and when, no body, and
+        not for search engines."""
+        t = strings_for(story.language)
+        when = local_date(_iso(story.removed_at or story.created_at), story.language)
+        return self._render(
+            "withdrawn.html", story.language, root="../../", lang_home="../index.html", t=t,
+            message=t["withdrawn"].format(source=story.source_name, date=when),
+        )  # fmt: skip
 
     def _versions(self, stories: Sequence[StoryView]) -> dict[int, list[tuple[str, str]]]:
         """(language, URL) of every published version of each story, by story id."""
@@ -170,6 +199,8 @@ class StaticSite:
             alternates=[(story.language, url), *others],
             labels=[(i.kind, i.name, f"../{i.kind}/{i.slug}/index.html") for i in labels(story)],
             jsonld=_json_for_script(self.structured_data(story, url)),
+            **_change_notes(story),
+            license_url=license_url(story.license),
             t=strings_for(
                 story.language, source_language=story.source_language, engine=story.engine
             ),
@@ -178,7 +209,7 @@ class StaticSite:
     def structured_data(self, story: StoryView, url: str) -> dict[str, Any]:
         """schema.org NewsArticle of a translated story: its own canonical page, based on and a
         translation of the source, translated by the engine."""
-        published = story.meta.published or _iso(story.created_at)
+        published = story.meta.published or _iso(_first_published(story))
         data: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
@@ -187,10 +218,12 @@ class StaticSite:
             "url": url,
             "mainEntityOfPage": url,
             "datePublished": published,
-            "dateModified": story.meta.updated or published,
+            "dateModified": _iso(story.updated_at)
+            if story.updated_at
+            else story.meta.updated or published,
             "author": [{"@type": "Person", "name": a} for a in story.meta.authors]
             or [{"@type": "Organization", "name": story.source_name}],
-            "publisher": {"@type": "Organization", "name": self.title},
+            "publisher": {"@type": "Organization", "name": self.title, "url": self.base_url},
             "sourceOrganization": {"@type": "Organization", "name": story.source_name},
             "isBasedOn": story.original_url,
             "translationOfWork": {
@@ -204,7 +237,9 @@ class StaticSite:
         if story.meta.lead_image:
             data["image"] = story.meta.lead_image
         if story.license:
-            data["license"] = story.license
+            data["license"] = license_url(story.license) or story.license
+        if story.attribution:
+            data["creditText"] = story.attribution
         return data
 
     def _index_files(self, index: Index, digests: dict[int, str]) -> Iterator[Output]:
@@ -256,7 +291,7 @@ class StaticSite:
     ) -> str:
         """A language's sitemap, with the hreflang alternates of each story."""
         items = [
-            {"url": self.url(self.story_path(s)), "updated": _iso(s.created_at),
+            {"url": self.url(self.story_path(s)), "updated": _iso(_modified(s)),
              "alternates": versions[s.story_id]}
             for s in stories
         ]  # fmt: skip
@@ -267,17 +302,19 @@ class StaticSite:
     ) -> Iterator[Output]:
         """The home page, the sitemap index, the news sitemap (stories of the last 48 hours, at
         most 1,000) and robots.txt."""
+        names = {code: LANGUAGE_NAMES.get(code, {}).get(code, code) for code in languages}
         home = functools.partial(
-            self._render, "home.html", "en", root="", lang_home="", languages=languages
-        )
+            self._render, "home.html", "en", root="", lang_home="", languages=languages,
+            names=names,
+        )  # fmt: skip
         yield "index.html", _digest(*languages), home
         sitemaps = [self.url(f"sitemap-{language}.xml") for language in languages]
         sitemaps.append(self.url("news-sitemap.xml"))
         index = functools.partial(self._render, "sitemap-index.xml", "en", sitemaps=sitemaps)
         yield "sitemap.xml", _digest(*sitemaps), index
         recent = datetime.now(UTC).replace(tzinfo=None) - NEWS_WINDOW
-        fresh = sorted((s for s in stories if s.created_at >= recent),
-                       key=lambda s: s.created_at, reverse=True)[:NEWS_LIMIT]  # fmt: skip
+        fresh = sorted((s for s in stories if _first_published(s) >= recent),
+                       key=_first_published, reverse=True)[:NEWS_LIMIT]  # fmt: skip
         yield (
             "news-sitemap.xml",
             _digest(*_of(fresh, digests)),
@@ -294,14 +331,21 @@ class StaticSite:
             "url": self.url(self.story_path(story)),
             "guid": f"newsrelay:{story.language}:{story.story_id}",
             "guid_uri": f"tag:newsrelay,2026:{story.language}/{story.story_id}",
-            "pub_date": email.utils.format_datetime(story.created_at.replace(tzinfo=UTC)),
-            "created": _iso(story.created_at),
-            "updated": _iso(story.created_at),
+            "pub_date": email.utils.format_datetime(_first_published(story).replace(tzinfo=UTC)),
+            "created": _iso(_first_published(story)),
+            "updated": _iso(_modified(story)),
             "published": story.meta.published,
             "authors": story.meta.authors,
             "source_name": story.source_name,
             "original_url": story.original_url,
             "license": story.license,
+            # Atom's license link: the license itself, else the page's statement of it
+            "license_url": license_url(story.license)
+            or self.url(self.story_path(story)) + "#license",
+            "rights": " ".join(filter(None, [story.license, story.attribution])),
+            "image": story.meta.lead_image,
+            "engine": story.engine,
+            "attribution": story.attribution,
         }
 
     def _render(self, template: str, language: str, **context: Any) -> str:
@@ -332,6 +376,15 @@ def _json_feed(
                 "authors": [{"name": a} for a in item["authors"]]
                 or [{"name": item["source_name"]}],
                 "external_url": item["original_url"],
+                "language": item["language"],
+                **({"image": item["image"]} if item["image"] else {}),
+                "_newsrelay": {  # an extension (JSON Feed 1.1): where the story comes from
+                    "source": item["source_name"],
+                    "source_url": item["original_url"],
+                    "license": item["license"],
+                    "attribution": item["attribution"],
+                    "engine": item["engine"],
+                },
             }
             for item in items
         ],
@@ -356,6 +409,31 @@ def _digest(*parts: str) -> str:
 def _of(stories: Sequence[StoryView], digests: dict[int, str]) -> list[str]:
     """The digests of ``stories``, in order."""
     return [digests[s.translation_id] for s in stories]
+
+
+def _first_published(story: StoryView) -> datetime:
+    """When newsrelay first published a story (kept across updates)."""
+    return story.published_at or story.created_at
+
+
+def _modified(story: StoryView) -> datetime:
+    """When newsrelay last changed a story: its update, else its first publication."""
+    return story.updated_at or _first_published(story)
+
+
+def _change_notes(story: StoryView) -> dict[str, str]:
+    """The visible lines of a story page that say the source updated or removed it."""
+    t = strings_for(story.language)
+    notes = {"updated_line": "", "updated_iso": "", "removal_note": ""}
+    if story.updated_at:
+        when = local_date(_iso(story.updated_at), story.language)
+        notes |= {"updated_line": t["updated_on"].format(date=when),
+                  "updated_iso": _iso(story.updated_at)}  # fmt: skip
+    if story.removed_at:
+        key = "retracted_note" if story.removal == "source_retracted" else "removed_note"
+        when = local_date(_iso(story.removed_at), story.language)
+        notes["removal_note"] = t[key].format(date=when)
+    return notes
 
 
 def _iso(when: datetime) -> str:
@@ -387,13 +465,14 @@ def _json_for_script(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) or bytes to ``path`` so that readers see the old file or the new
+    one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)

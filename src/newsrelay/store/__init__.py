@@ -24,6 +24,7 @@ from newsrelay.extract import block_key
 from newsrelay.model import (
     Article,
     Decision,
+    DeliveryRecord,
     Entry,
     EntryStatus,
     FeedEntry,
@@ -42,6 +43,7 @@ from newsrelay.store.schema import (
     allowed_blocks,
     articles,
     block_sightings,
+    deliveries,
     entries,
     events,
     metadata,
@@ -62,6 +64,7 @@ log = logging.getLogger(__name__)
 
 
 PROBLEMS = (Outcome.FAILED, Outcome.DROPPED, Outcome.HELD)  # listed by ``newsrelay status``
+SOURCE_CHANGES = ("updated", "source_gone", "source_retracted")  # ... and these reasons too
 
 
 def utcnow() -> datetime:
@@ -262,9 +265,12 @@ class Store:
         with self._tx() as conn:
             return [_entry(row) for row in conn.execute(query)]
 
-    def save_page(self, entry_id: int, page: Page) -> None:
-        """Store the fetched page of an entry and move it on to extraction."""
-        values = asdict(page) | {"fetched_at": utcnow()}
+    def save_page(
+        self, entry_id: int, page: Page, *, next_check_at: datetime | None = None
+    ) -> None:
+        """Store the fetched page of an entry and move it on to extraction; once published, the
+        page is fetched again from ``next_check_at`` on."""
+        values = asdict(page) | {"fetched_at": utcnow(), "next_check_at": next_check_at}
         with self._tx() as conn:
             _replace(conn, pages, entry_id, values)
             self._move(conn, entry_id, EntryStatus.FETCHED)
@@ -274,12 +280,110 @@ class Store:
         """The stored page of an entry."""
         with self._tx() as conn:
             row = conn.execute(select(pages).where(pages.c.entry_id == entry_id)).one()
-        return Page(row.url, row.status_code, row.content_type, row.html, row.encoding)
+        return _page(row)
+
+    # rechecks of published stories ---------------------------------------------------------
+
+    def rechecks_due(self, *, since: datetime) -> list[tuple[Entry, Page, datetime]]:
+        """Published entries whose story was first published after ``since`` and whose page is
+        due for another look, with the stored page and the story's first publication."""
+        query = (
+            select(
+                entries, *[c.label(f"p_{c.name}") for c in pages.c],
+                stories.c.created_at.label("published_at"),
+            )
+            .join(pages, pages.c.entry_id == entries.c.id)
+            .join(articles, articles.c.entry_id == entries.c.id)
+            .join(stories, stories.c.article_id == articles.c.id)
+            .where(entries.c.status == EntryStatus.EXTRACTED.value)
+            .where(articles.c.id.in_(_published_articles()))
+            .where(stories.c.created_at >= since)
+            .where(pages.c.next_check_at <= utcnow())
+            .order_by(entries.c.id)
+        )  # fmt: skip
+        with self._tx() as conn:
+            rows = conn.execute(query).all()
+        return [(_entry(row), _page(row, prefix="p_"), row.published_at) for row in rows]
+
+    def recheck_now(self, *, since: datetime | None = None) -> int:
+        """Make every published story (first published after ``since``, when given) due for
+        another look on the next run; return how many."""
+        due = (
+            select(articles.c.entry_id)
+            .join(stories, stories.c.article_id == articles.c.id)
+            .where(articles.c.id.in_(_published_articles()))
+        )
+        if since is not None:
+            due = due.where(stories.c.created_at >= since)
+        with self._tx() as conn:
+            return int(
+                conn.execute(
+                    sql_update(pages)
+                    .where(pages.c.entry_id.in_(due))
+                    .values(next_check_at=utcnow())
+                ).rowcount
+            )
+
+    def page_checked(
+        self,
+        entry_id: int,
+        outcome: Outcome,
+        reason: str,
+        detail: str,
+        *,
+        next_check_at: datetime,
+        page: Page | None = None,
+    ) -> None:
+        """Record a look at a published entry's page that changes nothing (not modified, the
+        same page, or a failure), keeping the newer validators of ``page``; the next look is
+        due at ``next_check_at``."""
+        values: dict[str, Any] = {"next_check_at": next_check_at}
+        if page is not None:
+            values |= {"etag": page.etag, "last_modified": page.last_modified}
+        with self._tx() as conn:
+            conn.execute(sql_update(pages).where(pages.c.entry_id == entry_id).values(**values))
+            self._log(conn, "recheck", "entry", entry_id, outcome, reason, detail)
+
+    def page_changed(self, entry_id: int, page: Page, *, next_check_at: datetime) -> None:
+        """Store the changed page of a published entry and send it back to extraction (which
+        finds whether the article itself changed)."""
+        values = asdict(page) | {"fetched_at": utcnow(), "next_check_at": next_check_at}
+        with self._tx() as conn:
+            _replace(conn, pages, entry_id, values)
+            self._move(conn, entry_id, EntryStatus.FETCHED)
+            self._log(conn, "recheck", "entry", entry_id, Outcome.OK, "changed", page.url)
+
+    def has_article(self, entry_id: int) -> bool:
+        """Whether an entry got as far as an article (and so may be published)."""
+        with self._tx() as conn:
+            found = conn.execute(select(articles.c.id).where(articles.c.entry_id == entry_id))
+            return found.first() is not None
+
+    def remove_entry(self, entry_id: int, stage: str, reason: str, detail: str) -> None:
+        """Record that the source removed (``source_gone``) or retracted (``source_retracted``)
+        an entry's story: the entry leaves the flow, and the publisher applies the removal
+        policy to its pages. The first removal's time is kept."""
+        now = utcnow()
+        with self._tx() as conn:
+            conn.execute(
+                sql_update(entries)
+                .where(entries.c.id == entry_id)
+                .values(
+                    status=EntryStatus.REMOVED.value, reason=reason, detail=detail,
+                    updated_at=now, removed_at=func.coalesce(entries.c.removed_at, now),
+                    removal=reason,
+                )
+            )  # fmt: skip
+            self._log(conn, stage, "entry", entry_id, Outcome.OK, reason, detail)
 
     def save_article(self, entry_id: int, article: Article) -> None:
         """Store an entry's article, replacing an earlier one and everything derived from it,
-        with the blocks it lost and the blocks it showed (for learning the source's template)."""
-        values = {
+        with the blocks it lost and the blocks it showed (for learning the source's template).
+
+        An article the same as the stored one leaves everything in place. A changed article
+        whose page was fetched again since the last extraction is an update of the source story
+        (``updated``: the story's pages say when); the entry is no longer removed either way."""
+        values: dict[str, Any] = {
             "title": article.title,
             "body_html": article.body_html,
             "url": article.url,
@@ -290,7 +394,16 @@ class Store:
             "signature": None,  # signed again by the dedupe stage; its story stays its own
         }
         with self._tx() as conn:
-            old = conn.execute(select(articles.c.id).where(articles.c.entry_id == entry_id)).first()
+            old = conn.execute(select(articles).where(articles.c.entry_id == entry_id)).first()
+            reason = self._article_change(conn, entry_id, old, values)
+            if reason == "unchanged":
+                self._move(conn, entry_id, EntryStatus.EXTRACTED)
+                self._restore(conn, entry_id)
+                self._log(conn, "extract", "entry", entry_id, Outcome.SKIPPED, reason,
+                          article.title)  # fmt: skip
+                return
+            if reason == "updated":
+                values["updated_at"] = utcnow()
             if old is not None:
                 _delete_translations(conn, old.id)
                 conn.execute(delete(removed_blocks).where(removed_blocks.c.article_id == old.id))
@@ -303,7 +416,31 @@ class Store:
                 )  # fmt: skip
             self._record_sightings(conn, entry_id, article)
             self._move(conn, entry_id, EntryStatus.EXTRACTED)
-            self._log(conn, "extract", "entry", entry_id, Outcome.OK, None, article.title)
+            self._restore(conn, entry_id)
+            self._log(conn, "extract", "entry", entry_id, Outcome.OK, reason, article.title)
+
+    def _article_change(
+        self, conn: Connection, entry_id: int, old: Any, values: dict[str, Any]
+    ) -> str | None:
+        """``unchanged``, ``updated`` (the source changed the story), or ``None`` (a first
+        extraction, or one made again from the same page, as after ``removed keep``)."""
+        if old is None:
+            return None
+        new = (values["title"], values["body_html"], values["meta"])
+        if (old.title, old.body_html, old.meta) == new:
+            return "unchanged"
+        fetched = conn.execute(
+            select(pages.c.fetched_at).where(pages.c.entry_id == entry_id)
+        ).scalar_one_or_none()
+        return "updated" if fetched is not None and fetched > old.extracted_at else None
+
+    def _restore(self, conn: Connection, entry_id: int) -> None:
+        """An entry extracted again is the source's story again: no longer removed."""
+        conn.execute(
+            sql_update(entries)
+            .where(entries.c.id == entry_id)
+            .values(removed_at=None, removal=None)
+        )
 
     def _record_sightings(self, conn: Connection, entry_id: int, article: Article) -> None:
         source_id = conn.execute(
@@ -743,10 +880,15 @@ class Store:
                 sources.c.license,
                 sources.c.attribution,
                 articles.c.meta,
+                stories.c.created_at.label("published_at"),
+                articles.c.updated_at,
+                entries.c.removed_at,
+                entries.c.removal,
             )
             .join(articles, articles.c.id == translations.c.article_id)
             .join(entries, entries.c.id == articles.c.entry_id)
             .join(sources, sources.c.id == entries.c.source_id)
+            .join(stories, stories.c.id == articles.c.story_id)
             .join(verdicts, verdicts.c.translation_id == translations.c.id)
             .where(verdicts.c.decision == Decision.PUBLISH.value)
             .order_by(translations.c.created_at.desc(), translations.c.id.desc())
@@ -791,6 +933,73 @@ class Store:
                 )
             )
             self._log(conn, "publish", "translation", translation_id, Outcome.OK, None, path)
+
+    # deliveries to push targets ------------------------------------------------------------
+
+    def deliveries(self, target: str) -> dict[tuple[int, str], DeliveryRecord]:
+        """What ``target`` last received of each story, by (story id, language)."""
+        with self._tx() as conn:
+            rows = conn.execute(select(deliveries).where(deliveries.c.target == target)).all()
+        return {
+            (row.story_id, row.language): DeliveryRecord(
+                target=row.target, story_id=row.story_id, language=row.language,
+                remote_id=row.remote_id, state=row.state, version=row.version,
+                attempts=row.attempts, next_attempt_at=row.next_attempt_at,
+            )
+            for row in rows
+        }  # fmt: skip
+
+    def save_delivery(
+        self, record: DeliveryRecord, *, translation_id: int | None, detail: str = ""
+    ) -> None:
+        """Record that ``record.target`` received ``record.version`` of a story in a language
+        (``record`` carries the state and the target's id); its failures are cleared."""
+        now = utcnow()
+        with self._tx() as conn:
+            row_id = self._delivery_row(conn, record, now)
+            conn.execute(
+                sql_update(deliveries).where(deliveries.c.id == row_id).values(
+                    translation_id=translation_id, remote_id=record.remote_id,
+                    state=record.state, version=record.version, attempts=0, reason=None,
+                    last_error=None, next_attempt_at=None, delivered_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+            self._log(conn, "push", "story", record.story_id, Outcome.OK, record.state,
+                      f"{record.target} {record.language}: {detail}".rstrip(": "))  # fmt: skip
+
+    def fail_delivery(
+        self, record: DeliveryRecord, *, translation_id: int | None, reason: str, detail: str,
+        retry_in: timedelta,
+    ) -> None:  # fmt: skip
+        """Record a failed delivery; a run after ``retry_in`` tries again. What the target last
+        received stays as it was."""
+        now = utcnow()
+        with self._tx() as conn:
+            row_id = self._delivery_row(conn, record, now)
+            conn.execute(
+                sql_update(deliveries).where(deliveries.c.id == row_id).values(
+                    translation_id=translation_id, attempts=deliveries.c.attempts + 1,
+                    reason=reason, last_error=detail, next_attempt_at=now + retry_in,
+                    updated_at=now,
+                )
+            )  # fmt: skip
+            self._log(conn, "push", "story", record.story_id, Outcome.FAILED, reason,
+                      f"{record.target} {record.language}: {detail}")  # fmt: skip
+
+    def _delivery_row(self, conn: Connection, record: DeliveryRecord, now: datetime) -> int:
+        """The id of the delivery row of (target, story, language), inserted when missing."""
+        key = (deliveries.c.target == record.target, deliveries.c.story_id == record.story_id,
+               deliveries.c.language == record.language)  # fmt: skip
+        found = conn.execute(select(deliveries.c.id).where(*key)).scalar_one_or_none()
+        if found is not None:
+            return int(found)
+        inserted = conn.execute(
+            insert(deliveries).values(
+                target=record.target, story_id=record.story_id, language=record.language,
+                attempts=0, created_at=now, updated_at=now,
+            )
+        ).inserted_primary_key  # fmt: skip
+        return int(inserted[0]) if inserted else 0
 
     # translation memory --------------------------------------------------------------------
 
@@ -874,6 +1083,14 @@ class Store:
 
     def problems(self, limit: int = 20) -> list[dict[str, Any]]:
         """The newest failures and drops, each with its reason code and the URL concerned."""
+        return self._recent_events(events.c.outcome.in_([o.value for o in PROBLEMS]), limit)
+
+    def changes(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest updates and removals of published stories by their sources."""
+        return self._recent_events(events.c.reason.in_(SOURCE_CHANGES), limit)
+
+    def _recent_events(self, condition: Any, limit: int) -> list[dict[str, Any]]:
+        """The newest events that meet ``condition``, with the URL or source they concern."""
         query = (
             select(events, entries.c.url, sources.c.name.label("source"))
             .join(
@@ -886,7 +1103,7 @@ class Store:
                 and_(events.c.item_type == "source", sources.c.id == events.c.item_id),
                 isouter=True,
             )
-            .where(events.c.outcome.in_([o.value for o in PROBLEMS]))
+            .where(condition)
             .order_by(events.c.id.desc())
             .limit(limit)
         )
@@ -952,6 +1169,21 @@ def _delete_translations(conn: Connection, article_id: int) -> None:
     conn.execute(delete(publications).where(publications.c.translation_id.in_(ids)))
     conn.execute(delete(verdicts).where(verdicts.c.translation_id.in_(ids)))
     conn.execute(delete(translations).where(translations.c.article_id == article_id))
+
+
+def _published_articles() -> Any:
+    """The ids of articles with a published translation."""
+    return select(translations.c.article_id).join(
+        publications, publications.c.translation_id == translations.c.id
+    )
+
+
+def _page(row: Any, prefix: str = "") -> Page:
+    def get(name: str) -> Any:
+        return getattr(row, prefix + name)
+
+    return Page(get("url"), get("status_code"), get("content_type"), get("html"),
+                get("encoding"), get("etag"), get("last_modified"))  # fmt: skip
 
 
 def _entry(row: Any) -> Entry:

@@ -54,6 +54,9 @@ entries = Table(
     Column("next_attempt_at", DateTime),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    # the source removed (404/410) or retracted the story after it was published: when and why
+    Column("removed_at", DateTime),
+    Column("removal", String(32)),
     UniqueConstraint("source_id", "guid", name="uq_entries_source_guid"),
     Index("ix_entries_status", "status"),
 )
@@ -69,6 +72,10 @@ pages = Table(
     Column("encoding", String(64), nullable=False),
     Column("html", Text, nullable=False),
     Column("fetched_at", DateTime, nullable=False),
+    # a published story's page is fetched again (conditionally) to catch updates and removals
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("next_check_at", DateTime),
 )
 
 articles = Table(
@@ -83,6 +90,7 @@ articles = Table(
     Column("published", String(64)),
     Column("meta", Text, nullable=False),  # JSON of model.Metadata
     Column("extracted_at", DateTime, nullable=False),
+    Column("updated_at", DateTime),  # when a change of the source page changed the article
     # near-duplicate detection: the signature (see newsrelay.dedupe), its time, and the story
     Column("signature", LargeBinary),
     Column("signed_at", DateTime),
@@ -168,6 +176,29 @@ publications = Table(
     Column("path", Text, nullable=False),
     Column("url", Text, nullable=False),
     Column("published_at", DateTime, nullable=False),
+)
+
+# What each push target (WordPress, a webhook) last received of a story in one language: the
+# version delivered, the target's own id for it, and the failures since (retried with back-off).
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("target", String(64), nullable=False),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("translation_id", Integer),  # the translation last sent (translations are replaced)
+    Column("remote_id", String(200)),
+    Column("state", String(16)),  # published, updated or withdrawn, as last delivered
+    Column("version", String(64)),  # digest of what was last delivered
+    Column("attempts", Integer, nullable=False, default=0),  # failures since the last delivery
+    Column("reason", String(64)),
+    Column("last_error", Text),
+    Column("next_attempt_at", DateTime),
+    Column("delivered_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("target", "story_id", "language", name="uq_deliveries_target_story"),
 )
 
 events = Table(

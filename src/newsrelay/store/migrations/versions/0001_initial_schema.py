@@ -101,6 +101,8 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("removed_at", sa.DateTime(), nullable=True),
+        sa.Column("removal", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_id"],
             ["sources.id"],
@@ -122,6 +124,7 @@ def upgrade() -> None:
         sa.Column("published", sa.String(length=64), nullable=True),
         sa.Column("meta", sa.Text(), nullable=False),
         sa.Column("extracted_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.Column("signature", sa.LargeBinary(), nullable=True),
         sa.Column("signed_at", sa.DateTime(), nullable=True),
         sa.Column("story_id", sa.Integer(), nullable=True),
@@ -172,6 +175,9 @@ def upgrade() -> None:
         sa.Column("encoding", sa.String(length=64), nullable=False),
         sa.Column("html", sa.Text(), nullable=False),
         sa.Column("fetched_at", sa.DateTime(), nullable=False),
+        sa.Column("etag", sa.Text(), nullable=True),
+        sa.Column("last_modified", sa.Text(), nullable=True),
+        sa.Column("next_check_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["entry_id"],
             ["entries.id"],
@@ -240,9 +246,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("translation_id"),
     )
+    op.create_table(
+        "deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("target", sa.String(length=64), nullable=False),
+        sa.Column("story_id", sa.Integer(), nullable=False),
+        sa.Column("language", sa.String(length=16), nullable=False),
+        sa.Column("translation_id", sa.Integer(), nullable=True),
+        sa.Column("remote_id", sa.String(length=200), nullable=True),
+        sa.Column("state", sa.String(length=16), nullable=True),
+        sa.Column("version", sa.String(length=64), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=64), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["story_id"],
+            ["stories.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("target", "story_id", "language", name="uq_deliveries_target_story"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("deliveries")
     op.drop_table("verdicts")
     op.drop_table("publications")
     op.drop_table("translations")

@@ -1,0 +1,176 @@
+"""Push targets: where published stories are delivered besides the static site (a WordPress
+site, a webhook), as plugins of the ``newsrelay.publishers`` entry-point group.
+
+A publisher factory takes the settings and a way to fetch a URL and returns a publisher, or None
+when its target is not configured; it raises NotConfigured when the target is half configured
+(an address without its password), so the run refuses to start. A publisher receives one
+:class:`Delivery` at a time (a story version in one language, and what the target called it last
+time) and returns the target's id for it; it raises PublishError with a reason code when the
+delivery fails. What was delivered, and when to try again, is the pipeline's and the store's.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from html import escape
+from importlib.metadata import entry_points
+from typing import Any, Protocol
+
+import httpx
+
+from newsrelay.config import Settings
+from newsrelay.errors import PublishError
+from newsrelay.extract import sanitize_html
+from newsrelay.ingest import Response
+from newsrelay.model import StoryView
+from newsrelay.publish.strings import strings_for
+
+__all__ = [
+    "PUBLISHER_GROUP",
+    "Delivery",
+    "DeliveryState",
+    "Fetch",
+    "Publisher",
+    "load_publishers",
+    "send",
+    "story_html",
+    "story_version",
+]
+
+log = logging.getLogger(__name__)
+PUBLISHER_GROUP = "newsrelay.publishers"
+RETRIES = 3  # retries of one request within a run, on timeouts, 429 and 5xx
+BACKOFF = 0.5  # seconds before the first retry; doubles on each retry
+MAX_WAIT = 30.0  # a longer Retry-After leaves the delivery for a later run
+# What does not change what a target shows: ids of the row behind it, the time of translation.
+VOLATILE = ("translation_id", "article_id", "created_at", "also_reported_by")
+
+Fetch = Callable[[str], Response]
+
+
+class DeliveryState(enum.StrEnum):
+    """What a delivery tells the target about a story."""
+
+    PUBLISHED = "published"  # first delivery
+    UPDATED = "updated"  # the story changed since the target last received it
+    WITHDRAWN = "withdrawn"  # the site no longer shows the story; the target should not either
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One version of a story in one language, for one target.
+
+    ``story`` is None when a withdrawn story is no longer in the store's published stories;
+    ``url`` is its page on newsrelay's site; ``remote_id`` what the target called it last time.
+    """
+
+    story_id: int
+    language: str
+    state: DeliveryState
+    version: str
+    story: StoryView | None = None
+    url: str | None = None
+    remote_id: str | None = None
+
+
+class Publisher(Protocol):
+    """A push target."""
+
+    name: str
+
+    def deliver(self, delivery: Delivery) -> str | None:
+        """Send one delivery; return the target's id for the story (None if it has none)."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+def load_publishers(settings: Settings, fetch: Fetch) -> list[Publisher]:
+    """The publishers whose target is configured, from the ``newsrelay.publishers`` group."""
+    found = []
+    for entry in sorted(entry_points(group=PUBLISHER_GROUP), key=lambda e: e.name):
+        publisher = entry.load()(settings, fetch)
+        if publisher is not None:
+            found.append(publisher)
+    return found
+
+
+def story_version(story: StoryView, url: str | None) -> str:
+    """A digest of everything a target shows of a story: it changes when the story does."""
+    shown = {k: v for k, v in asdict(story).items() if k not in VOLATILE}
+    text = json.dumps([shown, url], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def story_html(story: StoryView) -> str:
+    """The story as the site's page shows it, for a CMS: the automatic-translation notice, the
+    byline, the body, and the line with the source, its link, the license, the attribution and
+    the engine."""
+    t = strings_for(story.language, source_language=story.source_language, engine=story.engine)
+    parts = [f'<p class="notice" role="note">{escape(t["notice"])}</p>']
+    if story.meta.authors:
+        byline = f"{t['by']} {', '.join(story.meta.authors)}, {t['for_']} {story.source_name}"
+        parts.append(f'<p class="byline">{escape(byline)}</p>')
+    parts.append(sanitize_html(story.body_html))
+    credit = [
+        f'{escape(t["source"])}: <a href="{escape(story.original_url)}">'
+        f"{escape(story.source_name)} — {escape(story.original_title)}</a>."
+    ]
+    if story.license:
+        credit.append(f"{escape(t['license'])}: {escape(story.license)}.")
+    if story.attribution:
+        credit.append(escape(story.attribution))
+    engine = f"{story.engine} ({story.source_language} → {story.language})"
+    credit.append(f"{escape(t['engine'])}: {escape(engine)}.")
+    parts.append(f'<p class="credit">{" ".join(credit)}</p>')
+    return "\n".join(parts)
+
+
+def send(
+    client: httpx.Client, method: str, url: str, *, target: str, backoff: float = BACKOFF,
+    retries: int = RETRIES, **kwargs: Any,
+) -> httpx.Response:  # fmt: skip
+    """Send a request, retrying timeouts, 429 and 5xx with exponential back-off (Retry-After
+    honoured up to MAX_WAIT); return the answer, whatever its status below 500. Raise
+    PublishError (target down) when the retries are spent. A request that creates something
+    passes ``retries=0``: an answer lost after the target acted must not create it twice."""
+    for attempt in range(retries + 1):
+        response, error = _attempt(client, method, url, target, **kwargs)
+        if response is not None and error is None:
+            return response
+        assert error is not None
+        wait = _retry_after(response) if response is not None else None
+        wait = backoff * 2**attempt if wait is None else wait
+        if attempt == retries or wait > MAX_WAIT:
+            raise error
+        log.info("%s: %s, retrying in %.1fs", target, error, wait)
+        time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+def _attempt(
+    client: httpx.Client, method: str, url: str, target: str, **kwargs: Any
+) -> tuple[httpx.Response | None, PublishError | None]:
+    """One try: the answer, and the error to retry on (timeouts, 429, 5xx)."""
+    where = f"{target}: {method} {url}"
+    try:
+        response = client.request(method, url, **kwargs)
+    except httpx.TimeoutException:
+        return None, PublishError("timeout", f"{where}: timed out", target_down=True)
+    except httpx.HTTPError as exc:
+        return None, PublishError("connect_error", f"{where}: {exc}", target_down=True)
+    if response.status_code == 429 or response.status_code >= 500:
+        message = f"{where}: HTTP {response.status_code}: {response.text[:200]}"
+        return response, PublishError(f"http_{response.status_code}", message, target_down=True)
+    return response, None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "").strip()
+    return float(value) if value.replace(".", "", 1).isdigit() else None
