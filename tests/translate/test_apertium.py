@@ -160,6 +160,12 @@ def test_a_pipeline_that_died_is_started_again() -> None:
     engine.close()
 
 
+def test_a_request_larger_than_the_pipes_does_not_block() -> None:
+    segments = [f"The house number {n} is red and the council will paint it." for n in range(3000)]
+    out = ApertiumEngine().translate(segments, "en", "es")  # ~180 KB each way
+    assert len(out) == 3000 and out[2999].startswith("El número de casa 2999")
+
+
 def test_a_pipeline_that_does_not_answer_times_out_and_is_stopped() -> None:
     pipeline = Pipeline("silent", "cat > /dev/null")
     with pytest.raises(EngineError, match=r"silent: no answer within 0.5s"):

@@ -54,6 +54,7 @@ APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing te
 # Inside a pipeline, generation marks unknown words (-g) or not (-n); the tagger takes no option.
 UNMARKED, MARKED = "-n", "-g"
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
+PIPE_BUF = 1 << 12  # bytes written at a time: a pipe takes this much without blocking
 
 
 class Pipeline:
@@ -69,12 +70,9 @@ class Pipeline:
         """Send one request and return the whole answer."""
         with self.lock:
             process = self._running()
-            assert process.stdin is not None and process.stdout is not None
             data = data if data.endswith(b"\0") else data + b"\0"
             try:
-                process.stdin.write(data)
-                process.stdin.flush()
-                return self._read_answer(process.stdout.fileno(), data.count(b"\0"), timeout)
+                return self._exchange(process, data, timeout)
             except (OSError, EngineError) as exc:
                 self.close()  # the next request starts a fresh pipeline
                 raise EngineError(f"apertium {self.name}: {exc}") from None
@@ -95,18 +93,27 @@ class Pipeline:
             )
         return self.process
 
-    def _read_answer(self, fd: int, nuls: int, timeout: float) -> bytes:
-        chunks: list[bytes] = []
+    def _exchange(self, process: subprocess.Popen[bytes], data: bytes, timeout: float) -> bytes:
+        """Write the request while reading the answer, so that neither pipe fills up and
+        blocks the other, until as many NULs came back as went in."""
+        assert process.stdin is not None and process.stdout is not None
+        writer, reader = process.stdin.fileno(), process.stdout.fileno()
+        nuls, sent, chunks = data.count(b"\0"), 0, []
         deadline = time.monotonic() + timeout
         while nuls > 0:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            writing = [writer] if sent < len(data) else []
+            readable, writable, _ = select.select([reader], writing, [], max(left, 0))
+            if left <= 0 or not (readable or writable):
                 raise EngineError(f"no answer within {timeout:g}s")
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                raise EngineError("the pipeline stopped")
-            chunks.append(chunk)
-            nuls -= chunk.count(b"\0")
+            if writable:
+                sent += os.write(writer, data[sent : sent + PIPE_BUF])
+            if readable:
+                chunk = os.read(reader, 1 << 16)
+                if not chunk:
+                    raise EngineError("the pipeline stopped")
+                chunks.append(chunk)
+                nuls -= chunk.count(b"\0")
         return b"".join(chunks)
 
     def close(self) -> None:
