@@ -106,6 +106,14 @@ KINDS = frozenset(
     "hurricane storm typhoon cyclone tropical subtropical mount lake river cape fort port saint st "
     "operation project".split()
 )
+APPOSITION = {
+    "en": "a an the who",
+    "es": "un una el la quien",
+    "pt": "um uma o quem",
+    "ca": "un una el la qui",
+    "fr": "un une le la qui",
+    "de": "ein eine der die",
+}
 WEEKDAYS = {
     "en": "monday tuesday wednesday thursday friday saturday sunday",
     "de": "montag dienstag mittwoch donnerstag freitag samstag sonntag",
@@ -152,6 +160,8 @@ class Context:
     speech: tuple[str, ...]
     function_words: frozenset[str]
     calendar: frozenset[str]  # weekday and month names, capitalised in some languages
+    apposition: tuple[str, ...]  # words that open an apposition after a name: "a", "the"
+    adjectives_first: bool
 
     @classmethod
     @cache
@@ -163,6 +173,8 @@ class Context:
             tuple(SPEECH.get(language, "").split()),
             function_words,
             frozenset(calendar.split()),
+            tuple(APPOSITION.get(language, "").split()),
+            language in {"en", "de", "nl", "sv", "da", "nb", "ru", "uk"},
         )
 
 
@@ -209,7 +221,7 @@ def _introduces_person(after: str, ctx: Context) -> bool:
     rest = after.lstrip(" ,").casefold()
     if any(rest.startswith(verb) for verb in ctx.speech):
         return True
-    return _apposition(after) or re.match(r"['’]s\b", after) is not None  # noqa: RUF001
+    return _apposition(after, ctx) or re.match(r"['’]s\b", after) is not None  # noqa: RUF001
 
 
 def _named_by_lexicon(
@@ -254,10 +266,18 @@ def _named_by_lexicon(
     given = [
         i
         for i in range(len(words))
-        if has(i, "np:ant") and not has(i, "adj") and lowered[i] not in ctx.calendar
-    ]
-    if given:  # from the given name, with ordinary words before it ("Basil Heath"), but not
-        first = given[0]  # a place or an unknown word ("Villaseca Ramón Iturbe")
+        if has(i, "np:ant") and not (kinds[i] or set()) & {"adj", *PLACE}
+        and lowered[i] not in ctx.calendar
+    ]  # fmt: skip
+    # Apertium keeps or translates the proper nouns it knows; a name is hidden when a word of
+    # it could be taken for an ordinary word ("Helen Marsh") or is not known at all.
+    common = any(
+        strange(i) or (kinds[i] or set()) - {"np:ant", "np:cog"} for i in range(len(words))
+    )
+    if len(words) >= 2 and given and common:
+        # from the given name, with the ordinary words before it ("Basil Heath"), but not a
+        # place or an unknown word ("Villaseca Ramón Iturbe")
+        first = given[0]
         while first > 0 and kinds[first - 1] and not (kinds[first - 1] or set()) & PLACE:
             first -= 1
         return " ".join(words[first:])
@@ -272,8 +292,10 @@ def _named_by_lexicon(
     marked = [i for i in range(len(words)) if strange(i)]
     if marked:
         first, last = marked[0], marked[-1]
-        if not place:  # the name's other words: "Sun Hao", "Pat Cook", "Won Min-ho"
-            while first > 0 and not _closed(kinds[first - 1]):
+        if not place:  # the name's other words: "Sun Hao", "Blessing Okoro", "Won Min-ho"; in
+            # a language whose nouns come first, not a noun before the name ("Aeroporto Noto")
+            short = first > 0 and (ctx.adjectives_first or len(words[first - 1]) <= 4)
+            if short and not _closed(kinds[first - 1]):
                 first -= 1
             while last + 1 < len(words) and _name_part(kinds[last + 1], lowered[last + 1], ctx):
                 last += 1  # "Kyiv Independent", "Tran Van Minh"
@@ -287,7 +309,7 @@ def _named_by_lexicon(
     possessive = start == 0 and re.match(r"['’]s\b", after) is not None  # noqa: RUF001
     named = before in ctx.titles or speech or possessive
     by_role = _noun(lexicon.get(before))  # "the charity Open Table Network"
-    if len(words) >= 2 and (named or by_role or _apposition(after)):
+    if len(words) >= 2 and (named or by_role or _apposition(after, ctx)):
         return " ".join(words)
     if len(words) == 1 and named and has(0, "np:cog") and not has(0, "adj"):
         return words[0]  # "Marsh's critics", "Field said"; not "Scientists said"
@@ -295,17 +317,21 @@ def _named_by_lexicon(
 
 
 def _noun(kinds: frozenset[str] | None) -> bool:
-    return bool(kinds and "n" in kinds and not kinds & {"adj", "num"})
+    return bool(kinds and "n" in kinds and not kinds & {"adj", "num"} and not _closed(kinds))
 
 
-def _apposition(after: str) -> bool:
+def _apposition(after: str, ctx: Context) -> bool:
     """ "Helen Marsh, the mayor," "Helen Marsh, 54," "Helen Marsh, who ..." """
-    return re.match(r",\s+(?:a|an|the|who|\d+,)\s", after) is not None
+    opening = "|".join(ctx.apposition) or "\\d+,"
+    return re.match(rf",\s+(?:{opening}|\d+,)\s", after) is not None
 
 
 def _name_part(kinds: frozenset[str] | None, word: str, ctx: Context) -> bool:
-    """A word that may go on a name: a proper noun, an adjective, a particle ("Independent")."""
-    proper = bool(kinds and (kinds & {"np:ant", "np:cog", "adj"}))
+    """A word that may go on a name: a proper noun, a particle, and in a language whose
+    adjectives come first, an adjective ("Kyiv Independent"; not "Esclerose Múltipla")."""
+    proper = bool(
+        kinds and kinds & {"np:ant", "np:cog", *(["adj"] if ctx.adjectives_first else [])}
+    )
     return (proper or word in PARTICLES) and word not in ctx.calendar
 
 

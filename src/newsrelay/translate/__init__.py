@@ -21,7 +21,7 @@ from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.extract import leaf_blocks, sanitize_html
 from newsrelay.model import Article, TranslatedSegment, Translation
-from newsrelay.protect import engine_lexicon, protected_spans
+from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
 from newsrelay.translate.segment import Hidden, hide, split_html
 
 __all__ = [
@@ -149,7 +149,11 @@ def translate_articles(
     lexicon = engine_lexicon(engine, "\n".join(d.text for d, _ in todo), source) if todo else None
     sent: dict[str, Hidden] = {}  # the segments the engine gets, by key
     for draft, draft_keys in todo:
-        spans = protected_spans(draft.text, source, lexicon=lexicon, glossary=terms)
+        spans = [
+            span
+            for span in protected_spans(draft.text, source, lexicon=lexicon, glossary=terms)
+            if span in terms or not _kept_anyway(span, lexicon)
+        ]
         for segment, key in zip(draft.segments, draft_keys, strict=True):
             if key not in known and key not in sent:
                 sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup)
@@ -210,6 +214,12 @@ def engine_version(engine: Engine, source: str, target: str) -> str:
     """What identifies the engine and its data or model for a pair (the memory's key)."""
     version = getattr(engine, "version", None)
     return f"{engine.name}:{version(source, target)}" if callable(version) else engine.name
+
+
+def _kept_anyway(span: str, lexicon: Mapping[str, frozenset[str]] | None) -> bool:
+    """A single word the engine's dictionary does not know: the engine leaves it as it is, and
+    hiding it would only take its sound away (Catalan "d'Upolu", not "de Upolu")."""
+    return lexicon is not None and lexicon.get(span) == frozenset() and not name_shaped(span)
 
 
 def _memory_key(

@@ -253,10 +253,10 @@ class ApertiumEngine:
         lexicon: dict[str, frozenset[str]] = {}
         for surface, readings in LEXICAL_UNIT.findall(analysis):
             kinds = _kinds(readings)
-            for word in (
-                re.sub(r"\\(.)", r"\1", surface).split() if "\\" in surface else surface.split()
-            ):
-                lexicon[word] = lexicon[word] | kinds if word in lexicon else kinds
+            words = (re.sub(r"\\(.)", r"\1", surface) if "\\" in surface else surface).split()
+            for word in words:  # a multiword unit ("New York") speaks for its capitalised words
+                if len(words) == 1 or word[:1].isupper():
+                    lexicon[word] = lexicon[word] | kinds if word in lexicon else kinds
         return lexicon
 
     def close(self) -> None:
