@@ -5,8 +5,8 @@ do, without starting a process for each request: text goes in with the stream fo
 characters escaped; each word inside inline elements is wrapped in a word-bound blank
 (``[[t:3]]word[[/]]``, the number naming the element), so the markup travels with
 its word however the engine reorders the sentence; a void tag (``<br>``) is a superblank
-(``[<br>]``), kept in place. Segments are separated by NUL bytes, so each is translated on its
-own and the answer has exactly one part per segment.
+(``[<br>]``), kept in place. Each segment ends a sentence and is followed by a superblank
+separator, and a request ends with a NUL byte, the null flush.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ VOID = re.compile(r"<(?:br|wbr|img|hr)\b", re.I)
 # A word-bound blank and its word, a superblank, or an escaped character.
 OUTPUT = re.compile(r"\[\[([^\]]*)\]\]((?:[^\[\\]|\\.)*?)\[\[/\]\]|\[((?:[^\]\\]|\\.)*)\]|\\(.)")
 TAG_NAME = re.compile(r"<([a-zA-Z][\w-]*)")
-END = ".[]"  # a sentence end the reformatter takes away, as Apertium's deformatters add it
+END = ".[]"
+SEPARATOR = "\u241e"  # in a superblank between segments: Apertium keeps it where it is
 
 
 def deformat(segments: Sequence[str]) -> tuple[bytes, list[str]]:
@@ -48,12 +49,13 @@ def deformat(segments: Sequence[str]) -> tuple[bytes, list[str]]:
                 open_ids.append(len(elements))
                 elements.append(piece)
         parts.append(" ".join("".join(out).split()) + END)
-    return "\0".join(parts).encode() + b"\0", elements
+    request = "".join(f"{part}[{SEPARATOR}]" for part in parts)
+    return request.encode() + b"\0", elements
 
 
 def reformat(output: bytes, elements: Sequence[str], expected: int) -> list[str]:
     """The inline HTML of each translated segment; ``ValueError`` if some did not come back."""
-    parts = output.decode().split("\0")
+    parts = output.decode().rstrip("\0").split(f"[{SEPARATOR}]")
     if parts and not parts[-1].strip():
         parts.pop()
     if len(parts) != expected:
