@@ -1,9 +1,10 @@
 # Two entry points: `make demo` and `make test`. Both install what they need first.
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := apertium apertium-apy apertium-eng-spa apertium-eng-cat apertium-por-cat chromium
-# a real WordPress for the WordPress publisher's tests (started by the tests, not as services)
-APT_PACKAGES += wordpress mariadb-server php-cli php-mysql
+# The demo needs Apertium and its pairs; the tests also start an APY server, Chromium and a real
+# WordPress with MariaDB (as processes of their own, not as system services).
+APT_DEMO := apertium apertium-eng-spa apertium-eng-cat apertium-por-cat
+APT_PACKAGES := $(APT_DEMO) apertium-apy chromium wordpress mariadb-server php-cli php-mysql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages demo test lint bench
@@ -15,7 +16,7 @@ system-packages:
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 $(BIN)/newsrelay: pyproject.toml
@@ -26,6 +27,7 @@ $(BIN)/newsrelay: pyproject.toml
 
 setup: system-packages $(BIN)/newsrelay
 
+demo: APT_PACKAGES := $(APT_DEMO)
 demo: setup
 	$(BIN)/newsrelay demo --output site
 
