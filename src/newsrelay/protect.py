@@ -36,6 +36,9 @@ TITLES = {
     "es": "sr sra don doña alcalde alcaldesa presidente presidenta ministro ministra senador "
     "senadora juez jueza general gobernador gobernadora profesor profesora rey reina príncipe "
     "princesa portavoz director directora secretario secretaria embajador embajadora fiscal",
+    "ca": "sr sra senyor senyora alcalde alcaldessa president presidenta ministre ministra rei "
+    "reina príncep princesa portaveu director directora secretari secretària ambaixador "
+    "ambaixadora fiscal jutge jutgessa",
     "fr": "m mme monsieur madame maire président présidente ministre sénateur sénatrice juge "
     "général gouverneur professeur roi reine prince princesse porte-parole directeur directrice "
     "secrétaire ambassadeur procureur",
@@ -83,6 +86,8 @@ FUNCTION_WORDS = {
     "son sa ses est sont",
     "pt": "de do da dos das em no na a ao por para com e ou que como sobre entre após desde "
     "segundo seu sua é são",
+    "ca": "de del dels d en a al als per pel pels amb i o que com sobre entre després des fins "
+    "segons el la els les l seu seva seus és són",
     "de": "von vom im in am an auf für mit und oder dass als über zwischen nach seit laut "
     "sein seine ihr ihre ist sind",
 }
@@ -92,6 +97,7 @@ SPEECH = {
     "es": "dijo afirmó declaró explicó añadió aseguró señaló anunció advirtió confirmó",
     "fr": "a déclaré a dit a affirmé a expliqué a ajouté a annoncé",
     "pt": "disse afirmou declarou explicou acrescentou anunciou",
+    "ca": "va dir afirmà declarà explicà afegí assegurà anuncià",
     "de": "sagte erklärte betonte sagt fügte warnte",
 }
 
@@ -106,13 +112,15 @@ KINDS = frozenset(
     "hurricane storm typhoon cyclone tropical subtropical mount lake river cape fort port saint st "
     "operation project".split()
 )
+# Words that open an apposition after a person's name ("Helen Marsh, a nurse,"); not the
+# articles of languages where "X, la que ..." is as likely a relative clause.
 APPOSITION = {
     "en": "a an the who",
-    "es": "un una el la quien",
-    "pt": "um uma o quem",
-    "ca": "un una el la qui",
-    "fr": "un une le la qui",
-    "de": "ein eine der die",
+    "es": "un una quien",
+    "pt": "um uma quem",
+    "ca": "un una",
+    "fr": "un une",
+    "de": "ein eine",
 }
 WEEKDAYS = {
     "en": "monday tuesday wednesday thursday friday saturday sunday",
@@ -278,15 +286,21 @@ def _named_by_lexicon(
         # from the given name, with the ordinary words before it ("Basil Heath"), but not a
         # place or an unknown word ("Villaseca Ramón Iturbe")
         first = given[0]
-        while first > 0 and kinds[first - 1] and not (kinds[first - 1] or set()) & PLACE:
+        while (
+            ctx.adjectives_first  # in Catalan "Plaça de Sant Pere" the engine translates
+            and first > 0
+            and kinds[first - 1]
+            and not (kinds[first - 1] or set()) & PLACE
+        ):
             first -= 1
         return " ".join(words[first:])
     surname = (
         len(words) >= 2
         and has(-1, "np:cog")
         and not has(0, "adj")
+        and not has(-1, "adj")
         and lowered[-1] not in ctx.calendar
-    )  # "Cliff Ford", not "Swedish Kings"
+    )  # "Cliff Ford", not "Swedish Kings" or "Edat Mitjana"
     if surname and not place:
         return " ".join(words)
     marked = [i for i in range(len(words)) if strange(i)]
