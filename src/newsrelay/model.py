@@ -166,6 +166,8 @@ class Translation:
     engine: str
     title: str
     body_html: str
+    standfirst: str | None = None  # the source's standfirst and lead image caption, translated
+    image_caption: str | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,7 @@ class StoryView:
     updated_at: datetime | None = None  # when a change of the source story was republished
     removed_at: datetime | None = None  # when the source removed or retracted the story
     removal: str | None = None  # "source_gone" or "source_retracted"
+    translated_meta: bool = False  # meta's standfirst and caption are in ``language``
 
 
 @dataclass(frozen=True)

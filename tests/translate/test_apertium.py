@@ -21,7 +21,7 @@ import pytest
 
 from newsrelay.config import Settings, TranslateSettings
 from newsrelay.errors import EngineError, NotConfigured
-from newsrelay.model import Article
+from newsrelay.model import Article, Metadata
 from newsrelay.translate import available_engines, load_engine, translate_article
 from newsrelay.translate.apertium import ApertiumEngine, Pipeline
 
@@ -255,3 +255,18 @@ def test_apy_that_loses_segments_is_an_engine_error() -> None:
     engine.close()
     httpd.shutdown()
     httpd.server_close()
+
+
+def test_the_standfirst_and_the_image_caption_are_translated_too() -> None:
+    article = Article(
+        title="The new bridge",
+        body_html="<p>The bridge opened on Monday.</p>",
+        meta=Metadata(standfirst="The town waited ten years.", image_caption="The new bridge."),
+    )
+    result = translate_article(ApertiumEngine(), article, "en", "es")
+    assert (result.standfirst, result.image_caption) == (
+        "La ciudad esperó diez años.",
+        "El puente nuevo.",
+    )
+    assert translate_article(ApertiumEngine(), Article(title="A", body_html="<p>B</p>"), "en",
+                             "es").standfirst is None  # fmt: skip

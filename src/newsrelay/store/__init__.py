@@ -871,6 +871,8 @@ class Store:
                 translations.c.language,
                 translations.c.title,
                 translations.c.body_html,
+                translations.c.standfirst,
+                translations.c.image_caption,
                 translations.c.engine,
                 translations.c.source_language,
                 translations.c.created_at,
@@ -902,11 +904,7 @@ class Store:
             also = self._also_reported(
                 conn, {row.story_id for row in rows}, {row.article_id for row in rows}
             )
-        return [
-            StoryView(**(row._asdict() | {"meta": _metadata(row.meta),
-                                          "also_reported_by": also.get(row.story_id, ())}))
-            for row in rows
-        ]  # fmt: skip
+        return [_story_view(row, also.get(row.story_id, ())) for row in rows]
 
     def _also_reported(
         self, conn: Connection, story_ids: set[int], shown: set[int]
@@ -1216,6 +1214,19 @@ def _article(row: Any) -> Article:
     )
 
 
+def _story_view(row: Any, also: tuple[tuple[str, str], ...]) -> StoryView:
+    """A story row, with the translated standfirst and caption in its metadata."""
+    values = row._asdict()
+    standfirst, caption = values.pop("standfirst"), values.pop("image_caption")
+    meta = _metadata(row.meta)
+    translated = standfirst is not None or caption is not None
+    if translated:
+        meta = replace(meta, standfirst=standfirst, image_caption=caption)
+    return StoryView(
+        **(values | {"meta": meta, "also_reported_by": also, "translated_meta": translated})
+    )
+
+
 def _translation(row: Any) -> Translation:
     return Translation(
         language=row.t_language,
@@ -1223,4 +1234,6 @@ def _translation(row: Any) -> Translation:
         engine=row.t_engine,
         title=row.t_title,
         body_html=row.t_body_html,
+        standfirst=row.t_standfirst,
+        image_caption=row.t_image_caption,
     )

@@ -154,6 +154,8 @@ translations = Table(
     Column("engine", String(100), nullable=False),
     Column("title", Text, nullable=False),
     Column("body_html", Text, nullable=False),
+    Column("standfirst", Text),
+    Column("image_caption", Text),
     Column("created_at", DateTime, nullable=False),
     UniqueConstraint("article_id", "language", name="uq_translations_article_language"),
 )

@@ -145,13 +145,16 @@ def translate_articles(
     keys = [[_memory_key(version, source, target, p, terms, forced) for p in d.segments]
             for d in drafts]  # fmt: skip
     known = memory.recall([k for ks in keys for k in ks]) if memory is not None else {}
-    todo = [(d, ks) for d, ks in zip(drafts, keys, strict=True) if any(k not in known for k in ks)]
-    lexicon = engine_lexicon(engine, "\n".join(d.text for d, _ in todo), source) if todo else None
+    # Names are looked for in the blocks that hold a sentence the memory lacks (all of a new
+    # article; the changed paragraphs of an updated one).
+    todo = [(d, ks, d.unknown_text(ks, known)) for d, ks in zip(drafts, keys, strict=True)]
+    todo = [item for item in todo if item[2]]
+    lexicon = engine_lexicon(engine, "\n".join(t for *_, t in todo), source) if todo else None
     sent: dict[str, Hidden] = {}  # the segments the engine gets, by key
-    for draft, draft_keys in todo:
+    for draft, draft_keys, text in todo:
         spans = [
             span
-            for span in protected_spans(draft.text, source, lexicon=lexicon, glossary=terms)
+            for span in protected_spans(text, source, lexicon=lexicon, glossary=terms)
             if span in terms or not _kept_anyway(span, lexicon)
         ]
         for segment, key in zip(draft.segments, draft_keys, strict=True):
@@ -175,39 +178,58 @@ def translate_articles(
 
 @dataclass
 class _Draft:
-    """An article on its way through the engine: its blocks, cut into sentences."""
+    """An article on its way through the engine: its headline, standfirst, image caption and
+    blocks, cut into sentences of inline HTML."""
 
     tree: Any
     blocks: list[Any]
-    pieces: list[list[str]]  # the headline's and each block's sentences, as inline HTML
+    pieces: list[list[str]]  # headline, standfirst, caption, then each block
     source: str
-    text: str  # the headline and paragraphs, as text
+    present: tuple[bool, bool]  # whether the article has a standfirst and a caption
 
     @classmethod
     def of(cls, article: Article, source: str) -> _Draft:
         tree = lxml.html.fragment_fromstring(article.body_html or "<p></p>", create_parent="div")
         blocks = leaf_blocks(tree)
-        pieces = [[_as_html(" ".join(article.title.split()))]] + [
-            split_html(_inner_html(block), source) for block in blocks
-        ]
-        return cls(tree, blocks, pieces, source, "\n".join([article.title, *article.paragraphs]))
+        heads = [article.title, article.meta.standfirst or "", article.meta.image_caption or ""]
+        pieces = [split_html(_as_html(" ".join(h.split())), source) for h in heads]
+        pieces[0] = pieces[0] and [" ".join(pieces[0])]  # the headline goes whole
+        pieces += [split_html(_inner_html(block), source) for block in blocks]
+        present = (bool(article.meta.standfirst), bool(article.meta.image_caption))
+        return cls(tree, blocks, pieces, source, present)
 
     @property
     def segments(self) -> list[str]:
         return [piece for block in self.pieces for piece in block]
 
+    def unknown_text(self, keys: Sequence[str], known: Mapping[str, str]) -> str:
+        """The text of the headline and blocks that hold a segment whose key is not known."""
+        found, keys_left = [], iter(keys)
+        for block in self.pieces:
+            block_keys = [next(keys_left) for _ in block]
+            if any(key not in known for key in block_keys):
+                found.append(" ".join(_text(piece) for piece in block))
+        return "\n".join(found)
+
     def finish(self, translated: list[str], engine: str, target: str) -> Translation:
         restored = iter(translated)
-        title_html, *bodies = [" ".join(next(restored) for _ in block) for block in self.pieces]
+        title, standfirst, caption, *bodies = [
+            " ".join(next(restored) for _ in block) for block in self.pieces
+        ]
         for block, html in zip(self.blocks, bodies, strict=True):
             _set_inner_html(block, html)
         body = "".join(lxml.html.tostring(child, encoding="unicode") for child in self.tree)
-        title = " ".join(lxml.html.fragment_fromstring(title_html or " ", create_parent="div")
-                         .text_content().split())  # fmt: skip
         return Translation(
-            language=target, source_language=self.source, engine=engine, title=title,
+            language=target, source_language=self.source, engine=engine, title=_text(title),
             body_html=sanitize_html(body),
+            standfirst=_text(standfirst) if self.present[0] else None,
+            image_caption=_text(caption) if self.present[1] else None,
         )  # fmt: skip
+
+
+def _text(html: str) -> str:
+    return " ".join(lxml.html.fragment_fromstring(html or " ", create_parent="div")
+                    .text_content().split())  # fmt: skip
 
 
 def engine_version(engine: Engine, source: str, target: str) -> str:

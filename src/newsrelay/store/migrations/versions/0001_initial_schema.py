@@ -210,6 +210,8 @@ def upgrade() -> None:
         sa.Column("engine", sa.String(length=100), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("body_html", sa.Text(), nullable=False),
+        sa.Column("standfirst", sa.Text(), nullable=True),
+        sa.Column("image_caption", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["article_id"],
