@@ -28,7 +28,7 @@ from newsrelay.cli import app
 from newsrelay.config import Settings, load_settings
 from newsrelay.errors import ConfigError, FetchError, NotConfigured
 from newsrelay.model import Article
-from newsrelay.translate import engine_version, load_engine, translate_article
+from newsrelay.translate import engine_version, load_engine, neural, translate_article
 from newsrelay.translate.neural import (
     ArgosEngine,
     CTranslate2Engine,
@@ -301,6 +301,16 @@ def test_zip_slip_is_refused(tmp_path: Path, argos_files: dict[str, Path], membe
     assert raised.value.reason == "unsafe_archive"
     assert not list(tmp_path.rglob("escaped.txt"))
     assert list((models / "argos").iterdir()) == []
+
+
+def test_a_package_that_unpacks_too_large_is_refused(
+    tmp_path: Path, argos_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(neural, "MAX_UNPACKED", 1000)  # the real limit is 8 GiB
+    with pytest.raises(FetchError, match=r"unpacks to [\d,]+ bytes, more than 1,000") as raised:
+        install_argos_package(str(argos_files["1.1"]), tmp_path / "models")
+    assert raised.value.reason == "too_large"
+    assert list((tmp_path / "models" / "argos").iterdir()) == []
 
 
 def test_what_is_not_an_argos_package_is_refused(tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+MAX_UNPACKED = 8 << 30  # bytes: the largest package unpacked (a zip bomb is refused)
 
 MANIFEST = "newsrelay.json"
 MANIFEST_FORMAT = 1
@@ -603,6 +604,12 @@ def _safe_unzip(archive: Path, destination: Path, source: str) -> None:
             members = package.infolist()
             for member in members:
                 _check_member(member.filename, source)
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > MAX_UNPACKED:
+                raise FetchError(
+                    "too_large",
+                    f"{source}: unpacks to {unpacked:,} bytes, more than {MAX_UNPACKED:,}",
+                )
             package.extractall(destination, members)
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
         raise FetchError("not_a_package", f"{source}: not a zip archive: {exc}") from None
