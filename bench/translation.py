@@ -1,7 +1,7 @@
 """Translation through newsrelay against raw Apertium: quality, names, markup and speed.
 
 Reports, in one run and side by side, raw ``apertium`` against newsrelay's own path
-(``translate_articles`` with the Apertium engine, in batches as the pipeline sends them):
+(``translate_batches`` with the Apertium engine, in batches as the pipeline sends them):
 
 1. chrF (sacrebleu) on FLORES-200 devtest, for every pair the engine offers among the FLORES
    languages (pivot pairs included). Raw: one ``apertium -u MODE`` process over the whole text,
@@ -17,7 +17,7 @@ Reports, in one run and side by side, raw ``apertium`` against newsrelay's own p
    English sentences, best of ``--repeat`` runs: raw ``apertium`` in one process per text, raw
    ``apertium`` in one process per article (the same articles newsrelay gets), newsrelay's
    Apertium engine alone (every segment in one call), and newsrelay's whole path
-   (``translate_articles``: segmentation, name finding, the engine, markup, sanitizing).
+   (``translate_batches``: segmentation, name finding, the engine, markup, sanitizing).
 4. The cost of translating stories again after one paragraph of 12 changed, through the
    translation memory, as a share of their first translation (time and segments sent).
 
@@ -47,11 +47,10 @@ import lxml.etree
 import lxml.html
 from sacrebleu.metrics.chrf import CHRF
 
-from newsrelay.errors import EngineError
 from newsrelay.model import Article
 from newsrelay.pipeline import BATCH_ARTICLES
 from newsrelay.store import Store
-from newsrelay.translate import Engine, translate_articles
+from newsrelay.translate import Engine, translate_articles, translate_batches
 from newsrelay.translate.apertium import ApertiumEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,17 +203,16 @@ def as_article(fragments: Sequence[str]) -> Article:
 def newsrelay_blocks(
     engine: Engine, source: str, target: str, articles: Sequence[Sequence[str]]
 ) -> tuple[list[str], int]:
-    """newsrelay's path, as the pipeline takes it: ``translate_articles`` on batches of
+    """newsrelay's path, as the pipeline takes it: ``translate_batches`` on batches of
     ``BATCH_ARTICLES`` articles; the inner HTML of each translated <p>, and how many articles
     failed (their paragraphs come back empty)."""
     out: list[str] = []
     failed = 0
-    for batch in chunks(articles, BATCH_ARTICLES):
-        try:
-            translations = translate_articles(
-                engine, [as_article(a) for a in batch], source, target
-            )
-        except EngineError:
+    batches = chunks(articles, BATCH_ARTICLES)
+    results = translate_batches(engine, [[as_article(a) for a in b] for b in batches], source,
+                                target)  # fmt: skip
+    for batch, (_, translations) in zip(batches, results, strict=True):
+        if not isinstance(translations, list):
             failed += len(batch)
             out += [""] * sum(len(a) for a in batch)
             continue
@@ -644,13 +642,13 @@ def report(
         ("raw apertium, one process per text", speed.raw_seconds),
         ("raw apertium, one process per article", speed.raw_per_article_seconds),
         ("newsrelay's apertium engine, one call", speed.engine_seconds),
-        ("newsrelay translate_articles (all of it)", speed.newsrelay_seconds),
+        ("newsrelay translate_batches (all of it)", speed.newsrelay_seconds),
     )
     for label, seconds in rows:
         yield f"  {label:<40} {seconds:7.2f} s {speed.rate(seconds):9,.0f} words/s"
     yield (
         f"  as a share of raw's rate: the engine {speed.raw_seconds / speed.engine_seconds:.2f}, "
-        f"translate_articles {speed.raw_seconds / speed.newsrelay_seconds:.2f} (and "
+        f"translate_batches {speed.raw_seconds / speed.newsrelay_seconds:.2f} (and "
         f"{speed.raw_per_article_seconds / speed.newsrelay_seconds:.2f} of raw with one process "
         "per article)"
     )

@@ -10,6 +10,7 @@ import pytest
 from conftest import WriteSettings
 from mockserver import MockServer, article_page, rss
 from newsrelay import Store, run_once
+from newsrelay.errors import EngineError
 from newsrelay.model import Article, Source
 from newsrelay.translate import translate_article
 from newsrelay.translate.apertium import ApertiumEngine
@@ -93,4 +94,36 @@ def test_an_updated_story_goes_through_the_memory_unless_it_is_off(
         assert engine.sent == ["The mayor said the town would grow."]
     else:
         assert len(engine.sent) == 7  # the headline and every sentence again
+    store.close()
+
+
+class FailsOnParking(Counting):
+    """Apertium, failing on any request that holds the parking sentence."""
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
+        if any(s.startswith("Parking near") for s in segments):
+            raise EngineError("the engine gave up")
+        return super().translate(segments, source, target)
+
+
+def test_an_engine_failure_stops_only_its_article(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    stories = [
+        PARAGRAPHS,
+        ["A new ferry line will link the harbour with the islands from next spring.",
+         "Parking near the harbour will be free for ferry passengers all summer."],
+        ["The school choir won the regional contest in the old theatre on Saturday.",
+         "The singers will travel to the national final in the capital in May."],
+    ]  # fmt: skip
+    links = [server.route(f"/news/{n}.html", article_page(f"News {n}", text))
+             for n, text in enumerate(stories)]  # fmt: skip
+    feed = server.route("/feed.xml", rss([(f"News {n}", link) for n, link in enumerate(links)]))
+    settings = write_settings([Source(name="Gazette", url=feed)])
+    store = Store.open(settings.store_url)
+    report = run_once(settings, store, engine=FailsOnParking())
+    assert report.counts["translate"] == {"ok": 1, "failed": 2}  # the choir story has no parking
+    assert [p["reason"] for p in store.problems() if p["stage"] == "translate"] == [
+        "engine_error"
+    ] * 2
     store.close()

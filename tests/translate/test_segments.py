@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
+from newsrelay.errors import EngineError
 from newsrelay.model import Article
-from newsrelay.translate import translate_article
+from newsrelay.translate import translate_article, translate_batches
 from newsrelay.translate.segment import hide, split_html
 
 
@@ -82,3 +83,25 @@ def test_handles_links_and_names_are_hidden_from_the_engine(text: str, kept: lis
     result = translate_article(engine, Article(title="T", body_html=f"<p>{text}</p>"), "en", "es")
     for span in kept:
         assert span not in " ".join(engine.sent) and span in result.body_html
+
+
+class Fails(Recorder):
+    """Fails on any request that holds the word "boom"."""
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
+        if any("boom" in segment for segment in segments):
+            raise EngineError("the engine failed")
+        return super().translate(segments, source, target)
+
+
+def test_batches_come_back_in_order_each_with_its_translations_or_its_error() -> None:
+    def article(text: str) -> Article:
+        return Article(title="T", body_html=f"<p>{text}</p>")
+
+    batches = [[article("one"), article("two")], [article("boom")], [article("three")]]
+    results = list(translate_batches(Fails(), batches, "en", "es"))
+    assert [batch for batch, _ in results] == batches
+    first, failed, last = (result for _, result in results)
+    assert isinstance(first, list) and [t.body_html for t in first] == ["<p>ONE</p>", "<p>TWO</p>"]
+    assert isinstance(failed, EngineError)
+    assert isinstance(last, list) and last[0].body_html == "<p>THREE</p>"

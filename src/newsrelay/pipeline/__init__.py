@@ -36,7 +36,6 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -75,7 +74,7 @@ from newsrelay.publish.targets import (
     story_version,
 )
 from newsrelay.store import Store, utcnow
-from newsrelay.translate import Engine, load_engine, translate_articles
+from newsrelay.translate import Engine, load_engine, translate_articles, translate_batches
 from newsrelay.translate.glossary import Glossary, load_glossary
 
 __all__ = ["Progress", "RunReport", "run_once"]
@@ -483,36 +482,34 @@ def translate_stories(ctx: Context, sources: list[Source]) -> None:
                 )
     ctx.progress.stage("translate", sum(len(group) for group in groups.values()))
     for (name, source_language, language), group in groups.items():
-        for start in range(0, len(group), BATCH_ARTICLES):
-            batch = group[start : start + BATCH_ARTICLES]
-            translate = partial(
-                translate_articles, ctx.engine, source=source_language, target=language,
-                keep=keep.get(name, ctx.settings.translate.keep),
-                forced=ctx.glossary.terms(source_language, language), memory=memory,
-            )  # fmt: skip
-            _translate_batch(ctx, batch, language, translate)
+        options: dict[str, Any] = {
+            "source": source_language, "target": language, "memory": memory,
+            "keep": keep.get(name, ctx.settings.translate.keep),
+            "forced": ctx.glossary.terms(source_language, language),
+        }  # fmt: skip
+        batches = [group[i : i + BATCH_ARTICLES] for i in range(0, len(group), BATCH_ARTICLES)]
+        articles = [[article for _, article in batch] for batch in batches]
+        results = translate_batches(ctx.engine, articles, **options)
+        for batch, (_, result) in zip(batches, results, strict=True):
+            if isinstance(result, list):
+                _save_translations(ctx, batch, result)
+                continue
+            for article_id, article in batch:  # find the article the engine failed on
+                try:
+                    translation = translate_articles(ctx.engine, [article], **options)
+                except (EngineError, NotConfigured) as exc:
+                    log.error("article %s (%s) -> %s: %s", article_id, article.url, language, exc)
+                    ctx.store.record_failure("translate", "article", article_id, "engine_error",
+                                             str(exc))  # fmt: skip
+                    ctx.report.add("translate", "failed")
+                    ctx.progress.advance()
+                else:
+                    _save_translations(ctx, [(article_id, article)], translation)
 
 
-def _translate_batch(
-    ctx: Context,
-    batch: list[tuple[int, Article]],
-    language: str,
-    translate: Callable[[list[Article]], list[Translation]],
+def _save_translations(
+    ctx: Context, batch: list[tuple[int, Article]], translations: list[Translation]
 ) -> None:
-    """Translate a batch; when the engine fails on it, each article alone, to find which."""
-    try:
-        translations = translate([article for _, article in batch])
-    except (EngineError, NotConfigured) as exc:
-        if len(batch) > 1:
-            for item in batch:
-                _translate_batch(ctx, [item], language, translate)
-            return
-        [(article_id, article)] = batch
-        log.error("article %s (%s) -> %s: %s", article_id, article.url, language, exc)
-        ctx.store.record_failure("translate", "article", article_id, "engine_error", str(exc))
-        ctx.report.add("translate", "failed")
-        ctx.progress.advance()
-        return
     for (article_id, _), translation in zip(batch, translations, strict=True):
         ctx.store.save_translation(article_id, translation)
         ctx.report.add("translate", "ok")

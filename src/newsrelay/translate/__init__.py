@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from html import escape
@@ -18,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 import lxml.html
 
 from newsrelay.config import Settings
-from newsrelay.errors import EngineError, NotConfigured
+from newsrelay.errors import EngineError, NewsrelayError, NotConfigured
 from newsrelay.extract import leaf_blocks, sanitize_html
 from newsrelay.model import Article, TranslatedSegment, Translation
 from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
@@ -32,6 +33,7 @@ __all__ = [
     "load_engine",
     "translate_article",
     "translate_articles",
+    "translate_batches",
 ]
 
 log = logging.getLogger(__name__)
@@ -138,42 +140,120 @@ def translate_articles(
     ``memory``, sentences translated before by the same engine and data are not sent again.
     Articles go to the engine together so that its fixed cost per call is paid once.
     """
-    forced = forced or {}
-    version = engine_version(engine, source, target)
-    drafts = [_Draft.of(a, source) for a in articles]
-    terms = [*keep, *forced]
-    keys = [[_memory_key(version, source, target, p, terms, forced) for p in d.segments]
-            for d in drafts]  # fmt: skip
-    known = memory.recall([k for ks in keys for k in ks]) if memory is not None else {}
-    # Names are looked for in the blocks that hold a sentence the memory lacks (all of a new
-    # article; the changed paragraphs of an updated one).
-    todo = [(d, ks, d.unknown_text(ks, known)) for d, ks in zip(drafts, keys, strict=True)]
-    todo = [item for item in todo if item[2]]
-    lexicon = engine_lexicon(engine, "\n".join(t for *_, t in todo), source) if todo else None
-    sent: dict[str, Hidden] = {}  # the segments the engine gets, by key
-    for draft, draft_keys, text in todo:
-        spans = [
-            span
-            for span in protected_spans(text, source, lexicon=lexicon, glossary=terms)
-            if span in terms or not _kept_anyway(span, lexicon)
+    job = _Job.prepare(engine, articles, source, target, keep, forced or {}, memory)
+    return job.complete(job.send())
+
+
+def translate_batches(
+    engine: Engine,
+    batches: Iterable[Sequence[Article]],
+    source: str,
+    target: str,
+    *,
+    keep: Sequence[str] = (),
+    forced: Mapping[str, str] | None = None,
+    memory: Memory | None = None,
+) -> Iterator[tuple[Sequence[Article], list[Translation] | NewsrelayError]]:
+    """``translate_articles`` on each batch, in order, with the engine translating one batch
+    while the next is prepared and the one before is put together; each batch comes back with
+    its translations or the error that stopped it."""
+    Pending = tuple[Sequence[Article], _Job, Future[list[str]]]
+
+    def finished(item: Pending) -> tuple[Sequence[Article], list[Translation] | NewsrelayError]:
+        batch, job, answers = item
+        try:
+            return batch, job.complete(answers.result())
+        except NewsrelayError as exc:
+            return batch, exc
+
+    pending: Pending | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine") as pool:
+        for batch in batches:
+            job = _Job.prepare(engine, batch, source, target, keep, forced or {}, memory)
+            sending = pool.submit(job.send)
+            if pending is not None:
+                yield finished(pending)
+            pending = (batch, job, sending)
+        if pending is not None:
+            yield finished(pending)
+
+
+@dataclass
+class _Job:
+    """Articles of one language pair on their way through the engine: the sentences the
+    memory has, and those the engine is sent (names hidden)."""
+
+    engine: Engine
+    drafts: list[_Draft]
+    keys: list[list[str]]  # each draft's segments' memory keys
+    known: dict[str, str]  # translations the memory has, by key
+    sent: dict[str, Hidden]  # the segments the engine gets, by key
+    version: str
+    source: str
+    target: str
+    memory: Memory | None
+
+    @classmethod
+    def prepare(
+        cls,
+        engine: Engine,
+        articles: Sequence[Article],
+        source: str,
+        target: str,
+        keep: Sequence[str],
+        forced: Mapping[str, str],
+        memory: Memory | None,
+    ) -> _Job:
+        version = engine_version(engine, source, target)
+        drafts = [_Draft.of(a, source) for a in articles]
+        terms = [*keep, *forced]
+        keys = [[_memory_key(version, source, target, p, terms, forced) for p in d.segments]
+                for d in drafts]  # fmt: skip
+        known = memory.recall([k for ks in keys for k in ks]) if memory is not None else {}
+        # Names are looked for in the blocks that hold a sentence the memory lacks (all of a
+        # new article; the changed paragraphs of an updated one).
+        todo = [(d, ks, d.unknown_text(ks, known)) for d, ks in zip(drafts, keys, strict=True)]
+        todo = [item for item in todo if item[2]]
+        lexicon = engine_lexicon(engine, "\n".join(t for *_, t in todo), source) if todo else None
+        sent: dict[str, Hidden] = {}
+        for draft, draft_keys, text in todo:
+            spans = [
+                span
+                for span in protected_spans(text, source, lexicon=lexicon, glossary=terms)
+                if span in terms or not _kept_anyway(span, lexicon)
+            ]
+            for segment, key in zip(draft.segments, draft_keys, strict=True):
+                if key not in known and key not in sent:
+                    sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup)
+        return cls(engine, drafts, keys, known, sent, version, source, target, memory)
+
+    def send(self) -> list[str]:
+        """The engine's answer for every segment sent (the one step that waits for it)."""
+        segments = [h.text for h in self.sent.values()]
+        answers = self.engine.translate(segments, self.source, self.target) if segments else []
+        if len(answers) != len(segments):
+            raise EngineError(
+                f"{self.engine.name}: {len(segments)} segments sent, {len(answers)} came back"
+            )
+        return answers
+
+    def complete(self, answers: list[str]) -> list[Translation]:
+        """The translations, from the memory and the engine's answers; new ones remembered."""
+        pairs = zip(self.sent.items(), answers, strict=True)
+        new = {key: hidden.restore(answer) for (key, hidden), answer in pairs}
+        if self.memory is not None and new:
+            self.memory.remember([
+                TranslatedSegment(key, self.version, self.source, self.target,
+                                  self.sent[key].source, text)
+                for key, text in new.items()
+            ])  # fmt: skip
+        via = getattr(self.engine, "via", None)  # engines that can pivot say through which
+        middle = via(self.source, self.target) if via else None
+        name = f"{self.engine.name} (via {middle})" if middle else self.engine.name
+        return [
+            draft.finish([self.known.get(k) or new[k] for k in keys], name, self.target)
+            for draft, keys in zip(self.drafts, self.keys, strict=True)
         ]
-        for segment, key in zip(draft.segments, draft_keys, strict=True):
-            if key not in known and key not in sent:
-                sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup)
-    answers = engine.translate([h.text for h in sent.values()], source, target) if sent else []
-    if len(answers) != len(sent):
-        raise EngineError(f"{engine.name}: {len(sent)} segments sent, {len(answers)} came back")
-    new = {key: h.restore(answer) for (key, h), answer in zip(sent.items(), answers, strict=True)}
-    if memory is not None and new:
-        memory.remember([TranslatedSegment(key, version, source, target, sent[key].source, text)
-                         for key, text in new.items()])  # fmt: skip
-    via = getattr(engine, "via", None)  # engines that can pivot say through which language
-    middle = via(source, target) if via else None
-    name = f"{engine.name} (via {middle})" if middle else engine.name
-    return [
-        draft.finish([known.get(k) or new[k] for k in draft_keys], name, target)
-        for draft, draft_keys in zip(drafts, keys, strict=True)
-    ]
 
 
 @dataclass
