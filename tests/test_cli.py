@@ -69,6 +69,7 @@ def test_init_then_run_then_status(server: MockServer, tmp_path: Path) -> None:
     assert status["entries"]["extracted"] == 1
     assert status["entries"]["dropped"] == 1
     assert status["languages"]["es"]["published"] == 1
+    assert status["memory_segments"] > 0  # the published story's sentences
     assert [p["reason"] for p in status["problems"]] == ["http_404"]
     assert status["problems"][0]["item"] == server.url("/x")
     assert "http_404" in newsrelay("status", cwd=tmp_path).stdout

@@ -204,6 +204,7 @@ def status(
     updates and removals of published stories by their sources."""
     with _open_store() as store:
         report = store.status_counts() | {
+            "memory_segments": store.memory_size(),
             "problems": store.problems(problems),
             "changes": store.changes(problems),
         }
@@ -215,6 +216,7 @@ def status(
         entries.add_row(name, str(count))
     entries.add_row("articles", str(report["stories"]["articles"]))
     entries.add_row("stories", str(report["stories"]["stories"]))
+    entries.add_row("sentences in the translation memory", str(report["memory_segments"]))
     languages = Table("language", "counts", title="translations")
     for language, counts in report["languages"].items():
         languages.add_row(language, ", ".join(f"{k} {v}" for k, v in counts.items()))

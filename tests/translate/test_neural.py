@@ -137,7 +137,6 @@ def test_version_names_model_version_and_weights(tmp_path: Path, models_dir: Pat
     assert marian.startswith("opus-mt-en-es@1#") and len(marian.split("#")[1]) == 12
     assert multi.startswith("tiny-multi@2024.1#")
     assert engine.version("fr", "en") == multi
-    assert engine.model_id("en", "es") == marian
     assert engine_version(engine, "en", "es") == f"ctranslate2:{marian}"  # the memory's key
     assert CTranslate2Engine(settings(tmp_path, models_dir)).version("en", "es") == marian
     with pytest.raises(NotConfigured, match="no model for en->de"):

@@ -310,8 +310,6 @@ class CTranslate2Engine:
                 self._fingerprints[card.folder] = _fingerprint(card.model_path / "model.bin")
         return f"{card.name}@{card.version}#{self._fingerprints[card.folder]}"
 
-    model_id = version
-
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
         """Translate sentence segments; blank segments stay blank."""
         card = self.card(source, target)
