@@ -247,11 +247,13 @@ class _Job:
                                   self.sent[key].source, text)
                 for key, text in new.items()
             ])  # fmt: skip
-        via = getattr(self.engine, "via", None)  # engines that can pivot say through which
+        via = getattr(self.engine, "via", None)  # an engine that can pivot says through what
         middle = via(self.source, self.target) if via else None
         name = f"{self.engine.name} (via {middle})" if middle else self.engine.name
         return [
-            draft.finish([self.known.get(k) or new[k] for k in keys], name, self.target)
+            draft.finish(
+                [self.known[k] if k in self.known else new[k] for k in keys], name, self.target
+            )
             for draft, keys in zip(self.drafts, self.keys, strict=True)
         ]
 
