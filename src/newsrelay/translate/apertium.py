@@ -51,8 +51,8 @@ _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
 # ^surface/reading/reading$: a reading is lemma<tag><tag>..., or *surface for an unknown word
 LEXICAL_UNIT = re.compile(r"\^((?:[^/$\\]|\\.)+)((?:/(?:[^/$\\]|\\.)*)+)\$")
 APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing text
-# Inside a pipeline, generation marks unknown words (-g) or not (-n); the tagger takes no option.
-UNMARKED, MARKED = "-n", "-g"
+# The pipeline's generator leaves unknown words unmarked (-n, not -g); the tagger takes no option.
+UNMARKED = "-n"
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
 PIPE_BUF = 1 << 12  # bytes written at a time: a pipe takes this much without blocking
 

@@ -47,7 +47,7 @@ def split_html(inner: str, language: str) -> list[str]:
             offset += len(char_plain)
         if index < len(tags):
             tag = tags[index]
-            if not _is_void(tag) and TAG.match(tag):
+            if not is_void(tag) and TAG.match(tag):
                 depth += -1 if tag.startswith("</") else 1
             current.append(tag)
     out.append("".join(current))
@@ -101,7 +101,7 @@ class Hidden:
             if value.startswith("</"):
                 # "<em>nuevo QX1Q puente" -> "<em>nuevo</em> puente"; "QX1Q ." -> "</a>."
                 pattern = rf"\s*QX{index}Q(?:\s+(?=[.,;:!?)\]»]))?"
-            elif value.startswith("<") and not _is_void(value):
+            elif value.startswith("<") and not is_void(value):
                 pattern = rf"QX{index}Q\s*"
             else:
                 pattern = rf"QX{index}Q"
@@ -141,20 +141,26 @@ def _rejoin(source: str, translated: str) -> str:
     link over each of its words, and reordering parts them ("the <a>census data</a>" -> "el
     <a>dato</a> de <a>censo</a>" -> "el <a>dato de censo</a>")."""
     for opening in dict.fromkeys(m.group() for m in TAG.finditer(source)):
-        name = TAG.match(opening).group(2)  # type: ignore[union-attr]
-        if opening.startswith("</") or _is_void(opening) or source.count(opening) != 1:
+        if opening.startswith("</") or is_void(opening) or source.count(opening) != 1:
             continue
         if translated.count(opening) < 2:
             continue
         first = translated.index(opening) + len(opening)
-        last = translated.find(f"</{name}>", translated.rindex(opening))
+        last = translated.find(closing(opening), translated.rindex(opening))
         if last < 0:
             continue
-        inner = translated[first:last].replace(opening, "").replace(f"</{name}>", "")
+        inner = translated[first:last].replace(opening, "").replace(closing(opening), "")
         translated = translated[:first] + inner + translated[last:]
     return translated
 
 
-def _is_void(tag: str) -> bool:
+def closing(tag: str) -> str:
+    """The closing tag of an opening tag: "<a href=...>" -> "</a>"."""
+    match = TAG.match(tag)
+    return f"</{match.group(2)}>" if match else ""
+
+
+def is_void(tag: str) -> bool:
+    """An element without content: <br>, <img>, or written as <x/>."""
     match = TAG.match(tag)
     return match is not None and (match.group(2).lower() in VOID or tag.endswith("/>"))

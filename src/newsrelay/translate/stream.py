@@ -15,12 +15,11 @@ import re
 from collections.abc import Sequence
 from html import escape, unescape
 
-PIECES = re.compile(r"(<[^>]*>)")
+from newsrelay.translate.segment import PIECES, closing, is_void
+
 RESERVED = re.compile(r"([\\\[\]^$/@<>{}])")
-VOID = re.compile(r"<(?:br|wbr|img|hr)\b", re.I)
 # A word-bound blank and its word, a superblank, or an escaped character.
 OUTPUT = re.compile(r"\[\[([^\]]*)\]\]((?:[^\[\\]|\\.)*?)\[\[/\]\]|\[((?:[^\]\\]|\\.)*)\]|\\(.)")
-TAG_NAME = re.compile(r"<([a-zA-Z][\w-]*)")
 END = ".[]"
 SEPARATOR = "\u241e"  # in a superblank between segments: Apertium keeps it where it is
 
@@ -43,7 +42,7 @@ def deformat(segments: Sequence[str]) -> tuple[bytes, list[str]]:
             elif piece.startswith("</"):
                 if open_ids:
                     open_ids.pop()
-            elif VOID.match(piece) or piece.endswith("/>"):
+            elif is_void(piece):
                 out.append(f"[{escape_text(piece)}]")
             else:
                 open_ids.append(len(elements))
@@ -91,11 +90,11 @@ def _html(text: str, elements: Sequence[str]) -> str:
         keep = 0
         while keep < min(len(opened), len(ids)) and opened[keep] == ids[keep]:
             keep += 1
-        html += [f"</{TAG_NAME.findall(elements[i])[0]}>" for i in reversed(opened[keep:])]
+        html += [closing(elements[i]) for i in reversed(opened[keep:])]
         html += [elements[i] for i in ids[keep:]]
         opened = ids
         html.append(piece)
-    html += [f"</{TAG_NAME.findall(elements[i])[0]}>" for i in reversed(opened)]
+    html += [closing(elements[i]) for i in reversed(opened)]
     return "".join(html)
 
 
