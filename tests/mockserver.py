@@ -29,14 +29,14 @@ class Request:
 class MockServer:
     """Serves registered routes and the named failure routes."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
         self.in_flight = 0
         self.most_in_flight = 0
-        self.httpd = _QuietServer(("127.0.0.1", 0), self._handler())
+        self.httpd = _QuietServer(("127.0.0.1", port), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

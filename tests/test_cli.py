@@ -184,7 +184,7 @@ def test_removed_list_and_keep(server: MockServer, tmp_path: Path) -> None:
     assert kept.returncode == 0 and "1 articles will be extracted again" in kept.stdout
     assert newsrelay("run", cwd=tmp_path).returncode == 0
     assert json.loads(newsrelay("removed", "list", "--json", cwd=tmp_path).stdout) == []
-    assert newsrelay("removed", "keep", "999", cwd=tmp_path).returncode == 4
+    assert newsrelay("removed", "keep", "999", cwd=tmp_path).returncode == 6  # not found
 
 
 def test_check_prints_verdict_and_findings_and_exits_by_verdict(tmp_path: Path) -> None:
@@ -283,7 +283,7 @@ def test_review_list_show_edit_approve_reject(server: MockServer, tmp_path: Path
     )
     assert store.verdict(second) is not None and store.verdict(second).decision is Decision.REJECT  # type: ignore[union-attr]
     store.close()
-    assert newsrelay("review", "approve", "999", cwd=tmp_path).returncode == 4
+    assert newsrelay("review", "approve", "999", cwd=tmp_path).returncode == 6  # not found
 
 
 def test_dedupe_explain(tmp_path: Path) -> None:

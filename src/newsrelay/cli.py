@@ -2,14 +2,21 @@
 
 Exit codes: 0 success; 1 the work ran but the result is not usable (a translation failed);
 2 bad usage or settings; 3 a component cannot run here (missing Apertium pair ...);
-4 the store cannot be opened; 5 the input could not be read (fetch or extraction failed).
+4 the store cannot be opened or is damaged; 5 the input could not be read (fetch or extraction
+failed); 6 the item named does not exist; 7 a run did not work (every source failed, or a stage
+could not run); 8 another run holds the store's run lock.
+
+The global options (``--config``, ``-v``, ``--log-format``) may come before or after the
+command.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
+import re
 import sys
 import tempfile
 import time
@@ -25,11 +32,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichBar
 from rich.table import Table
 
-from newsrelay import pipeline
+from newsrelay import __version__, pipeline
 from newsrelay.check import Policy, check_translation
 from newsrelay.check.residue import residue_findings
 from newsrelay.config import (
@@ -48,12 +56,15 @@ from newsrelay.errors import (
     ExtractError,
     FeedError,
     FetchError,
+    Locked,
     NewsrelayError,
     NotConfigured,
+    NotFound,
     StoreError,
 )
 from newsrelay.extract import extract_article, html_paragraphs
 from newsrelay.ingest import Fetcher, decode_page
+from newsrelay.logs import FORMATS, setup_logging
 from newsrelay.model import Article, Decision, Finding, Source, Translation
 from newsrelay.store import Store, utcnow
 from newsrelay.translate import Engine, available_engines, load_engine, neural, translate_article
@@ -62,7 +73,9 @@ from newsrelay.translate.glossary import Glossary, load_glossary
 EXIT_CODES: list[tuple[type[NewsrelayError], int]] = [
     (ConfigError, 2),
     (NotConfigured, 3),
+    (Locked, 8),
     (StoreError, 4),
+    (NotFound, 6),
     (FetchError, 5),
     (FeedError, 5),
     (ExtractError, 5),
@@ -70,7 +83,11 @@ EXIT_CODES: list[tuple[type[NewsrelayError], int]] = [
     (NewsrelayError, 1),
 ]
 
-app = typer.Typer(help="Republish syndicated news in other languages.", no_args_is_help=True)
+app = typer.Typer(
+    help="Republish syndicated news in other languages.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # main() says what went wrong in one line
+)
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 log = logging.getLogger("newsrelay")
@@ -85,6 +102,12 @@ class State:
 state = State()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"newsrelay {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def common(
     config: Annotated[
@@ -96,14 +119,26 @@ def common(
             envvar=ENV_PREFIX + "CONFIG",
         ),
     ] = None,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")] = 0,
+    verbose: Annotated[
+        int,
+        typer.Option("--verbose", "-v", count=True, metavar="", help="More logging (-vv: debug)."),
+    ] = 0,
+    log_format: Annotated[
+        str,
+        typer.Option("--log-format", help="text (timestamped lines) or json (one object a line)."),
+    ] = "text",
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version."
+        ),
+    ] = False,
 ) -> None:
-    """Options for every command."""
+    """Options for every command; they may also come after the command."""
+    if log_format not in FORMATS:
+        raise ConfigError(f"--log-format {log_format}: expected one of {', '.join(FORMATS)}")
     state.config = config
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    setup_logging(verbose, log_format)
 
 
 def _settings(overrides: dict[str, object] | None = None) -> Settings:
@@ -136,12 +171,26 @@ def run(
         float | None, typer.Option(help="Keep polling, every this many minutes.", min=0.1)
     ] = None,
     no_memory: NoMemory = False,
+    wait: Annotated[
+        float,
+        typer.Option(help="Seconds to wait for another run on the same store to end.", min=0),
+    ] = 0,
 ) -> None:
-    """Poll all sources once and take every story through to the site."""
+    """Poll all sources once and take every story through to the site; exit 7 when the run did
+    not work (every source failed, or a stage could not run), 8 when another run holds the
+    store."""
     settings = _settings({"translate.memory": False} if no_memory else None)
     while True:
-        report = _run_pass(settings)
+        report = _run_pass(settings, wait=wait)
         _print_report(report)
+        if report.outage:
+            problems = [f"{stage}: {error}" for stage, error in report.stage_errors.items()]
+            if not problems:
+                problems = ["every source failed to poll (newsrelay status shows why)"]
+            err.print(f"[bold red]error:[/] the run did not work: {escape('; '.join(problems))}",
+                      highlight=False)  # fmt: skip
+            if watch is None:
+                raise typer.Exit(7)
         if watch is None:
             return
         out.print(f"next pass in {watch:g} minutes (Ctrl-C stops)")
@@ -151,13 +200,26 @@ def run(
             return
 
 
-def _run_pass(settings: Settings) -> pipeline.RunReport:
+def _run_pass(settings: Settings, *, wait: float = 0) -> pipeline.RunReport:
+    _check_writable(settings.output_dir)
     store = Store.open(settings.store_url)
     try:
-        with RichProgress() as progress:
+        store.check_integrity()
+        with store.run_lock().held(wait), RichProgress() as progress:
             return pipeline.run_once(settings, store, progress=progress)
     finally:
         store.close()
+
+
+def _check_writable(folder: Path) -> None:
+    """Refuse, before any work, a site folder that cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".newsrelay-write-test-"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"{folder}: the site folder cannot be written: "
+                          f"{exc.strerror or exc}") from None  # fmt: skip
 
 
 class RichProgress(pipeline.Progress):
@@ -254,7 +316,14 @@ def serve(
 
 def _serve(folder: Path, port: int) -> None:
     handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
-    with ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+    try:
+        httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"127.0.0.1:{port} is already in use; choose another port "
+                              "with --port") from None  # fmt: skip
+        raise ConfigError(f"127.0.0.1:{port}: cannot serve: {exc.strerror or exc}") from None
+    with httpd:
         out.print(f"serving {folder} at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C stops)")
         with contextlib.suppress(KeyboardInterrupt):
             httpd.serve_forever()
@@ -692,14 +761,44 @@ def demo(
         _serve(output, port)
 
 
+GLOBAL_FLAGS = re.compile(r"-v+|--verbose")
+GLOBAL_OPTIONS = ("--config", "-c", "--log-format")  # each takes a value
+
+
+def global_options_first(args: Sequence[str]) -> list[str]:
+    """``args`` with the global options moved before the command, so that they work after it
+    too (``newsrelay status --config x.toml -v``)."""
+    front: list[str] = []
+    rest: list[str] = []
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            rest += [arg, *items]
+        elif GLOBAL_FLAGS.fullmatch(arg):
+            front.append(arg)
+        elif arg in GLOBAL_OPTIONS:
+            front += [arg, *[value for value in [next(items, None)] if value is not None]]
+        elif arg.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS if o.startswith("--"))):
+            front.append(arg)
+        else:
+            rest.append(arg)
+    return front + rest
+
+
 def main() -> None:
     """Entry point of the ``newsrelay`` command."""
     try:
-        app()
+        app(args=global_options_first(sys.argv[1:]), prog_name="newsrelay")
     except NewsrelayError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         code = next(c for cls, c in EXIT_CODES if isinstance(exc, cls))
         sys.exit(code)
     except KeyboardInterrupt:
         err.print("interrupted; the next run resumes where this one stopped")
         sys.exit(130)
+    except Exception as exc:  # a bug: one line, and the traceback with -v
+        log.info("traceback:", exc_info=exc)
+        what = escape(f"unexpected {type(exc).__name__}: {exc}")
+        err.print(f"[bold red]error:[/] {what} (a bug in newsrelay; -v shows where)",
+                  highlight=False)  # fmt: skip
+        sys.exit(1)

@@ -8,6 +8,7 @@ environment variable of ``fetch.timeout`` is ``NEWSRELAY_FETCH_TIMEOUT``; top-le
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import tomllib
 import typing
@@ -138,7 +139,17 @@ class FetchSettings:
     delay: float = setting(0.2, "Pause between two requests to the same host, in seconds.")
     robots: bool = setting(True, "Honour robots.txt.")
     workers: int = setting(8, "Pages fetched in parallel across all hosts.")
-    max_attempts: int = setting(5, "Runs that retry a failed page before it is left for a person.")
+    max_attempts: int = setting(
+        5,
+        "Runs that retry a failed item (page, article, translation) before it is left for a "
+        "person.",
+    )
+    retry_minutes: float = setting(
+        5.0, "Minutes before a later run tries a failed item again; doubles on each failure."
+    )
+    max_pages_per_run: int = setting(
+        1000, "Pages fetched in one run at most; the rest wait for the next run, oldest first."
+    )
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,9 @@ class PollSettings:
 
     sitemap_max_age_days: float = setting(
         2.0, "Plain sitemaps: only URLs whose lastmod is at most this old are taken."
+    )
+    max_entries: int = setting(
+        500, "Entries taken from one feed or sitemap in one poll at most, the newest first."
     )
 
 
@@ -403,10 +417,18 @@ def _reject_unknown_keys(data: dict[str, Any], path: Path) -> None:
             continue
         if key in SECTIONS and isinstance(value, dict):
             for sub in value:
-                if f"{key}.{sub}" not in known:
-                    raise ConfigError(f"{path}: unknown setting '{key}.{sub}'")
+                name = f"{key}.{sub}"
+                if name not in known:
+                    hint = _did_you_mean(name, known)
+                    raise ConfigError(f"{path}: unknown setting '{name}'{hint}")
         elif key not in known:
-            raise ConfigError(f"{path}: unknown setting '{key}'")
+            hint = _did_you_mean(key, known | set(SECTIONS))
+            raise ConfigError(f"{path}: unknown setting '{key}'{hint}")
+
+
+def _did_you_mean(name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _reject_secrets_in_file(data: dict[str, Any], path: Path) -> None:

@@ -6,7 +6,9 @@ Every error newsrelay raises derives from :class:`NewsrelayError`; errors of the
     NewsrelayError
      ├── ConfigError          a settings file or value is wrong (names the file, key or line)
      ├── NotConfigured        a component cannot run here (missing Apertium pair, missing model)
-     ├── StoreError           the database cannot be opened or migrated
+     ├── StoreError           the database cannot be opened, migrated or written, or is damaged
+     │    └── Locked            another run holds the store's run lock
+     ├── NotFound             a stored item named on the command line does not exist
      ├── FetchError           a URL could not be fetched; carries a stable reason code
      ├── FeedError            a feed or sitemap could not be parsed at all; carries a reason code
      ├── ExtractError         a page holds no article; carries a reason code
@@ -29,9 +31,19 @@ class ConfigError(NewsrelayError):
 class NotConfigured(NewsrelayError):
     """A component cannot run with the current settings or installed software."""
 
+    reason = "not_configured"
+
 
 class StoreError(NewsrelayError):
     """The store cannot be opened, migrated or written."""
+
+
+class Locked(StoreError):
+    """Another ``newsrelay run`` holds the store's run lock."""
+
+
+class NotFound(NewsrelayError):
+    """An item named by its id (a translation, a removed block, a source) is not in the store."""
 
 
 class ReasonError(NewsrelayError):
@@ -72,6 +84,8 @@ class ExtractError(ReasonError):
 
 class EngineError(NewsrelayError):
     """A translation engine failed on a batch."""
+
+    reason = "engine_error"
 
 
 class SignatureError(NewsrelayError):

@@ -1,4 +1,5 @@
-"""Text helpers shared by the checks: sentences, numbers and dates in several languages."""
+"""Text helpers shared by the stages: text cleaned at ingestion, and for the checks sentences,
+numbers and dates in several languages."""
 
 from __future__ import annotations
 
@@ -14,6 +15,15 @@ POINT_DECIMAL = {"en", "zh", "ja", "ko", "he", "th", "hi", "ms"}
 # stays two numbers; points and commas group or mark decimals.
 NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)(?:,\d+)?|\d+(?:[.,]\d+)*")
 SPACES = "\u00a0\u202f "
+# What no stored text may hold: C0 and C1 controls but tab and line breaks, lone surrogates and
+# noncharacters (none is legal in XML 1.0, so none may reach a page, a feed or the engine).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters, lone surrogates and noncharacters (applied to
+    everything read from a feed or a page, so nothing downstream meets them)."""
+    return _ILLEGAL.sub("", text)
 
 
 def sentences(text: str, language: str) -> list[str]:

@@ -47,3 +47,29 @@ def test_feed_fixture(path: Path) -> None:
         assert len(result.warnings) == expect["warnings"], result.warnings
     else:
         assert len(result.warnings) >= int(str(expect["min_warnings"]))
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "feed_unparseable"),
+        (b"   \n", "feed_unparseable"),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 100_000,
+            "feed_too_complex",
+        ),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": '
+            + b"[" * 100_000
+            + b"]" * 100_000
+            + b"}",
+            "feed_too_complex",
+        ),
+        (b"<rss>" + b"<a>" * 100_000, "feed_unparseable"),
+    ],
+    ids=["empty", "blank", "nested-json-unclosed", "nested-json", "nested-xml"],
+)
+def test_hostile_feeds_fail_with_a_reason(body: bytes, reason: str) -> None:
+    with pytest.raises(FeedError) as caught:
+        parse_feed(body, "http://127.0.0.1/feed", now=NOW)
+    assert caught.value.reason == reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -98,10 +99,27 @@ def test_robots_txt_is_honoured(server: MockServer) -> None:
     assert "/private/page" not in server.paths()
 
 
-def test_robots_txt_that_errors_forbids_everything(server: MockServer) -> None:
+def test_robots_txt_that_errors_means_not_now(server: MockServer) -> None:
     server.route("/robots.txt", "down", status=503)
     with fetcher(retries=0) as f:
-        assert reason(f, server.url("/anything")) == "robots_disallowed"
+        with pytest.raises(FetchError) as caught:
+            f.get(server.url("/anything"))
+        assert (caught.value.reason, caught.value.transient) == ("http_503", True)
+        with pytest.raises(FetchError):  # not asked again in the same run
+            f.get(server.url("/other"))
+    assert server.paths().count("/robots.txt") == 1
+    assert "/anything" not in server.paths()
+
+
+def test_a_host_that_refuses_connections_is_a_transient_failure() -> None:
+    with socket.socket() as sock:  # a port nothing listens on: bound, never listening
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        with fetcher(retries=0, robots=True) as f, pytest.raises(FetchError) as caught:
+            f.get(f"http://127.0.0.1:{port}/story.html")
+    error = caught.value
+    assert (error.reason, error.transient) == ("connection_refused", True)
+    assert "connection refused" in str(error) and "robots_disallowed" not in str(error)
 
 
 def test_conditional_get_returns_304(server: MockServer) -> None:
@@ -150,6 +168,9 @@ def test_robots_txt_is_kept_between_fetchers(server: MockServer) -> None:
 def test_unreachable_robots_txt_is_not_kept(server: MockServer) -> None:
     server.route("/robots.txt", "down", status=503)
     cache = DictRobots()
-    with Fetcher(FetchSettings(delay=0.0, retries=0), robots_cache=cache) as f:
-        assert not f.allowed(server.url("/page"))
+    with (
+        Fetcher(FetchSettings(delay=0.0, retries=0), robots_cache=cache) as f,
+        pytest.raises(FetchError),
+    ):
+        f.allowed(server.url("/page"))
     assert cache == {}

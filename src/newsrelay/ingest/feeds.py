@@ -1,7 +1,9 @@
 """Parse RSS 2.0, Atom 1.0, JSON Feed 1.1, sitemap indexes, Google News and plain sitemaps.
 
 ``parse_feed`` never returns ``None``: a document that parses with problems still yields its entries
-plus warnings (feedparser's *bozo*); one that cannot be read at all raises :class:`FeedError`.
+plus warnings (feedparser's *bozo*), an entry that cannot be read is skipped with a warning, and a
+document that cannot be read at all raises :class:`FeedError`, whatever went wrong inside. Text is
+cleaned of control characters here, so nothing downstream meets them.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from lxml import etree
 
 from newsrelay.errors import FeedError
 from newsrelay.model import FeedEntry, FeedResult
+from newsrelay.text import clean_text
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -35,6 +38,17 @@ def parse_feed(
 
     A sitemap index yields no entries; its child sitemaps are listed in ``FeedResult.sitemaps``.
     """
+    try:
+        return _parse(body, url, sitemap_max_age, now)
+    except FeedError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise FeedError("feed_too_complex", f"{url}: nested too deeply to read ({exc!r})") from None
+    except Exception as exc:  # a parser's own error on hostile input: the feed fails alone
+        raise FeedError("feed_unparseable", f"{url}: not a readable feed: {exc!r}") from None
+
+
+def _parse(body: bytes, url: str, sitemap_max_age: timedelta, now: datetime | None) -> FeedResult:
     head = body.lstrip()[:1]
     if head == b"{":
         return _parse_json_feed(body, url)
@@ -58,13 +72,17 @@ def _parse_xml_feed(body: bytes, url: str) -> FeedResult:
     if parsed.bozo and not parsed.entries:
         problem = parsed.get("bozo_exception", "not a feed")
         raise FeedError("feed_unparseable", f"{url}: not a readable feed or sitemap: {problem}")
-    if not parsed.version and not parsed.entries:
+    if not parsed.get("version") and not parsed.entries:
         raise FeedError("feed_unparseable", f"{url}: not a feed or sitemap")
     result = FeedResult()
     if parsed.bozo:
         result.warnings.append(f"{url}: feed parsed with problems: {parsed.bozo_exception}")
-    for item in parsed.entries:
-        entry = _xml_entry(item, url)
+    for index, item in enumerate(parsed.entries):
+        try:
+            entry = _xml_entry(item, url)
+        except ValueError as exc:  # a link urljoin cannot read ("http://[::1")
+            result.warnings.append(f"{url}: entry {index} skipped: {exc}")
+            continue
         if entry is None:
             result.warnings.append(f"{url}: an entry without a link was skipped")
         else:
@@ -76,21 +94,31 @@ def _xml_entry(item: Any, feed_url: str) -> FeedEntry | None:
     link = item.get("link")
     if not link:
         return None
-    link = urljoin(feed_url, link)
+    link = _link(feed_url, link)
     return FeedEntry(
-        guid=item.get("id") or link,
+        guid=clean_text(str(item.get("id") or link)),
         url=link,
-        title=item.get("title", "").strip(),
+        title=clean_text(item.get("title", "")).strip(),
         # dict.get: feedparser's own get maps a missing "updated" to "published", with a warning
         published=_from_struct(dict.get(item, "published_parsed")),
         updated=_from_struct(dict.get(item, "updated_parsed")),
     )
 
 
+def _link(base: str, link: str) -> str:
+    """An entry's absolute link; ValueError when it is not a URL (``urlsplit`` says why)."""
+    joined = clean_text(urljoin(base, link.strip()))
+    urlsplit(joined)  # raises on an unreadable host ("http://[::1")
+    return joined
+
+
 def _from_struct(value: time.struct_time | None) -> datetime | None:
     if value is None:
         return None
-    return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (OverflowError, ValueError, OSError):  # year 10000 and the like: no date
+        return None
 
 
 def _parse_json_feed(body: bytes, url: str) -> FeedResult:
@@ -103,17 +131,25 @@ def _parse_json_feed(body: bytes, url: str) -> FeedResult:
     ):
         raise FeedError("feed_unparseable", f"{url}: JSON without a JSON Feed 'version'")
     result = FeedResult()
-    for index, item in enumerate(doc.get("items") or []):
+    items = doc.get("items") or []
+    if not isinstance(items, list):
+        result.warnings.append(f"{url}: 'items' is not a list; no entries read")
+        items = []
+    for index, item in enumerate(items):
         link = item.get("url") if isinstance(item, dict) else None
         if not isinstance(link, str) or not link:
             result.warnings.append(f"{url}: item {index} has no url and was skipped")
             continue
-        link = urljoin(url, link)
+        try:
+            link = _link(url, link)
+        except ValueError as exc:
+            result.warnings.append(f"{url}: item {index} skipped: {exc}")
+            continue
         result.entries.append(
             FeedEntry(
-                guid=str(item.get("id") or link),
+                guid=clean_text(str(item.get("id") or link)),
                 url=link,
-                title=str(item.get("title") or "").strip(),
+                title=clean_text(str(item.get("title") or "")).strip(),
                 published=_from_iso(item.get("date_published"), url, result),
                 updated=_from_iso(item.get("date_modified"), url, result),
             )
@@ -126,15 +162,25 @@ def _from_iso(value: Any, url: str, result: FeedResult) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        result.warnings.append(f"{url}: unreadable date {value!r} ignored")
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        parsed.astimezone(UTC)  # raises OverflowError past year 9999 in UTC
+        return parsed
+    except (ValueError, OverflowError):
+        result.warnings.append(f"{url}: unreadable date {str(value)[:40]!r} ignored")
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _locs(root: Any, element: str, base: str) -> list[str]:
     found = root.findall(f"{SITEMAP_NS}{element}/{SITEMAP_NS}loc")
-    return [urljoin(base, loc.text.strip()) for loc in found if loc.text and loc.text.strip()]
+    links = []
+    for loc in found:
+        if not (loc.text or "").strip():
+            continue
+        try:
+            links.append(_link(base, loc.text))
+        except ValueError:
+            continue  # an unreadable child sitemap: the others are followed
+    return links
 
 
 def _parse_urlset(root: Any, url: str, now: datetime, max_age: timedelta) -> FeedResult:
@@ -142,9 +188,13 @@ def _parse_urlset(root: Any, url: str, now: datetime, max_age: timedelta) -> Fee
     undated = 0
     for node in root.findall(SITEMAP_NS + "url"):
         loc = (node.findtext(SITEMAP_NS + "loc") or "").strip()
+        try:
+            loc = _link(url, loc) if loc else ""
+        except ValueError as exc:
+            result.warnings.append(f"{url}: a URL skipped: {exc}")
+            continue
         if not loc:
             continue
-        loc = urljoin(url, loc)
         news = node.find(NEWS_NS + "news")
         if news is not None:
             result.entries.append(_news_entry(news, loc, url, result))
@@ -160,6 +210,6 @@ def _parse_urlset(root: Any, url: str, now: datetime, max_age: timedelta) -> Fee
 
 
 def _news_entry(news: Any, loc: str, url: str, result: FeedResult) -> FeedEntry:
-    title = (news.findtext(NEWS_NS + "title") or "").strip()
+    title = clean_text(news.findtext(NEWS_NS + "title") or "").strip()
     published = _from_iso((news.findtext(NEWS_NS + "publication_date") or "").strip(), url, result)
     return FeedEntry(guid=loc, url=loc, title=title, published=published)

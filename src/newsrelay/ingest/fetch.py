@@ -12,6 +12,8 @@ import codecs
 import email.utils
 import logging
 import re
+import socket
+import ssl
 import threading
 import time
 from collections import defaultdict
@@ -25,6 +27,7 @@ from charset_normalizer import from_bytes
 
 from newsrelay.config import FetchSettings
 from newsrelay.errors import FetchError
+from newsrelay.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ class Fetcher:
             lambda: _HostGate(settings.per_host, settings.delay)
         )
         self._gates_lock = threading.Lock()
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, RobotFileParser | FetchError] = {}
         self._robots_lock = threading.Lock()
 
     def close(self) -> None:
@@ -130,13 +133,21 @@ class Fetcher:
         return self._get_with_retries(url, headers)
 
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt of ``url``'s host lets newsrelay fetch it."""
+        """Whether robots.txt of ``url``'s host lets newsrelay fetch it; raise FetchError
+        (transient) when the host's robots.txt cannot be read now."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._robots_lock:
             robots = self._robots.get(origin)
+        if isinstance(robots, FetchError):  # unreachable earlier in this run: not asked again
+            raise robots
         if robots is None:
-            robots = self._load_robots(origin)
+            try:
+                robots = self._load_robots(origin)
+            except FetchError as exc:
+                with self._robots_lock:
+                    self._robots[origin] = exc
+                raise
             with self._robots_lock:
                 self._robots[origin] = robots
         return robots.can_fetch(self.settings.user_agent, url)
@@ -152,12 +163,14 @@ class Fetcher:
                 "utf-8", "replace"
             )
         except FetchError as exc:
-            # RFC 9309: a missing robots.txt allows everything; an unreachable one forbids, and
-            # is asked for again on the next run.
+            # RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (the
+            # host down, 5xx) means "not now": the page fails with the robots.txt's own reason,
+            # transient, and is tried again by a later run.
             log.info("%s/robots.txt: %s", origin, exc)
             if not exc.reason.startswith("http_4"):
-                robots.parse(["User-agent: *", "Disallow: /"])
-                return robots
+                raise FetchError(exc.reason, f"{exc} (robots.txt: nothing of {origin} is "
+                                 "fetched until it answers)", transient=True,
+                                 retry_after=exc.retry_after) from None  # fmt: skip
             rules = ""
         if self.robots_cache is not None:
             self.robots_cache.put(origin, rules)
@@ -210,9 +223,32 @@ class Fetcher:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError("bad_url", f"{url}: not a fetchable URL: {exc}") from None
         except httpx.ConnectError as exc:
-            raise FetchError("connect_error", f"{url}: {exc}", transient=True) from None
+            reason, why = _connect_failure(exc)
+            raise FetchError(reason, f"{url}: {why}", transient=True) from None
         except httpx.HTTPError as exc:
             raise FetchError("http_error", f"{url}: {exc}", transient=True) from None
+
+
+def _connect_failure(exc: httpx.ConnectError) -> tuple[str, str]:
+    """The reason code of a failed connection (refused, DNS, TLS, unreachable) and its words,
+    from the OS error under httpx's."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return "tls_error", f"TLS failed: {cause}"
+        if isinstance(cause, socket.gaierror):
+            return "dns_error", f"the host name could not be resolved: {cause}"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection_refused", "connection refused"
+        if isinstance(cause, OSError) and cause.errno is not None:
+            return "connect_error", f"could not connect: {cause.strerror or cause}"
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc)
+    if "refused" in text.lower():
+        return "connection_refused", "connection refused"
+    if "name or service" in text.lower() or "nodename" in text.lower():
+        return "dns_error", f"the host name could not be resolved: {text}"
+    return "connect_error", f"could not connect: {text}"
 
 
 def _raise_for_status(response: httpx.Response) -> None:
@@ -258,17 +294,17 @@ def decode_page(body: bytes, content_type_header: str) -> tuple[str, str]:
     """Decode an HTML body: BOM, then the declared charset (header, then meta), then detection.
 
     A declared charset that does not decode the body is ignored, since servers often lie.
-    Returns the text and the encoding used.
+    Returns the text, without control characters (``clean_text``), and the encoding used.
     """
     for encoding in _declared_encodings(body, content_type_header):
         try:
-            return body.decode(encoding), encoding
+            return clean_text(body.decode(encoding)), encoding
         except (LookupError, UnicodeDecodeError):
             continue
     best = from_bytes(body).best()
     if best is not None and best.encoding:
-        return str(best), best.encoding
-    return body.decode("cp1252", "replace"), "cp1252"
+        return clean_text(str(best)), best.encoding
+    return clean_text(body.decode("cp1252", "replace")), "cp1252"
 
 
 def _declared_encodings(body: bytes, header: str) -> list[str]:

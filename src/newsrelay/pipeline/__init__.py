@@ -43,14 +43,7 @@ from newsrelay.check import Policy, check_translation
 from newsrelay.config import Settings
 from newsrelay.dedupe import DedupeIndex, Signature
 from newsrelay.dedupe.choose import representative
-from newsrelay.errors import (
-    EngineError,
-    ExtractError,
-    FeedError,
-    FetchError,
-    NotConfigured,
-    PublishError,
-)
+from newsrelay.errors import ExtractError, FeedError, FetchError, PublishError, StoreError
 from newsrelay.extract import extract_article, retraction_of
 from newsrelay.ingest import Fetcher, Response, decode_page, parse_feed
 from newsrelay.model import (
@@ -58,6 +51,7 @@ from newsrelay.model import (
     DeliveryRecord,
     Entry,
     EntryStatus,
+    FeedEntry,
     FeedResult,
     Outcome,
     Page,
@@ -105,6 +99,14 @@ class RunReport:
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    stage_errors: dict[str, str] = field(default_factory=dict)  # stages that could not run
+
+    @property
+    def outage(self) -> bool:
+        """Whether the run did not work: every source failed to poll, or a stage could not run."""
+        polls = self.counts.get("poll", {})
+        every_source_failed = bool(polls) and polls.get("failed", 0) == sum(polls.values())
+        return every_source_failed or bool(self.stage_errors)
 
     def add(self, stage: str, outcome: str) -> None:
         """Count one item of ``stage`` that ended with ``outcome``."""
@@ -146,7 +148,14 @@ def run_once(
         ctx.publishers = load_publishers(settings, fetcher.get)  # a half-configured one refuses
         for name, stage in STAGES:
             started = datetime.now(UTC)
-            stage(ctx, sources)
+            try:
+                stage(ctx, sources)
+            except StoreError:
+                raise  # the store itself fails: no other stage can work either
+            except Exception as exc:  # the stage as a whole (not one item) could not run
+                log.error("%s stage could not run:\n%s", name, _traceback(exc),
+                          extra={"stage": name, "reason": _reason(exc)})  # fmt: skip
+                ctx.report.stage_errors[name] = f"{_reason(exc)}: {exc}"
             ctx.report.seconds[name] = (datetime.now(UTC) - started).total_seconds()
     finally:
         for publisher in ctx.publishers:
@@ -183,9 +192,11 @@ def poll_sources(ctx: Context, sources: list[Source]) -> None:
         assert source.id is not None
         try:
             outcome = poll_source(ctx, source)
-        except (FetchError, FeedError) as exc:
-            log.warning("source %s: %s", source.name, exc)
-            ctx.store.record_poll_failure(source.id, exc.reason, str(exc))
+        except StoreError:
+            raise
+        except Exception as exc:  # a bad feed fails its source only, with its reason
+            _log_failure(f"source {source.name}", "poll", exc)
+            ctx.store.record_poll_failure(source.id, _reason(exc), _detail(exc))
             outcome = "failed"
         ctx.report.add("poll", outcome)
         ctx.progress.advance()
@@ -208,6 +219,10 @@ def poll_source(ctx: Context, source: Source) -> str:
             continue
         result.entries += found.entries
         result.warnings += found.warnings
+    cap = ctx.settings.poll.max_entries
+    if len(result.entries) > cap:
+        result.warnings.append(f"{len(result.entries)} entries; the newest {cap} taken")
+        result.entries = sorted(result.entries, key=_entry_time, reverse=True)[:cap]
     for warning in result.warnings:
         log.warning("source %s: %s", source.name, warning)
     new, changed = ctx.store.record_poll(
@@ -219,6 +234,10 @@ def poll_source(ctx: Context, source: Source) -> str:
     )
     log.info("source %s: %d new, %d changed entries", source.name, new, changed)
     return "ok"
+
+
+def _entry_time(entry: FeedEntry) -> datetime:
+    return entry.updated or entry.published or datetime.min.replace(tzinfo=UTC)
 
 
 def _parse(ctx: Context, body: bytes, url: str) -> FeedResult:
@@ -285,13 +304,8 @@ def _store_recheck(
     if isinstance(result, FetchError) and result.reason in GONE:
         ctx.store.remove_entry(entry.id, "recheck", "source_gone", str(result))
         return "gone"
-    reason = getattr(result, "reason", "internal_error")
-    if reason == "internal_error":
-        log.error("entry %s (%s): recheck failed:\n%s", entry.id, entry.url,
-                  "".join(traceback.format_exception(result)))  # fmt: skip
-    else:
-        log.warning("entry %s (%s): recheck failed: %s", entry.id, entry.url, result)
-    ctx.store.page_checked(entry.id, Outcome.FAILED, reason, str(result) or repr(result),
+    _log_failure(f"entry {entry.id} ({entry.url})", "recheck", result)
+    ctx.store.page_checked(entry.id, Outcome.FAILED, _reason(result), _detail(result),
                            next_check_at=next_at)  # fmt: skip
     return "failed"
 
@@ -312,7 +326,11 @@ def fetch_entries(ctx: Context, sources: list[Source]) -> None:
     for entry in [e for e in todo if not republish.get(e.source_id, False)]:
         ctx.store.drop_entry(entry.id, "fetch", "republish_not_allowed", entry.url)
         ctx.report.add("fetch", "dropped")
-    todo = [e for e in todo if republish.get(e.source_id, False)]
+    todo = sorted((e for e in todo if republish.get(e.source_id, False)), key=lambda e: e.id)
+    if len(todo) > ctx.settings.fetch.max_pages_per_run:
+        log.info("fetch: %d pages due, %d fetched in this run", len(todo),
+                 ctx.settings.fetch.max_pages_per_run)  # fmt: skip
+        todo = todo[: ctx.settings.fetch.max_pages_per_run]
     ctx.progress.stage("fetch", len(todo))
     for entry, result in _parallel(ctx, todo, lambda e: fetch_page(ctx.fetcher, e)):
         _store_fetch(ctx, entry, result)
@@ -349,13 +367,71 @@ def _store_fetch(ctx: Context, entry: Entry, result: Page | BaseException) -> No
 
 
 def _fail(ctx: Context, entry: Entry, stage: str, error: BaseException) -> None:
-    reason = getattr(error, "reason", "internal_error")
-    if reason == "internal_error":
-        log.error("entry %s (%s): %s failed:\n%s", entry.id, entry.url, stage,
-                  "".join(traceback.format_exception(error)))  # fmt: skip
-    retry_in = timedelta(minutes=5 * 2**entry.attempts)
-    ctx.store.fail_entry(entry.id, stage, reason, str(error) or repr(error), retry_in=retry_in)
+    if isinstance(error, StoreError):
+        raise error
+    _log_failure(f"entry {entry.id} ({entry.url})", stage, error)
+    retry_in = _retry_in(ctx.settings, entry.attempts)
+    ctx.store.fail_entry(entry.id, stage, _reason(error), _detail(error), retry_in=retry_in)
     ctx.report.add(stage, "failed")
+
+
+def _retry_in(settings: Settings, attempts: int) -> timedelta:
+    return timedelta(minutes=settings.fetch.retry_minutes * 2 ** min(attempts, 16))
+
+
+def _reason(error: BaseException) -> str:
+    """The stored reason code of a failure: the error's own, else ``internal_error``."""
+    return getattr(error, "reason", None) or "internal_error"
+
+
+def _detail(error: BaseException) -> str:
+    return str(error) or repr(error)
+
+
+def _traceback(error: BaseException) -> str:
+    return "".join(traceback.format_exception(error))
+
+
+def _log_failure(what: str, stage: str, error: BaseException) -> None:
+    """An expected failure (it has a reason code) in one line; anything else with its
+    traceback."""
+    extra = {"stage": stage, "reason": _reason(error), "item": what}
+    if _reason(error) == "internal_error":
+        log.error("%s: %s failed:\n%s", what, stage, _traceback(error), extra=extra)
+    else:
+        log.warning("%s: %s failed: %s", what, stage, error, extra=extra)
+
+
+class Retries:
+    """The failures of one stage on articles or translations: which items are due to be tried
+    again (with back-off, up to ``fetch.max_attempts``), and the recording of each outcome."""
+
+    def __init__(self, ctx: Context, stage: str, item_type: str) -> None:
+        self.ctx, self.stage, self.item_type = ctx, stage, item_type
+        self.failing = ctx.store.failing(stage, item_type)
+        self.now = utcnow()
+
+    def due(self, item_id: int) -> bool:
+        """Whether the item is tried in this run."""
+        if item_id not in self.failing:
+            return True
+        attempts, next_at = self.failing[item_id]
+        return attempts < self.ctx.settings.fetch.max_attempts and next_at <= self.now
+
+    def failed(self, item_id: int, what: str, error: BaseException) -> None:
+        """Record that the item failed; it waits for its next try."""
+        if isinstance(error, StoreError):
+            raise error
+        _log_failure(what, self.stage, error)
+        retry_in = _retry_in(self.ctx.settings, self.failing.get(item_id, (0, self.now))[0])
+        self.ctx.store.record_failure(self.stage, self.item_type, item_id, _reason(error),
+                                      _detail(error), retry_in=retry_in)  # fmt: skip
+        self.ctx.report.add(self.stage, "failed")
+
+    def succeeded(self, item_id: int) -> None:
+        """Forget the item's earlier failures."""
+        if item_id in self.failing:
+            self.ctx.store.clear_failure(self.stage, self.item_type, item_id)
 
 
 def _parallel(
@@ -434,8 +510,15 @@ def dedupe_articles(ctx: Context, sources: list[Source]) -> None:
         now=now,
         texts=lambda key: ctx.store.article_text(int(key)),
     )
+    retries = Retries(ctx, "dedupe", "article")
     for row in todo:
-        ctx.report.add("dedupe", dedupe_article(ctx, index, row))
+        if retries.due(row["id"]):
+            try:
+                ctx.report.add("dedupe", dedupe_article(ctx, index, row))
+            except Exception as exc:
+                retries.failed(row["id"], f"article {row['id']}", exc)
+            else:
+                retries.succeeded(row["id"])
         ctx.progress.advance()
 
 
@@ -480,6 +563,11 @@ def translate_stories(ctx: Context, sources: list[Source]) -> None:
                 groups.setdefault((name, source_language, language), []).append(
                     (article_id, article)
                 )
+    retries = {
+        lang: Retries(ctx, "translate", f"article:{lang}") for lang in ctx.settings.site.languages
+    }
+    for key, group in groups.items():
+        groups[key] = [(i, a) for i, a in group if retries[key[2]].due(i)]
     ctx.progress.stage("translate", sum(len(group) for group in groups.values()))
     for (name, source_language, language), group in groups.items():
         options: dict[str, Any] = {
@@ -492,26 +580,27 @@ def translate_stories(ctx: Context, sources: list[Source]) -> None:
         results = translate_batches(ctx.engine, articles, **options)
         for batch, (_, result) in zip(batches, results, strict=True):
             if isinstance(result, list):
-                _save_translations(ctx, batch, result)
+                _save_translations(ctx, retries[language], batch, result)
                 continue
             for article_id, article in batch:  # find the article the engine failed on
                 try:
                     translation = translate_articles(ctx.engine, [article], **options)
-                except (EngineError, NotConfigured) as exc:
-                    log.error("article %s (%s) -> %s: %s", article_id, article.url, language, exc)
-                    ctx.store.record_failure("translate", "article", article_id, "engine_error",
-                                             str(exc))  # fmt: skip
-                    ctx.report.add("translate", "failed")
+                except Exception as exc:
+                    retries[language].failed(article_id, f"article {article_id} ({article.url}) "
+                                             f"-> {language}", exc)  # fmt: skip
                     ctx.progress.advance()
                 else:
-                    _save_translations(ctx, [(article_id, article)], translation)
+                    _save_translations(ctx, retries[language], [(article_id, article)],
+                                       translation)  # fmt: skip
 
 
 def _save_translations(
-    ctx: Context, batch: list[tuple[int, Article]], translations: list[Translation]
-) -> None:
+    ctx: Context, retries: Retries, batch: list[tuple[int, Article]],
+    translations: list[Translation],
+) -> None:  # fmt: skip
     for (article_id, _), translation in zip(batch, translations, strict=True):
         ctx.store.save_translation(article_id, translation)
+        retries.succeeded(article_id)
         ctx.report.add("translate", "ok")
         ctx.progress.advance()
 
@@ -530,14 +619,21 @@ def check_translations(ctx: Context, sources: list[Source]) -> None:
     ctx.progress.stage("check", len(todo))
     policy = Policy.from_settings(ctx.settings.check)
     keep = _keep_lists(ctx.settings, sources)
+    retries = Retries(ctx, "check", "translation")
     for translation_id, translation, article, source_name in todo:
-        verdict = check_translation(
-            article, translation, policy=policy, engine=ctx.engine,
-            keep=keep.get(source_name, ctx.settings.translate.keep),
-            forced=ctx.glossary.terms(translation.source_language, translation.language),
-        )  # fmt: skip
-        ctx.store.save_verdict(translation_id, verdict)
-        ctx.report.add("check", verdict.decision.value)
+        if retries.due(translation_id):
+            try:
+                verdict = check_translation(
+                    article, translation, policy=policy, engine=ctx.engine,
+                    keep=keep.get(source_name, ctx.settings.translate.keep),
+                    forced=ctx.glossary.terms(translation.source_language, translation.language),
+                )  # fmt: skip
+            except Exception as exc:
+                retries.failed(translation_id, f"translation {translation_id}", exc)
+            else:
+                ctx.store.save_verdict(translation_id, verdict)
+                retries.succeeded(translation_id)
+                ctx.report.add("check", verdict.decision.value)
         ctx.progress.advance()
 
 

@@ -14,12 +14,13 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from alembic.util.exc import CommandError as AlembicError
 from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, select
 from sqlalchemy import update as sql_update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
 from newsrelay.dedupe import story_text
-from newsrelay.errors import StoreError
+from newsrelay.errors import NotConfigured, NotFound, StoreError
 from newsrelay.extract import block_key
 from newsrelay.model import (
     Article,
@@ -39,6 +40,7 @@ from newsrelay.model import (
     Verdict,
 )
 from newsrelay.store import migrate
+from newsrelay.store.lock import RunLock
 from newsrelay.store.schema import (
     allowed_blocks,
     articles,
@@ -46,6 +48,7 @@ from newsrelay.store.schema import (
     deliveries,
     entries,
     events,
+    failures,
     metadata,
     pages,
     publications,
@@ -87,18 +90,47 @@ class Store:
                 event.listen(engine, "connect", _sqlite_pragmas)
             with engine.begin() as conn:
                 migrate.upgrade(conn)
+        except ModuleNotFoundError as exc:
+            raise NotConfigured(
+                f"{_redact(url)}: the database driver {exc.name!r} is not installed; "
+                "for PostgreSQL: pip install 'newsrelay[postgres]'"
+            ) from None
         except SQLAlchemyError as exc:
-            raise StoreError(f"{_redact(url)}: cannot open the store: {exc}") from None
+            raise StoreError(f"{_redact(url)}: cannot open the store: {_first_line(exc)}") from None
+        except AlembicError as exc:  # the store was made by a newer newsrelay
+            raise StoreError(
+                f"{_redact(url)}: the store's schema is newer than this newsrelay "
+                f"knows ({exc}); upgrade newsrelay, downgrades are refused"
+            ) from None
         return cls(engine)
 
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
 
+    def run_lock(self) -> RunLock:
+        """The lease that keeps two runs from working on this store at once."""
+        return RunLock(self.engine)
+
+    def check_integrity(self) -> None:
+        """Raise StoreError when the database file is damaged (SQLite's quick_check)."""
+        if self.engine.dialect.name != "sqlite":
+            return  # PostgreSQL checks its pages itself and fails the query that meets one
+        with self._tx() as conn:
+            problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise StoreError(f"{_redact(str(self.engine.url))}: the store is damaged "
+                             f"({problems[0]}); restore it from a backup")  # fmt: skip
+
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except (OperationalError, DatabaseError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise StoreError(f"{_redact(str(self.engine.url))}: {exc.orig}") from exc
 
     def _log(
         self,
@@ -523,7 +555,7 @@ class Store:
                 .where(removed_blocks.c.id == removed_id)
             ).first()
             if row is None:
-                raise StoreError(f"removed block {removed_id}: no such block")
+                raise NotFound(f"removed block {removed_id}: no such block")
             exists = conn.execute(
                 select(allowed_blocks.c.id).where(
                     and_(allowed_blocks.c.source_id == row.source_id,
@@ -777,11 +809,47 @@ class Store:
                       verdict.decision.value)  # fmt: skip
 
     def record_failure(
-        self, stage: str, item_type: str, item_id: int, reason: str, detail: str
+        self,
+        stage: str,
+        item_type: str,
+        item_id: int,
+        reason: str,
+        detail: str,
+        *,
+        retry_in: timedelta,
     ) -> None:
-        """Record a failure of ``stage`` on an item that keeps its place and is retried."""
+        """Record a failure of ``stage`` on an item that keeps its place; it is tried again
+        after ``retry_in`` (see :meth:`failing`)."""
+        now = utcnow()
+        key = and_(failures.c.stage == stage, failures.c.item_type == item_type,
+                   failures.c.item_id == item_id)  # fmt: skip
         with self._tx() as conn:
+            values = {"reason": reason, "detail": detail, "failed_at": now,
+                      "next_attempt_at": now + retry_in}  # fmt: skip
+            done = conn.execute(
+                sql_update(failures).where(key).values(attempts=failures.c.attempts + 1, **values)
+            )
+            if done.rowcount == 0:
+                row = {"stage": stage, "item_type": item_type, "item_id": item_id}
+                conn.execute(insert(failures).values(attempts=1, **row, **values))
             self._log(conn, stage, item_type, item_id, Outcome.FAILED, reason, detail)
+
+    def failing(self, stage: str, item_type: str) -> dict[int, tuple[int, datetime]]:
+        """Items of ``stage`` that failed and have not succeeded since: id -> (attempts, when
+        the next try is due)."""
+        query = select(failures.c.item_id, failures.c.attempts, failures.c.next_attempt_at).where(
+            failures.c.stage == stage, failures.c.item_type == item_type
+        )
+        with self._tx() as conn:
+            return {row.item_id: (row.attempts, row.next_attempt_at) for row in conn.execute(query)}
+
+    def clear_failure(self, stage: str, item_type: str, item_id: int) -> None:
+        """Forget the failures of an item that has now gone through ``stage``."""
+        with self._tx() as conn:
+            conn.execute(delete(failures).where(
+                failures.c.stage == stage, failures.c.item_type == item_type,
+                failures.c.item_id == item_id,
+            ))  # fmt: skip
 
     def held(self) -> list[dict[str, Any]]:
         """Translations held for review, oldest first, with their findings' kinds."""
@@ -815,7 +883,7 @@ class Store:
         with self._tx() as conn:
             row = conn.execute(query).first()
         if row is None:
-            raise StoreError(f"translation {translation_id}: no such translation")
+            raise NotFound(f"translation {translation_id}: no such translation")
         return _translation(row), _article(row)
 
     def review(
@@ -834,7 +902,7 @@ class Store:
                 .values(decision=decision.value, created_at=utcnow())
             ).rowcount
             if not found:
-                raise StoreError(f"translation {translation_id}: nothing to review")
+                raise NotFound(f"translation {translation_id}: nothing to review")
             edited = {k: v for k, v in (("title", title), ("body_html", body_html)) if v}
             if edited:
                 conn.execute(
@@ -1140,6 +1208,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _redact(url: str) -> str:

@@ -240,3 +240,30 @@ segments = Table(
     Column("translation", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
+
+# Leases: ``run`` is held by the one ``newsrelay run`` working on this store, renewed while it
+# works, so a run on another machine waits, and a lease whose holder died expires.
+locks = Table(
+    "locks",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(200), nullable=False),  # host:pid:random
+    Column("acquired_at", DateTime, nullable=False),
+    Column("renewed_at", DateTime, nullable=False),
+)
+
+# Items of the article and translation stages (dedupe, translate, check) that failed: tried again
+# after ``next_attempt_at``, doubling, until ``attempts`` reaches the limit; then left for a
+# person (``newsrelay status``). Entries keep their own attempts (poll, fetch, extract).
+failures = Table(
+    "failures",
+    metadata,
+    Column("stage", String(32), primary_key=True),
+    Column("item_type", String(32), primary_key=True),
+    Column("item_id", Integer, primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("failed_at", DateTime, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False),
+)

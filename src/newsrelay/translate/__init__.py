@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 import lxml.html
 
 from newsrelay.config import Settings
-from newsrelay.errors import EngineError, NewsrelayError, NotConfigured
+from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.extract import leaf_blocks, sanitize_html
 from newsrelay.model import Article, TranslatedSegment, Translation
 from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
@@ -153,23 +153,31 @@ def translate_batches(
     keep: Sequence[str] = (),
     forced: Mapping[str, str] | None = None,
     memory: Memory | None = None,
-) -> Iterator[tuple[Sequence[Article], list[Translation] | NewsrelayError]]:
+) -> Iterator[tuple[Sequence[Article], list[Translation] | Exception]]:
     """``translate_articles`` on each batch, in order, with the engine translating one batch
     while the next is prepared and the one before is put together; each batch comes back with
-    its translations or the error that stopped it."""
+    its translations or the error that stopped it (any error: one bad article must not stop
+    the others, which the caller then tries one by one)."""
     Pending = tuple[Sequence[Article], _Job, Future[list[str]]]
 
-    def finished(item: Pending) -> tuple[Sequence[Article], list[Translation] | NewsrelayError]:
+    def finished(item: Pending) -> tuple[Sequence[Article], list[Translation] | Exception]:
         batch, job, answers = item
         try:
             return batch, job.complete(answers.result())
-        except NewsrelayError as exc:
+        except Exception as exc:
             return batch, exc
 
     pending: Pending | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine") as pool:
         for batch in batches:
-            job = _Job.prepare(engine, batch, source, target, keep, forced or {}, memory)
+            try:
+                job = _Job.prepare(engine, batch, source, target, keep, forced or {}, memory)
+            except Exception as exc:
+                if pending is not None:
+                    yield finished(pending)
+                    pending = None
+                yield batch, exc
+                continue
             sending = pool.submit(job.send)
             if pending is not None:
                 yield finished(pending)
