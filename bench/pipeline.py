@@ -58,7 +58,9 @@ def run_pipeline(server: DemoServer, workdir: Path) -> tuple[float, dict[str, fl
     config = workdir / "newsrelay.toml"
     config.write_text(render_config([Source(name="Sample", url=server.feed_url)]))
     settings = load_settings(
-        config, environ={}, overrides={"fetch.delay": 0.0, "fetch.per_host": 8}
+        config,
+        environ={},
+        overrides={"fetch.delay": 0.0, "fetch.per_host": 8, "fetch.allow_addresses": ["127.0.0.1"]},
     )
     store = Store.open(settings.store_url)
     started = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -32,7 +33,11 @@ def apertium_eng_spa() -> None:
 
 
 WriteSettings = Callable[..., Settings]
-FAST_FETCH = {"fetch.delay": 0.0, "fetch.backoff": 0.05, "fetch.timeout": 1.0}
+FAST_FETCH = {"fetch.delay": 0.0, "fetch.backoff": 0.05, "fetch.timeout": 1.0,
+              "fetch.allow_addresses": ["127.0.0.1"]}  # fmt: skip
+# The local test servers listen on 127.0.0.1, which newsrelay refuses unless allowed; every
+# newsrelay the tests start as a subprocess allows it, and nothing else.
+os.environ.setdefault("NEWSRELAY_FETCH_ALLOW_ADDRESSES", "127.0.0.1")
 
 
 @pytest.fixture

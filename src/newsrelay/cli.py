@@ -754,7 +754,11 @@ def demo(
         )
         config.write_text(render_config([source]), encoding="utf-8")
         out.print(f"sample source at {sample.feed_url}; settings in {config}")
-        site = {"site.output": str(output), "site.base_url": f"http://127.0.0.1:{port}/"}
+        site = {
+            "site.output": str(output),
+            "site.base_url": f"http://127.0.0.1:{port}/",
+            "fetch.allow_addresses": ["127.0.0.1"],
+        }  # the sample site; nothing else local
         _print_report(_run_pass(load_settings(config, overrides=site)))
     out.print(f"site written to {output}")
     if serve_site:

@@ -147,6 +147,22 @@ class FetchSettings:
     retry_minutes: float = setting(
         5.0, "Minutes before a later run tries a failed item again; doubles on each failure."
     )
+    allow_addresses: list[str] = setting(
+        [],
+        "Addresses or networks that may be fetched although they are not public (loopback, "
+        "private, link-local ...), such as 127.0.0.1 or 10.1.0.0/16; every other such address "
+        "is refused.",
+    )
+    deadline: float = setting(
+        60.0,
+        "Seconds one request may take in all (connecting, headers and body), however "
+        "slowly the server sends.",
+    )
+    use_env_proxy: bool = setting(
+        False,
+        "Fetch through the proxy named by HTTP_PROXY / HTTPS_PROXY (addresses are then "
+        "checked before the request, not at connection).",
+    )
     max_pages_per_run: int = setting(
         1000, "Pages fetched in one run at most; the rest wait for the next run, oldest first."
     )

@@ -15,7 +15,9 @@ from newsrelay.ingest import Fetcher, decode_page
 
 
 def fetcher(**changes: object) -> Fetcher:
-    settings = FetchSettings(delay=0.0, backoff=0.01, timeout=1.0, max_bytes=100_000)
+    settings = FetchSettings(
+        allow_addresses=["127.0.0.1"], delay=0.0, backoff=0.01, timeout=1.0, max_bytes=100_000
+    )
     return Fetcher(FetchSettings(**{**settings.__dict__, **changes}))
 
 
@@ -158,7 +160,9 @@ def test_robots_txt_is_kept_between_fetchers(server: MockServer) -> None:
     server.route("/page", "<p>hi</p>")
     cache = DictRobots()
     for _ in range(2):
-        with Fetcher(FetchSettings(delay=0.0), robots_cache=cache) as f:
+        with Fetcher(
+            FetchSettings(allow_addresses=["127.0.0.1"], delay=0.0), robots_cache=cache
+        ) as f:
             f.get(server.url("/page"))
             assert not f.allowed(server.url("/private/x"))
     assert server.hits["/robots.txt"] == 1
@@ -169,7 +173,9 @@ def test_unreachable_robots_txt_is_not_kept(server: MockServer) -> None:
     server.route("/robots.txt", "down", status=503)
     cache = DictRobots()
     with (
-        Fetcher(FetchSettings(delay=0.0, retries=0), robots_cache=cache) as f,
+        Fetcher(
+            FetchSettings(allow_addresses=["127.0.0.1"], delay=0.0, retries=0), robots_cache=cache
+        ) as f,
         pytest.raises(FetchError),
     ):
         f.allowed(server.url("/page"))

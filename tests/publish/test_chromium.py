@@ -83,7 +83,9 @@ def build_site(base: str, folder: Path, server: MockServer) -> None:
     photo = server.route("/photo.png", png(), headers={"Content-Type": "image/png"})
     stories = sample_stories(image=photo)
     site = StaticSite(folder, title="Relay", base_url=base)
-    with Fetcher(FetchSettings(delay=0.0, retries=0, timeout=2.0)) as fetcher:
+    with Fetcher(
+        FetchSettings(allow_addresses=["127.0.0.1"], delay=0.0, retries=0, timeout=2.0)
+    ) as fetcher:
         mirrored = ImageMirror(folder, site.url, fetcher.get).apply(
             stories, publishing={s.translation_id for s in stories}
         )

@@ -26,7 +26,11 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
 @pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(FetchSettings(delay=0.0, backoff=0.01, timeout=2.0, retries=0)) as f:
+    with Fetcher(
+        FetchSettings(
+            allow_addresses=["127.0.0.1"], delay=0.0, backoff=0.01, timeout=2.0, retries=0
+        )
+    ) as f:
         yield f
 
 
@@ -110,7 +114,9 @@ def test_an_image_that_cannot_be_mirrored_is_hot_linked_with_the_reason_logged(
                                   headers={"Content-Type": "image/png"}),
     }  # fmt: skip
     stories = [with_image(n, url) for n, url in enumerate(urls.values())]
-    settings = FetchSettings(delay=0.0, timeout=2.0, retries=0, max_bytes=500_000)
+    settings = FetchSettings(
+        allow_addresses=["127.0.0.1"], delay=0.0, timeout=2.0, retries=0, max_bytes=500_000
+    )
 
     with caplog.at_level(logging.WARNING), Fetcher(settings) as fetcher:
         result = mirror(tmp_path, fetcher).apply(

@@ -1,9 +1,13 @@
 """The HTTP fetcher: polite, bounded and safe.
 
-Per request: robots.txt is honoured, at most ``per_host`` requests run at once against a host with
-``delay`` seconds between them, redirects are capped, the body is streamed and cut at ``max_bytes``,
-and timeouts, 5xx and 429 are retried with exponential backoff (Retry-After honoured). Every
-failure becomes a :class:`FetchError` with a stable reason code; httpx errors never leak.
+Per request: only http and https, and only to addresses the :class:`AddressPolicy` allows
+(checked at connection, on every redirect hop); robots.txt is honoured; at most ``per_host``
+requests run at once against a host with ``delay`` seconds between them; redirects are capped;
+the whole request must end within ``deadline`` seconds; the body is streamed and cut at
+``max_bytes`` (decompressed), and refused when it inflates more than ``MAX_RATIO`` times; header
+size is bounded by h11 (16 KiB); timeouts, connection failures, 5xx and 429 are retried with
+exponential backoff (Retry-After honoured). Every failure becomes a :class:`FetchError` with a
+stable reason code; httpx errors never leak.
 """
 
 from __future__ import annotations
@@ -22,15 +26,19 @@ from typing import Protocol
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 from charset_normalizer import from_bytes
 
 from newsrelay.config import FetchSettings
-from newsrelay.errors import FetchError
+from newsrelay.errors import ConfigError, FetchError
+from newsrelay.ingest.address import AddressPolicy, GuardedBackend, Resolver, deadline, resolve
 from newsrelay.text import clean_text
 
 log = logging.getLogger(__name__)
 
+MAX_RATIO = 100  # a compressed body may inflate this many times (news HTML: about 5 to 10)
+MIN_BOMB = 1_000_000  # ... once it is past this size
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
 
 
@@ -91,16 +99,22 @@ class Fetcher:
         *,
         transport: httpx.BaseTransport | None = None,
         robots_cache: RobotsCache | None = None,
+        resolver: Resolver = resolve,
     ) -> None:
         self.settings = settings
         self.robots_cache = robots_cache
+        try:
+            self.policy = AddressPolicy(settings.allow_addresses, resolver)
+        except ValueError as exc:
+            raise ConfigError(f"fetch.allow_addresses: {exc}") from None
+        limits = httpx.Limits(max_connections=max(settings.workers, settings.per_host))
         self.client = httpx.Client(
             headers={"User-Agent": settings.user_agent},
             timeout=settings.timeout,
             follow_redirects=True,
             max_redirects=settings.max_redirects,
-            limits=httpx.Limits(max_connections=max(settings.workers, settings.per_host)),
-            transport=transport,
+            transport=transport or GuardedTransport(self.policy, limits),
+            trust_env=settings.use_env_proxy,
         )
         self._gates: dict[str, _HostGate] = defaultdict(
             lambda: _HostGate(settings.per_host, settings.delay)
@@ -123,6 +137,10 @@ class Fetcher:
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> Response:
         """GET ``url`` (conditionally when validators are given); 304 is returned, not raised."""
+        self.policy.check_url(url)
+        if self.settings.use_env_proxy:  # the proxy connects, so the host is checked here
+            parts = urlsplit(url)
+            self.policy.addresses(parts.hostname or "", parts.port or 443)
         if self.settings.robots and not self.allowed(url):
             raise FetchError("robots_disallowed", f"{url}: disallowed by robots.txt")
         headers = {}
@@ -196,7 +214,7 @@ class Fetcher:
                 attempt += 1
 
     def _retry_wait(self, exc: FetchError, attempt: int) -> float | None:
-        if not exc.transient or attempt >= self.settings.retries:
+        if not exc.transient or exc.reason == "deadline" or attempt >= self.settings.retries:
             return None
         wait = self.settings.backoff * float(2**attempt)
         if exc.retry_after is not None:
@@ -206,6 +224,8 @@ class Fetcher:
         return wait
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Response:
+        ends_at = time.monotonic() + self.settings.deadline
+        ends = deadline.set(ends_at)
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 _raise_for_status(response)
@@ -216,10 +236,13 @@ class Fetcher:
                     headers={k.lower(): v for k, v in response.headers.items()},
                     body=body,
                 )
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= ends_at - 0.05:
+                raise FetchError("deadline", f"{url}: not done within {self.settings.deadline:g} "
+                                 "seconds (fetch.deadline)", transient=True) from None  # fmt: skip
+            raise FetchError("timeout", f"{url}: timed out ({exc})", transient=True) from None
         except httpx.TooManyRedirects:
             raise FetchError("redirect_loop", f"{url}: too many redirects") from None
-        except httpx.TimeoutException as exc:
-            raise FetchError("timeout", f"{url}: timed out ({exc})", transient=True) from None
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError("bad_url", f"{url}: not a fetchable URL: {exc}") from None
         except httpx.ConnectError as exc:
@@ -227,6 +250,24 @@ class Fetcher:
             raise FetchError(reason, f"{url}: {why}", transient=True) from None
         except httpx.HTTPError as exc:
             raise FetchError("http_error", f"{url}: {exc}", transient=True) from None
+        finally:
+            deadline.reset(ends)
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool whose connections go only to addresses the
+    policy allowed (:class:`GuardedBackend`)."""
+
+    def __init__(self, policy: AddressPolicy, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits)
+        # httpx takes no network backend; its pool is rebuilt here with the same settings
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(policy),
+        )
 
 
 def _connect_failure(exc: httpx.ConnectError) -> tuple[str, str]:
@@ -286,6 +327,9 @@ def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
         size += len(chunk)
         if size > max_bytes:
             raise FetchError("too_large", f"{url}: body exceeds the limit of {max_bytes} bytes")
+        if size > MIN_BOMB and size > MAX_RATIO * max(response.num_bytes_downloaded, 1):
+            raise FetchError("compression_bomb", f"{url}: the body inflates more than "
+                             f"{MAX_RATIO} times")  # fmt: skip
         chunks.append(chunk)
     return b"".join(chunks)
 
