@@ -48,9 +48,10 @@ def score_checks(
     scores = CheckScores()
     for pair in items:
         languages = (pair["source_lang"], pair["target_lang"])
-        item = CheckInput(
-            pair["source"], pair["translation"], *languages, engine=engines.get(languages)
-        )
+        item = CheckInput(  # the challenge set stands for an engine's output
+            pair["source"], pair["translation"], *languages, engine=engines.get(languages),
+            machine=True,
+        )  # fmt: skip
         verdict = check_texts(item, policy)
         held = verdict.decision is not Decision.PUBLISH
         if pair["defect"] is None:

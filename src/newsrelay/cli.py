@@ -265,7 +265,9 @@ def status(
     """Counts per stage and language, the latest failures with their reasons, and the latest
     updates and removals of published stories by their sources."""
     with _open_store() as store:
+        store.check_integrity()
         report = store.status_counts() | {
+            "sources": store.source_health(),
             "memory_segments": store.memory_size(),
             "problems": store.problems(problems),
             "changes": store.changes(problems),
@@ -273,12 +275,18 @@ def status(
     if as_json:
         print(json.dumps(report, indent=2))
         return
+    health = Table("source", "last poll", "last success", "entries", "published", "held",
+                   "failing since", "last error", title="sources (times in UTC)")  # fmt: skip
+    for row in report["sources"]:
+        health.add_row(row["source"], row["last_poll"] or "never", row["last_success"] or "never",
+                       str(row["entries"]), str(row["published"]), str(row["held"]),
+                       row["failing_since"] or "", escape(row["last_error"] or ""))  # fmt: skip
     entries = Table("entry status", "count", title="entries")
     for name, count in report["entries"].items():
         entries.add_row(name, str(count))
     entries.add_row("articles", str(report["stories"]["articles"]))
     entries.add_row("stories", str(report["stories"]["stories"]))
-    entries.add_row("sentences in the translation memory", str(report["memory_segments"]))
+    out.print(health)
     languages = Table("language", "counts", title="translations")
     for language, counts in report["languages"].items():
         languages.add_row(language, ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -289,6 +297,7 @@ def status(
     for c in report["changes"]:
         changes.add_row(c["at"], c["stage"], c["reason"], c["item"])
     out.print(entries, languages, failures, changes)
+    out.print(f"translation memory: {report['memory_segments']} sentences")
 
 
 @app.command()
@@ -432,6 +441,10 @@ def check(
     from_: Annotated[str, typer.Option("--from", help="Source language.")] = "en",
     to: Annotated[str, typer.Option("--to", help="Translation language.")] = "es",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    machine: Annotated[
+        bool,
+        typer.Option(help="The translation is an engine's: a name rendered in words is held."),
+    ] = False,
 ) -> None:
     """Check any translation; exit 0 when the verdict is publish, 1 when it is not."""
     settings = load_settings(state.config)
@@ -443,6 +456,7 @@ def check(
                     translated.body_html),
         policy=Policy.from_settings(settings.check),
         engine=engine,
+        machine=machine,
     )  # fmt: skip
     _print_findings(verdict.findings, {"verdict": verdict.decision.value}, as_json)
     raise typer.Exit(0 if verdict.decision is Decision.PUBLISH else 1)

@@ -32,7 +32,8 @@ TITLES = {
     "en": "mr mrs ms dr mayor president minister senator judge general chancellor governor "
     "councillor councilor professor prof sir lady pope king queen prince princess father rep sen "
     "gov coach captain officer chief inspector director secretary ambassador spokesman "
-    "spokeswoman spokesperson envoy commissioner prosecutor leader premier deputy sergeant",
+    "spokeswoman spokesperson envoy commissioner prosecutor leader premier deputy sergeant "
+    "mp mep host lawmaker",
     "es": "sr sra don doña alcalde alcaldesa presidente presidenta ministro ministra senador "
     "senadora juez jueza general gobernador gobernadora profesor profesora rey reina príncipe "
     "princesa portavoz director directora secretario secretaria embajador embajadora fiscal",
@@ -143,7 +144,7 @@ def protected_spans(
     spans |= {m.group().rstrip(".,;:)") for m in HANDLE_OR_LINK.finditer(text)}
     for paragraph in text.split("\n"):
         for sentence in sentences(paragraph, language) if paragraph.strip() else ():
-            spans |= set(_names(sentence, Context.of(language), lexicon))
+            spans |= {span for span, _ in _names(sentence, Context.of(language), lexicon)}
     return sorted(spans, key=lambda s: (-len(s), s))
 
 
@@ -186,12 +187,34 @@ class Context:
         )
 
 
-def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[str]:
+def person_names(text: str, language: str, *, lexicon: Lexicon | None = None) -> list[str]:
+    """The spans of ``text`` that name people (a person's name lost or changed is the worst a
+    translation can do to a name; other names may rightly be rendered in the target's words)."""
+    kinds = name_kinds(text, language, lexicon=lexicon)
+    return sorted(span for span, kind in kinds.items() if kind == PERSON)
+
+
+PERSON, OUTLET, OTHER = "person", "outlet", "name"
+
+
+def name_kinds(text: str, language: str, *, lexicon: Lexicon | None = None) -> dict[str, str]:
+    """Each name of ``text`` (not handles or links) with its kind: ``person``, ``outlet`` (a
+    newspaper's or a site's name, never translated) or ``name``."""
+    kinds: dict[str, str] = {}
+    for paragraph in text.split("\n"):
+        for sentence in sentences(paragraph, language) if paragraph.strip() else ():
+            for span, kind in _names(sentence, Context.of(language), lexicon):
+                if kinds.get(span) not in (PERSON, OUTLET):
+                    kinds[span] = kind
+    return kinds
+
+
+def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[tuple[str, str]]:
     tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(sentence)]
     for start, end in _runs(sentence, tokens, ctx.function_words):
         words = [t[0] for t in tokens[start:end]]
         while (words and words[0].casefold().rstrip(".") in ctx.titles | ARTICLES) or (
-            start == 0 and len(words) > 1 and words[0].casefold() in ctx.function_words
+            len(words) > 1 and words[0].casefold() in ctx.function_words
         ):  # "Mayor Helen Marsh" -> "Helen Marsh", "In Kyiv Oblast" -> "Kyiv Oblast"
             words, start = words[1:], start + 1
         if not words:
@@ -199,43 +222,53 @@ def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[str
         before = tokens[start - 1][0].casefold().rstrip(".") if start else ""
         after = sentence[tokens[end - 1][2] :]
         if lexicon is None:
-            found = " ".join(words) if _is_name(words, start, before, after, ctx) else ""
+            kind = _is_name(words, start, before, after, ctx)
+            found = " ".join(words) if kind else ""
         else:
-            found = _named_by_lexicon(words, start, before, after, ctx, lexicon)
+            found, kind = _named_by_lexicon(words, start, before, after, ctx, lexicon)
         if found:
-            yield found
+            yield found, kind
             if start == 0 and len(words) > 2 and found == " ".join(words):
-                yield " ".join(words[1:])  # "Read <a>Hope Church's</a> column": "Hope Church"
+                yield " ".join(words[1:]), kind  # "Read <a>Hope Church's</a> column"
 
 
-def _is_name(words: list[str], start: int, before: str, after: str, ctx: Context) -> bool:
-    """Without a dictionary: outlets, people named by a title, a speech verb, an apposition or a
-    possessive, capitalised runs after a noun ("the charity Paper Lantern"), name shapes."""
+def _is_name(words: list[str], start: int, before: str, after: str, ctx: Context) -> str:
+    """Without a dictionary, the kind of name a capitalised run is, or "": outlets, people named
+    by a title, a speech verb, an apposition or a possessive, capitalised runs after a noun ("the
+    charity Paper Lantern"), name shapes (not a plural acronym: "TVs", "AMs")."""
     if words[-1].casefold() in OUTLETS and len(words) >= 2:
-        return True  # "Blue Harbour Times", "New York Blog": an outlet's name is never translated
+        return OUTLET  # "Blue Harbour Times", "New York Blog": an outlet's name is never translated
     several = len(words) >= 2
-    person = several and not any(w.casefold() in INSTITUTIONS for w in words) and (
-        before in ctx.titles or _introduces_person(after, ctx)
-    )  # fmt: skip
+    ordinary = not any(w.casefold() in INSTITUTIONS | ctx.calendar for w in words)
+    person = (
+        several
+        and ordinary
+        and before not in ARTICLES
+        and (before in ctx.titles or _introduces_person(after, ctx))
+    )  # not "the Middle East, the ..."
+    if person:
+        return PERSON
     named_by_role = several and start > 0 and before not in ctx.function_words  # "charity X Y"
-    if person or named_by_role:
-        return True
-    return any(name_shaped(w) for w in words)
+    possessive = re.match(r"['’]s\b", after) is not None  # noqa: RUF001  "North Korea's"
+    if named_by_role or possessive or any(name_shaped(w) for w in words):
+        return OTHER
+    return ""
 
 
 def _introduces_person(after: str, ctx: Context) -> bool:
-    """What follows a name: a speech verb ("Helen Marsh said"), an apposition ("Helen Marsh,
-    the mayor," "Helen Marsh, 54,") or a possessive ("Helen Marsh's shop")."""
+    """What follows a person's name: a speech verb ("Helen Marsh said") or an apposition
+    ("Helen Marsh, the mayor," "Helen Marsh, 54,"). (A possessive follows places as often:
+    "North Korea's pledge".)"""
     rest = after.lstrip(" ,").casefold()
-    if any(rest.startswith(verb) for verb in ctx.speech):
-        return True
-    return _apposition(after, ctx) or re.match(r"['’]s\b", after) is not None  # noqa: RUF001
+    return any(rest.startswith(verb) for verb in ctx.speech) or _apposition(after, ctx)
 
 
 def _named_by_lexicon(
     words: list[str], start: int, before: str, after: str, ctx: Context, lexicon: Lexicon
-) -> str:
-    """With the engine's dictionary, the part of a capitalised run that is a name, or "".
+) -> tuple[str, str]:
+    """With the engine's dictionary, the part of a capitalised run that is a name, or "", and
+    its kind (``person`` for a run with a given name or a surname, or named by a title, a speech
+    verb or an apposition; ``name`` for the others).
 
     Places, institutions, known acronyms and runs of ordinary words are left to the engine,
     which translates them ("New York", "the World Health Organisation", "UK", "Best Picture").
@@ -254,7 +287,7 @@ def _named_by_lexicon(
     """
     lowered = [w.casefold() for w in words]
     if len(words) >= 2 and lowered[-1] in OUTLETS:
-        return " ".join(words)
+        return " ".join(words), OUTLET
     titles = [i for i, w in enumerate(lowered[:-1]) if w in ctx.titles or w in KINDS]
     cut = titles[-1] + 1 if titles else 0  # "Caretaker Prime Minister Julia Gillard"
     before = lowered[cut - 1] if cut else before
@@ -293,7 +326,7 @@ def _named_by_lexicon(
             and not (kinds[first - 1] or set()) & PLACE
         ):
             first -= 1
-        return " ".join(words[first:])
+        return " ".join(words[first:]), PERSON
     surname = (
         len(words) >= 2
         and has(-1, "np:cog")
@@ -302,7 +335,7 @@ def _named_by_lexicon(
         and lowered[-1] not in ctx.calendar
     )  # "Cliff Ford", not "Swedish Kings" or "Edat Mitjana"
     if surname and not place:
-        return " ".join(words)
+        return " ".join(words), PERSON
     marked = [i for i in range(len(words)) if strange(i)]
     if marked:
         first, last = marked[0], marked[-1]
@@ -314,20 +347,23 @@ def _named_by_lexicon(
             while last + 1 < len(words) and _name_part(kinds[last + 1], lowered[last + 1], ctx):
                 last += 1  # "Kyiv Independent", "Tran Van Minh"
         if first == last == 0 and start == 0 and not name_shaped(words[0]):
-            return ""  # capitalised because it opens the sentence
-        return " ".join(words[first : last + 1])
+            return "", ""  # capitalised because it opens the sentence
+        person = last > first and not place  # "Sun Hao", "Won Min-ho"; not "Kyiv Oblast"
+        return " ".join(words[first : last + 1]), PERSON if person else OTHER
     if not words or place:
-        return ""
+        return "", ""
     rest = after.lstrip(" ,").casefold()
     speech = any(rest.startswith(verb) for verb in ctx.speech)
     possessive = start == 0 and re.match(r"['’]s\b", after) is not None  # noqa: RUF001
     named = before in ctx.titles or speech or possessive
     by_role = _noun(lexicon.get(before))  # "the charity Open Table Network"
-    if len(words) >= 2 and (named or by_role or _apposition(after, ctx)):
-        return " ".join(words)
+    if len(words) >= 2 and (named or _apposition(after, ctx)):
+        return " ".join(words), PERSON
+    if len(words) >= 2 and by_role:
+        return " ".join(words), OTHER
     if len(words) == 1 and named and has(0, "np:cog") and not has(0, "adj"):
-        return words[0]  # "Marsh's critics", "Field said"; not "Scientists said"
-    return ""
+        return words[0], PERSON  # "Marsh's critics", "Field said"; not "Scientists said"
+    return "", ""
 
 
 def _noun(kinds: frozenset[str] | None) -> bool:
@@ -382,7 +418,10 @@ def _runs(
 
 
 def name_shaped(word: str) -> bool:
-    """Hyphenated capitalised words (Won-sik), inner capitals (McDonald) and acronyms (SBU)."""
+    """Hyphenated capitalised words (Won-sik), inner capitals (McDonald) and acronyms (SBU);
+    not a plural of an acronym, which is a common noun ("TVs", "MPs")."""
+    if re.fullmatch(r"[A-Z]{2,}s", word):
+        return False
     if "-" in word and word[:1].isupper():
         return True
     if word.isupper():

@@ -4,9 +4,11 @@ numbers and dates in several languages."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from babel import Locale, UnknownLocaleError
 from sentencex import segment
 
 # Languages whose decimal mark is a point; the others use a comma (es, fr, pt, ca, de, it ...).
@@ -38,13 +40,32 @@ def words(text: str) -> list[str]:
 
 def numbers(text: str, language: str) -> list[tuple[str, Decimal]]:
     """Each number written in ``text``, read by the conventions of ``language``."""
+    return [(token, value) for token, value, _ in number_spans(text, language)]
+
+
+def number_spans(text: str, language: str) -> list[tuple[str, Decimal, int]]:
+    """Each number of ``text`` with its value and where it ends (for what follows it)."""
     found = []
     for match in NUMBER.finditer(text):
         token = match.group().strip(SPACES)
         value = _read(token, language)
         if value is not None:
-            found.append((token, value))
+            found.append((token, value, match.start() + len(match.group().rstrip(SPACES))))
     return found
+
+
+def fold(text: str) -> str:
+    """``text`` casefolded, without accents, Cyrillic written in Latin letters: for comparing
+    names and words across spellings ("Zelensky", "Zelenski", "Зеленский")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.translate(_CYRILLIC)
+
+
+_CYRILLIC_LETTERS = ("абвгґдезиіїйклмнопрстуфыэё", "abvggdeziiiiklmnoprstufyee")
+_CYRILLIC_DIGRAPHS = dict(zip("єжхцчшщюя", "ie zh kh ts ch sh shch iu ia".split(), strict=True))
+_CYRILLIC_DIGRAPHS |= {"ъ": "", "ь": ""}
+_CYRILLIC = str.maketrans(dict(zip(*_CYRILLIC_LETTERS, strict=True)) | _CYRILLIC_DIGRAPHS)
 
 
 def number_readings(text: str) -> set[Decimal]:
@@ -110,8 +131,18 @@ SHORT_EN = "jan feb mar apr may jun jul aug sept sep oct nov dec"
 
 @cache
 def _month_table(language: str) -> dict[str, int]:
+    """Month names of ``language`` (CLDR's, through Babel: wide and abbreviated, in a date and
+    standing alone) to their numbers."""
     names = MONTHS.get(language, MONTHS["en"]).split()
     table = {name: i + 1 for i, name in enumerate(names)}
+    try:
+        contexts = list(Locale.parse(language).months.values())
+    except (ValueError, UnknownLocaleError):
+        contexts = []
+    for context in contexts:
+        for width in ("wide", "abbreviated"):
+            for number, name in context.get(width, {}).items():
+                table.setdefault(name.casefold().rstrip("."), number)
     if language == "en":
         short = SHORT_EN.split()
         table |= {s: min(i + 1, 12) if s != "sept" else 9 for i, s in enumerate(short)}
@@ -130,7 +161,7 @@ def _date_patterns(language: str) -> list[re.Pattern[str]]:
         rf"\b(?P<month>{months})\.? {day}(?:,? {year})?\b",  # March 3, 2026
         rf"\b{day} (?:of |de |d'|de l'|del )?(?P<month>{months})\b(?:,? (?:de |del |of )?{year})?",
     ]
-    return [re.compile(p, re.I) for p in patterns]
+    return [re.compile(p.replace(" ", r"[\s\u00a0\u202f]+"), re.I) for p in patterns]
 
 
 def dates(text: str, language: str) -> set[tuple[int, int, int | None]]:

@@ -47,6 +47,10 @@ class CheckInput:
     # The translation engine: its lexicon() helps find names, its reverse pair lets the
     # meaning_drift check translate back.
     engine: Any = None
+    # Whether a machine made the translation (newsrelay's engine): a name it rendered in words
+    # that no dictionary justifies is then held ("Star Wars" as "Guerras de Estrella"); a
+    # person's rendering of a place or an organisation is only reported.
+    machine: bool = False
 
 
 Check = Callable[[CheckInput], Iterable[Finding]]
@@ -107,8 +111,9 @@ def check_translation(
     engine: Any = None,
     keep: Sequence[str] = (),
     forced: Mapping[str, str] | None = None,
+    machine: bool = True,
 ) -> Verdict:
-    """Check a translation of an article (headline and body)."""
+    """Check a translation of an article (headline and body); ``machine``: it is an engine's."""
     item = CheckInput(
         source=[article.title, *article.paragraphs],
         translation=[translation.title, *html_paragraphs(translation.body_html)],
@@ -119,5 +124,6 @@ def check_translation(
         keep=keep,
         forced=forced or {},
         engine=engine,
+        machine=machine,
     )
     return check_texts(item, policy)

@@ -4,34 +4,137 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
+from difflib import SequenceMatcher
+from functools import cache
 
 from newsrelay.check import CheckInput
 from newsrelay.model import Finding
-from newsrelay.protect import engine_lexicon, protected_spans
-from newsrelay.text import dates, number_readings, numbers
+from newsrelay.protect import (
+    ARTICLES,
+    OTHER,
+    OUTLET,
+    PARTICLES,
+    PERSON,
+    WORD,
+    Context,
+    engine_lexicon,
+    name_kinds,
+    protected_spans,
+)
+from newsrelay.text import dates, fold, number_readings, number_spans
+
+# After a number: a unit a translator converts (80 degrees Fahrenheit become 27 grados), a
+# decade ("the 1960s", "in his 20s"), an hour written as four digits ("1200 GMT").
+CONVERTED_UNIT = re.compile(
+    r"[\s-]*(?:degrees?(?:\s+fahrenheit)?|°\s*f\b|fahrenheit|feet|foot|ft\b|inch(?:es)?|"
+    r"miles?|mph|pounds?|lbs?\b|yards?|gallons?|acres?|ounces?|oz\b)",
+    re.I,
+)
+DECADE = re.compile(r"['’]?s\b")
+HOUR = re.compile(r"\s*(?:GMT|UTC|BST|EST|EDT|PST|PDT|hours?|hrs?)\b")
+# "09:19 p.m." may become 21:19, "10:00-11:00 pm" 22 h 00, "5.30pm" 17 h 30
+AFTERNOON = re.compile(r"(?::\d{2})?(?:\s*[-–]\s*\d{1,2}:\d{2})?\s*p\.?\s?m\b", re.I)
+ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50),
+         ("XL", 40), ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))  # fmt: skip
 
 
 def check_numbers(item: CheckInput) -> list[Finding]:
-    """Every number of the source is in the translation, in the target's conventions."""
-    present = number_readings(" ".join(item.translation))  # a number may move between paragraphs
+    """Every number of the source is in the translation: in the target's conventions, or in
+    words ("two million" as "dos millones", "36th" as "trigésima sexta"), a decade as a decade
+    ("the 1960s" as "los años 60"), an hour as an hour ("1200 GMT" as "12:00 GMT"). A number
+    whose unit a translator converts (degrees Fahrenheit, feet, miles, pounds) is reported,
+    not held."""
+    whole = " ".join(item.translation)
+    present = number_readings(whole)  # a number may move between paragraphs
+    aligned = len(item.source) == len(item.translation)
     findings = []
     for index, source in enumerate(item.source):
-        for token, value in numbers(source, item.source_language):
-            if value not in present:
-                findings.append(
-                    Finding(
-                        "numbers",
-                        "warning",
-                        f"the number {token} is missing or changed",
-                        paragraph=index,
-                        source=token,
-                    )
+        target = item.translation[index] if aligned else whole
+        for token, value, end in number_spans(source, item.source_language):
+            if token == "00":  # the minutes of a full hour, often left out ("10 heures")
+                continue
+            after = source[end:]
+            if value in present or _written_otherwise(value, after, target, item, present):
+                continue
+            converted = CONVERTED_UNIT.match(after) is not None
+            findings.append(
+                Finding(
+                    "number_converted" if converted else "numbers",
+                    "info" if converted else "warning",
+                    f"the number {token}{after[:12].rstrip()} may have been converted to "
+                    "another unit; check it" if converted
+                    else f"the number {token} is missing or changed",
+                    paragraph=index,
+                    source=token,
                 )
+            )  # fmt: skip
     return findings
+
+
+def _written_otherwise(
+    value: Decimal, after: str, target: str, item: CheckInput, present: set[Decimal]
+) -> bool:
+    if DECADE.match(after) and value == value.to_integral() and value >= 10:
+        decade = value % 100
+        return decade in present or _in_words(decade, target, item.target_language)
+    if HOUR.match(after) and value == value.to_integral() and 0 <= value <= 2359:
+        hours, minutes = divmod(int(value), 100)
+        return re.search(rf"\b0?{hours}\s?[:.h]\s?{minutes:02d}\b", target) is not None
+    if AFTERNOON.match(after) and 1 <= value < 13:
+        hours, minutes = int(value), round(value % 1 * 100)
+        clock = rf"\b{hours + 12 if hours < 12 else hours}\s?[:.h]\s?{minutes:02d}\b"
+        if value + 12 in present or re.search(clock, target):
+            return True
+    if value != value.to_integral():
+        return False
+    roman = 0 < value < 40 and re.search(rf"\b{_roman(int(value))}\b", target) is not None
+    return roman or _in_words(value, target, item.target_language)  # centuries: "siglo XV"
+
+
+def _roman(value: int) -> str:
+    digits = []
+    for letters, amount in ROMAN:
+        count, value = divmod(value, amount)
+        digits.append(letters * count)
+    return "".join(digits)
+
+
+def _in_words(value: Decimal, target: str, language: str) -> bool:
+    """Whether ``value`` is written in words in ``target`` (cardinal or ordinal, any gender: the
+    words' stems are compared)."""
+    if not 0 <= value <= 10**9:
+        return False
+    present = fold(target)
+    for form in _number_words(int(value), language):
+        stems = [w[: max(3, len(w) - 2)] for w in re.findall(r"\w+", form)]
+        if stems and all(re.search(rf"\b{re.escape(stem)}", present) for stem in stems):
+            return True
+    return False
+
+
+@cache
+def _number_words(value: int, language: str) -> tuple[str, ...]:
+    from num2words import num2words
+
+    forms = []
+    for kind in ("cardinal", "ordinal"):
+        try:
+            forms.append(fold(num2words(value, to=kind, lang=language)))
+        except Exception:  # num2words lacks some forms in some languages (and says so oddly)
+            continue
+    return tuple(forms)
+
+
+# Languages whose dates read "5 de enero de 2018", "5. Januar", "5 января" or "January 5": the
+# ones dates() can read. Others (Basque "urtarrilaren 5ean", Hungarian, East Asian) are not judged.
+DATE_LANGUAGES = frozenset("en es pt fr ca gl it de ro ru uk oc nl da sv nb pl cs".split())
 
 
 def check_dates(item: CheckInput) -> list[Finding]:
     """Day, month and year of every date of the source survive, in the target's words."""
+    if item.target_language not in DATE_LANGUAGES:
+        return []
     found = set()
     for paragraph in item.translation:
         found |= dates(paragraph, item.target_language)
@@ -54,50 +157,152 @@ def check_dates(item: CheckInput) -> list[Finding]:
 
 
 def check_names(item: CheckInput) -> list[Finding]:
-    """Every protected span of the source (names, handles, links) is in the translation verbatim,
-    and every glossary term as its forced translation."""
+    """Every name of the source is accounted for in the translation.
+
+    Handles, links, outlets' names, glossary terms and kept names must appear verbatim (a
+    glossary term as its forced translation). A person's name must appear in the paragraph that
+    translates its own, its words as they are (accents and case aside; a royal's by the
+    numeral: "Elizabeth II", "Isabel II"). One lost or changed holds the story, but in a
+    Cyrillic translation, where names are transliterated, it is reported. Other names (places,
+    organisations, works, acronyms) may rightly be rendered in the target's words ("Kharkiv" as
+    "Járkov", "UK Government" as "Gobierno del Reino Unido"): one not found is reported, not
+    held."""
     text = " ".join(item.translation)
     source = "\n".join(item.source)
-    spans = protected_spans(
-        source,
-        item.source_language,
-        lexicon=engine_lexicon(item.engine, source, item.source_language),
-        glossary=[*item.keep, *item.forced],
-    )
+    lexicon = engine_lexicon(item.engine, source, item.source_language)
+    kinds = name_kinds(source, item.source_language, lexicon=lexicon)
+    strict = {*item.keep, *item.forced}
+    spans = protected_spans(source, item.source_language, lexicon=lexicon, glossary=strict)
     expected = {span: item.forced.get(span, span) for span in spans}
-    return [
-        Finding(
-            "names",
-            "warning",
-            f"{span!r} does not appear verbatim"
-            if expected[span] == span
-            else f"{span!r} does not appear as {expected[span]!r} (glossary)",
-            paragraph=_paragraph_of(span, item.source),
-            source=span,
-        )
-        for span in spans
-        if expected[span] not in text
-        and not any(span in longer and expected[longer] in text for longer in spans)
-    ]
+    findings = []
+    for span in spans:
+        if expected[span] in text or any(
+            span in longer and expected[longer] in text for longer in spans if longer != span
+        ):
+            continue
+        kind = kinds.get(span) if span not in strict else None
+        if kind == OUTLET and _outlet_rendered(span, text):
+            continue
+        if kind in (PERSON, OUTLET) and item.target_language in CYRILLIC:
+            kind = OTHER  # a transliteration cannot be verified letter by letter: reported
+        paragraph = _paragraph_of(span, item.source)
+        if kind == PERSON:
+            if not _person_rendered(span, _aligned(item, paragraph), item.source_language):
+                findings.append(Finding("names", "warning", f"the name {span!r} is missing or "
+                                        "changed", paragraph=paragraph, source=span))  # fmt: skip
+        elif kind == OUTLET:
+            findings.append(Finding("names", "warning", f"the outlet's name {span!r} is missing "
+                                    "or translated", paragraph=paragraph, source=span))  # fmt: skip
+        elif kind is not None and item.machine:
+            findings.append(Finding("names", "warning", f"{span!r} is not there as it is: the "
+                                    "engine may have translated a name word by word",
+                                    paragraph=paragraph, source=span))  # fmt: skip
+        elif kind is not None:
+            if not _word_rendered(span, text):
+                findings.append(Finding("name_changed", "info", f"{span!r} is not there as "
+                                        "it is; check that it was rendered right",
+                                        paragraph=paragraph, source=span))  # fmt: skip
+        else:
+            message = (f"{span!r} does not appear verbatim" if expected[span] == span else
+                       f"{span!r} does not appear as {expected[span]!r} (glossary)")  # fmt: skip
+            findings.append(Finding("names", "warning", message, paragraph=paragraph, source=span))
+    return findings
+
+
+NAME_SIMILARITY = 0.7  # another spelling of a place or a thing: "Kharkiv"/"Járkov"
+
+
+def _aligned(item: CheckInput, paragraph: int | None) -> str:
+    """The translation of a source paragraph when they align, else the whole translation."""
+    if paragraph is not None and len(item.source) == len(item.translation):
+        return item.translation[paragraph]
+    return " ".join(item.translation)
+
+
+CYRILLIC = frozenset({"ru", "uk", "bg", "be", "sr", "mk"})
+
+
+def _person_rendered(name: str, target: str, language: str) -> bool:
+    """Whether ``target`` carries the person's name: its last two words after any title or role
+    ("Attorney General Rod Rosenstein": "Rod Rosenstein"; a family name may come first, "Park
+    Ji-hoon", never "Parque Ji-hoon"), accents and case aside; a royal's name by its numeral
+    ("Elizabeth II" is "Isabel II" in Spanish)."""
+    numeral = re.search(r"\b[IVX]+\b", name)
+    if numeral and re.search(rf"\b{numeral.group()}\b", target):
+        return True
+    titles = Context.of(language).titles
+    words = WORD.findall(name)
+    cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in titles), default=0)
+    required = [fold(w) for w in words[cut:] if w.casefold() not in PARTICLES
+                and not w.isupper()][-2:]  # fmt: skip
+    present = WORD.findall(fold(target))
+    parts = {part for word in present for part in word.split("-")} | set(present)
+    return all(w in parts for w in required)
+
+
+def _outlet_rendered(name: str, target: str) -> bool:
+    """Whether an outlet's words are all in ``target``, in any order ("Sveriges Radio" may be
+    "Radio Sveriges"; "Blue Harbour Times" is never "Blue Harbour Tiempos")."""
+    present = set(WORD.findall(fold(target)))
+    own = [fold(w) for w in WORD.findall(name) if w.casefold() not in ARTICLES]
+    return bool(own) and all(w in present for w in own)
+
+
+def _word_rendered(name: str, target: str) -> bool:
+    """Whether a word of a name that is not a person's is in the translation, in some spelling
+    ("Kharkiv" as "Járkov", "Welsh Parliament" keeping "Welsh" in a quote)."""
+    present = WORD.findall(fold(target))
+    return any(len(w) >= 4 and any(_similar(fold(w), p) for p in present)
+               for w in WORD.findall(name))  # fmt: skip
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > max(3, len(a) // 3) or a[:1] != b[:1]:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
 
 
 def _paragraph_of(span: str, paragraphs: Sequence[str]) -> int | None:
     return next((i for i, p in enumerate(paragraphs) if span in p), None)
 
 
-# Explicit negators, and (for the target side) words that carry a negation in themselves.
+# Explicit negators, and (for the target side) words that carry a negation in themselves, as a
+# translator writes "not guilty" as "inocente" and "no longer" as "dejar de".
 NEGATIONS = {
-    "en": r"\bnot\b|n't\b|\bnever\b|\bno\b|\bnobody\b|\bnothing\b|\bneither\b|\bnor\b|"
+    "en": r"\bnot\b|n't\b|\bnever\b|\bno\b(?!-\w)|\bnobody\b|\bnothing\b|\bneither\b|\bnor\b|"
     r"\bwithout\b|\bunable\b|\bunknown\b|\bden(?:y|ies|ied)\b",
-    "es": r"\bno\b|\bnunca\b|\bni\b|\bningun[oa]?\b|\bnada\b|\bnadie\b|\bsin\b|\btampoco\b|"
-    r"\bjamás\b|\bdesconoc\w+|\bnieg\w+|\bneg(?:ó|aron|ar|ad[oa]s?|aba|aban)\b|\bimposible\b",
-    "fr": r"\bne\b|\bn'|\bpas\b|\bjamais\b|\baucun\w*|\bsans\b|\brien\b|\bpersonne\b|"
-    r"\bignor\w+|\bni[ée]\w*|\bimpossible\b",
+    "es": r"\bno\b|\bnunca\b|\bni\b|\bningun[oa]?s?\b|\bningún\b|\bnada\b|\bnadie\b|\bsin\b|"
+    r"\btampoco\b|\bjamás\b|\bdesconoc\w+|\bnieg\w+|\bneg(?:ó|aron|ar|ad[oa]s?|aba|aban)\b|"
+    r"\bimposible\b|\bdej\w* de\b|\binocente|\biles[oa]s?\b|\bausencia\b|\bfalta\w*|"
+    r"\bcarec\w+|\bincapa\w+|\bsalvo\b|\bexcepto\b|\bapenas\b|\brechaz\w+|\bevit\w+|"
+    r"\bin\w+able\b|\bdesment\w+|\bdescart\w+",
+    "fr": r"\bne\b|\bn'|\bn’|\bpas\b|\bjamais\b|\baucun\w*|\bsans\b|\brien\b|\bpersonne\b|"
+    r"\bignor\w+|\bni[ée]\w*|\bimpossible\b|\bnon\b|\bni\b|\babsence\b|\bincapable\w*|"
+    r"\bréfut\w+|\bnul\w*|\bseul\w*|\bsauf\b|\bcess\w+ de\b|\binnocent\w*|\bin\w+able\b",
     "pt": r"\bnão\b|\bnunca\b|\bnem\b|\bnenhum\w*|\bsem\b|\bnada\b|\bninguém\b|"
-    r"\bdesconhec\w+|\bneg(?:ou|aram|ar)\b|\bimpossível\b",
-    "ca": r"\bno\b|\bmai\b|\bcap\b|\bsense\b|\bres\b|\bningú\b|\bdesconeg\w+|\bneg(?:a|à|aren)\b",
+    r"\bdesconhec\w+|\bneg(?:ou|aram|ar|a)\b|\bimpossível\b|\bdeix\w* de\b|\binocente|"
+    r"\bilesos?\b|\bausência\b|\bfalta\w*|\bincapa\w+|\bexceto\b|\bapenas\b|\brejeit\w+|"
+    r"\bevit\w+|\bjamais\b|\bdesment\w+|\bdescart\w+",
+    "ca": r"\bno\b|\bmai\b|\bcap\b|\bsense\b|\bres\b|\bningú\b|\bdesconeg\w+|\bneg(?:a|à|aren)\b|"
+    r"\bgens\b|\btampoc\b|\bni\b|\bdeix\w* de\b|\binnocent|\bil·lès|\bil·lesos\b|\babsència\b|"
+    r"\bmanca\w*|\bincapa\w+|\bexcepte\b|\brebutj\w+|\bevit\w+|\bdesment\w+|\bdescart\w+",
+    "gl": r"\bnon\b|\bnunca\b|\bnin\b|\bningún\b|\bningunha\b|\bnada\b|\bninguén\b|\bsen\b|"
+    r"\btampouco\b|\bxamais\b|\bdeix\w* de\b|\binocente|\bilesos?\b|\bfalta\w*|\bincapa\w+|"
+    r"\bneg\w+",
+    "it": r"\bnon\b|\bmai\b|\bné\b|\bnessun\w*|\bniente\b|\bnulla\b|\bsenza\b|\bneanche\b|"
+    r"\bnemmeno\b|\bneppure\b|\bsmess\w+|\bsmett\w+|\binnocent\w|\billes[oi]\b|"
+    r"\bassenza\b|\bmancan\w+|\bincapac\w+|\btranne\b|\brifiut\w+|\bevit\w+|\bneg\w+|"
+    r"\bimpossibil\w+|\bin\w+abil\w+",
     "de": r"\bnicht\b|\bkein\w*|\bnie\b|\bniemals\b|\bohne\b|\bnichts\b|\bniemand\b|"
-    r"\bunbekannt\w*|\bbestritt\w*",
+    r"\bunbekannt\w*|\bbestritt\w*|\bweder\b|\bunschuldig\w*|\bunverletzt\w*|"
+    r"\bfehl\w*|\bunfähig\w*|\baußer\b|\blehnt\w*|\babgelehnt\w*|\bverweiger\w+",
+    "ro": r"\bnu\b|\bniciodată\b|\bnici\w*|\bnimic\b|\bnimeni\b|\bfără\b|\bnevinovat\w*",
+    "ru": r"\bне\b|\bни\b|\bнет\b|\bнельзя\b|\bбез\w*|\bникто\b|\bничего\b|\bникогда\b|"
+    r"\bне(?!скольк|дел|мец|мн|го\b|му\b|ё\b|е\b|м\b|й\b)\w+|\bотсутств\w+|\bутрат\w+|\bлиш\w+",
+    "uk": r"\bне\b|\bні\b|\bнема\w*|\bбез\w*|\bніхто\b|\bнічого\b|\bніколи\b|"
+    r"\bне(?!дал|діл|мов|го\b|ї\b|ю\b)\w+|\bвідсутн\w+|\bвтрат\w+|\bлише\b",
 }
 
 

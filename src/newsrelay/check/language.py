@@ -78,25 +78,37 @@ def _chances(text: str) -> dict[str, float]:
     return {str(v.language.iso_code_639_1.name).lower(): v.value for v in values}
 
 
+# The identifier's languages a language it does not know reads as: Galician as Portuguese or
+# Spanish, Occitan as any Romance language (Catalan, French, Italian ...), Asturian as Spanish.
+ROMANCE = {"ca", "es", "fr", "it", "pt", "ro"}
+SIBLINGS = {"gl": {"pt", "es"}, "oc": ROMANCE, "ast": {"es", "pt"}, "an": {"es", "ca"},
+            "lb": {"de"}, "sc": ROMANCE}  # fmt: skip
+
+
 def check_output_language(item: CheckInput) -> list[Finding]:
     """Every paragraph of the translation is in the target language.
 
     Close languages (Spanish, Catalan, Portuguese, Galician) look alike in a short paragraph, so a
     paragraph is reported only when the identifier gives the target language almost no chance.
+    A target the identifier does not know (Galician, Occitan) is judged by the languages it
+    reads as.
     """
+    target = item.target_language
+    accepted = {target, item.source_language, *SIBLINGS.get(target, ())}
     findings = []
     for index, paragraph in enumerate(item.translation):
         if len(paragraph) < MIN_PARAGRAPH:
             continue
         chances = _chances(paragraph)
         language = max(chances, key=chances.__getitem__, default=None)
-        unlikely = chances.get(item.target_language, 0.0) < TARGET_CHANCE
-        if language and unlikely and language not in (item.target_language, item.source_language):
+        likely = sum(chances.get(lang, 0.0) for lang in accepted - {item.source_language})
+        unlikely = likely < TARGET_CHANCE
+        if language and unlikely and language not in accepted:
             findings.append(
                 Finding(
                     "wrong_language",
                     "warning",
-                    f"the paragraph reads as {language}, not {item.target_language}",
+                    f"the paragraph reads as {language}, not {target}",
                     paragraph=index,
                     translation=paragraph,
                 )

@@ -7,13 +7,24 @@ from collections.abc import Sequence
 from newsrelay.check import CheckInput
 from newsrelay.extract.rules import call_to_action, teaser_heading, teaser_part
 from newsrelay.model import Finding
+from newsrelay.text import sentences
 
 TEASER_RUN = 3
 
 
 def check_residue(item: CheckInput) -> list[Finding]:
-    """No call to action, promo line or teaser block in the translation."""
-    return residue_findings(item.translation)
+    """No call to action, promo line or teaser block in the translation, as a paragraph of its
+    own or as the last sentence of one (a template's line run into the story's paragraph)."""
+    findings = residue_findings(item.translation)
+    flagged = {f.paragraph for f in findings}
+    for index, paragraph in enumerate(item.translation):
+        parts = sentences(paragraph, item.target_language) if index not in flagged else []
+        language = call_to_action(parts[-1]) if len(parts) > 1 else None
+        if language:
+            message = f"call to action ({language}) at the end of a paragraph: {parts[-1]}"
+            findings.append(Finding("residue", "warning", message, paragraph=index,
+                                    translation=parts[-1]))  # fmt: skip
+    return findings
 
 
 def residue_findings(paragraphs: Sequence[str]) -> list[Finding]:

@@ -15,7 +15,8 @@ from newsrelay.text import sentences, words
 LENGTH_FACTOR = 2.0  # a paragraph this many times longer or shorter than the article's norm
 MIN_LENGTH = 40  # characters: shorter paragraphs vary too much to judge by length
 OMISSION_SHARE = 0.85  # a paragraph that lost a sentence is shorter than this share of its norm
-REPEATS = 3  # a word trigram this often in one paragraph (and less in the source) is degenerate
+REPEATS = 3  # a word trigram this often in one paragraph, close together, is degenerate
+NEAR = 12  # words: repeats of a trigram this close are a loop, farther apart they are style
 
 
 def check_empty(item: CheckInput) -> list[Finding]:
@@ -117,8 +118,10 @@ def check_repetition(item: CheckInput) -> list[Finding]:
     source_trigrams = Counter(_trigrams(" ".join(item.source)))
     findings = []
     for index, paragraph in enumerate(item.translation):
-        counts = Counter(_trigrams(paragraph))
-        repeated = [g for g, n in counts.items() if n >= REPEATS and source_trigrams[g] < n]
+        grams = _trigrams(paragraph)
+        counts = Counter(grams)
+        repeated = [g for g, n in counts.items()
+                    if n >= REPEATS and source_trigrams[g] < n and _close(grams, g)]  # fmt: skip
         doubled = _repeated_sentences(paragraph, item.target_language)
         if repeated or doubled:
             quote = doubled[0] if doubled else " ".join(repeated[0])
@@ -132,6 +135,13 @@ def check_repetition(item: CheckInput) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _close(grams: list[tuple[str, ...]], gram: tuple[str, ...]) -> bool:
+    """Whether ``REPEATS`` of the occurrences of ``gram`` come within ``NEAR`` words of each
+    other ("de de de de", a phrase looping), not spread over a paragraph ("en el condado")."""
+    at = [i for i, g in enumerate(grams) if g == gram]
+    return any(at[i + REPEATS - 1] - at[i] <= NEAR for i in range(len(at) - REPEATS + 1))
 
 
 def _trigrams(text: str) -> list[tuple[str, ...]]:
