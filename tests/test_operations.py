@@ -139,6 +139,9 @@ def test_a_host_down_for_one_run_is_published_on_the_next(tmp_path: Path) -> Non
     status = json.loads(newsrelay("status", "--json", cwd=tmp_path).stdout)
     [problem] = status["problems"]
     assert (problem["stage"], problem["reason"]) == ("poll", "connection_refused")
+    [source] = status["sources"]
+    assert source["last_error"].startswith("connection_refused") and source["failing_since"]
+    assert source["last_success"] is None and source["failing_since"].endswith("+00:00")
 
     server = MockServer(port=port)
     try:
@@ -150,6 +153,9 @@ def test_a_host_down_for_one_run_is_published_on_the_next(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     status = json.loads(newsrelay("status", "--json", cwd=tmp_path).stdout)
     assert status["languages"]["es"]["published"] == 1
+    [source] = status["sources"]
+    assert (source["failing_since"], source["published"], source["entries"]) == (None, 1, 1)
+    assert source["last_success"] is not None
 
 
 def test_an_article_host_down_is_retried_not_taken_for_robots(tmp_path: Path) -> None:

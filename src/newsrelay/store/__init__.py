@@ -1147,6 +1147,60 @@ class Store:
                 "stories": {"stories": counts["stories"], "articles": counts["articles"]},
                 "languages": languages}  # fmt: skip
 
+    def source_health(self) -> list[dict[str, Any]]:
+        """Per source: last poll and last good poll, entries in, stories published and held,
+        failing since when (the first failure since the last good poll), and the last error;
+        times in ISO 8601 with their zone (UTC)."""
+        polls = (
+            select(events.c.item_id, events.c.outcome, func.max(events.c.at).label("last"),
+                   func.min(events.c.at).label("first"))
+            .where(events.c.stage == "poll", events.c.item_type == "source")
+            .group_by(events.c.item_id, events.c.outcome)
+        )  # fmt: skip
+        per_entry = (
+            select(entries.c.source_id, func.count(func.distinct(entries.c.id)).label("n"))
+            .group_by(entries.c.source_id)
+        )  # fmt: skip
+        story_rows = (
+            select(entries.c.source_id, verdicts.c.decision, func.count().label("n"))
+            .join(articles, articles.c.entry_id == entries.c.id)
+            .join(translations, translations.c.article_id == articles.c.id)
+            .join(verdicts, verdicts.c.translation_id == translations.c.id)
+            .group_by(entries.c.source_id, verdicts.c.decision)
+        )  # fmt: skip
+        published_rows = (
+            select(entries.c.source_id, func.count().label("n"))
+            .join(articles, articles.c.entry_id == entries.c.id)
+            .join(translations, translations.c.article_id == articles.c.id)
+            .join(publications, publications.c.translation_id == translations.c.id)
+            .group_by(entries.c.source_id)
+        )  # fmt: skip
+        with self._tx() as conn:
+            rows = conn.execute(select(sources).order_by(sources.c.name)).all()
+            poll = {(r.item_id, r.outcome): r for r in conn.execute(polls)}
+            counts: dict[int, int] = {r.source_id: r.n for r in conn.execute(per_entry)}
+            decided = {(r.source_id, r.decision): r.n for r in conn.execute(story_rows)}
+            published: dict[int, int] = {r.source_id: r.n for r in conn.execute(published_rows)}
+            failing: dict[int, tuple[datetime | None, datetime | None]] = {}
+            for row in rows:
+                good = [poll[k].last for k in ((row.id, "ok"), (row.id, "skipped")) if k in poll]
+                since = max(good) if good else None
+                query = select(func.min(events.c.at)).where(
+                    events.c.stage == "poll", events.c.item_type == "source",
+                    events.c.item_id == row.id, events.c.outcome == Outcome.FAILED.value,
+                    *( [events.c.at > since] if since else [] ),
+                )  # fmt: skip
+                failing[row.id] = (since, conn.execute(query).scalar())
+        return [
+            {"source": row.name, "url": row.url, "republish": row.republish,
+             "last_poll": _iso(row.last_polled_at), "last_success": _iso(failing[row.id][0]),
+             "failing_since": _iso(failing[row.id][1]) if row.error_count else None,
+             "errors_in_a_row": row.error_count, "last_error": row.last_error,
+             "entries": counts.get(row.id, 0), "published": published.get(row.id, 0),
+             "held": decided.get((row.id, Decision.HOLD.value), 0)}
+            for row in rows
+        ]  # fmt: skip
+
     def problems(self, limit: int = 20) -> list[dict[str, Any]]:
         """The newest failures and drops, each with its reason code and the URL concerned."""
         return self._recent_events(events.c.outcome.in_([o.value for o in PROBLEMS]), limit)
@@ -1208,6 +1262,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _iso(when: datetime | None) -> str | None:
+    """A stored time (UTC, naive) in ISO 8601 with its zone."""
+    return when.replace(tzinfo=UTC).isoformat(timespec="seconds") if when else None
 
 
 def _first_line(exc: BaseException) -> str:
