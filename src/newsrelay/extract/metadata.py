@@ -10,7 +10,7 @@ import json
 import logging
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from htmldate import find_date
 
@@ -22,6 +22,7 @@ ARTICLE_TYPES = {
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
     "OpinionNewsArticle", "LiveBlogPosting", "BackgroundNewsArticle", "Report", "ScholarlyArticle",
 }  # fmt: skip
+MAX_TITLE = 300  # characters: the longest headlines of real news are under 200
 RETRACTED = {"retracted", "withdrawn"}  # creativeWorkStatus values that take a story back
 
 
@@ -32,6 +33,7 @@ def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
     image, caption, credit = _image(ld, meta, url)
     published = _text(ld.get("datePublished")) or meta.get("article:published_time")
     title = _text(ld.get("headline")) or meta.get("og:title") or _h1(doc) or _title(doc)
+    title = title[:MAX_TITLE] if title else title  # a 100 KB "headline" is not one
     return title, Metadata(
         standfirst=_text(ld.get("description")) or meta.get("og:description")
         or meta.get("description"),
@@ -155,7 +157,19 @@ def _image(ld: dict[str, Any], meta: _Meta, url: str | None) -> tuple[str | None
         link, caption, credit = _text(image), None, None
     link = link or meta.get("og:image")
     caption = caption or meta.get("og:image:alt")
-    return (urljoin(url, link) if link and url else link), caption, credit
+    return _web_url(urljoin(url, link) if link and url else link), caption, credit
+
+
+def _web_url(link: str | None) -> str | None:
+    """``link`` when it is an absolute http(s) URL; ``javascript:``, ``data:`` and the like
+    never reach a page, a feed or JSON-LD."""
+    if not link:
+        return None
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return None
+    return link.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _first_name(value: Any) -> str | None:

@@ -398,7 +398,6 @@ def _body(story: StoryView) -> dict[str, str]:
     return {
         "summary": _summary(story),
         "body_html": sanitize_html(story.body_html),
-        "body": "\n\n".join(html_paragraphs(story.body_html)),
     }
 
 
@@ -460,9 +459,14 @@ def _summary(story: StoryView) -> str:
     return paragraphs[0][:300] if paragraphs else ""
 
 
+SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                "\u2028": "\\u2028", "\u2029": "\\u2029"})  # fmt: skip
+
+
 def _json_for_script(data: dict[str, Any]) -> str:
-    """JSON safe inside <script>: no "</" can end the element early."""
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    """JSON safe inside <script>: no "</script>", "<!--" or line separator can end or change
+    the element (<, >, & and U+2028/9 written as escapes, which JSON reads back the same)."""
+    return json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES)
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:

@@ -15,6 +15,7 @@ its slug and lose the link to the story); if the story returns, the post is publ
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import logging
@@ -50,6 +51,8 @@ class WordPressPublisher:
         self.client = httpx.Client(
             timeout=timeout, auth=(user, password), headers={"User-Agent": user_agent}
         )
+        basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.secrets = [s for s in (password, basic, password.replace(" ", "")) if s]
         self.terms: dict[tuple[str, str], int] = {}  # (kind, name folded) -> term id
 
     @classmethod
@@ -99,7 +102,7 @@ class WordPressPublisher:
         """The post's fields: title, content, excerpt, slug, status, terms, featured image."""
         paragraphs = html_paragraphs(story.body_html)
         fields: dict[str, Any] = {
-            "title": story.title,
+            "title": html.escape(story.title),  # WordPress takes the title as HTML
             "content": story_html(story),
             "excerpt": paragraphs[0][:EXCERPT] if paragraphs else "",
             "slug": slug,
@@ -200,7 +203,8 @@ class WordPressPublisher:
         if not response.is_success:
             raise PublishError(
                 f"http_{response.status_code}",
-                f"wordpress: {method} {path}: HTTP {response.status_code}: {response.text[:200]}",
+                f"wordpress: {method} {path}: HTTP {response.status_code}: "
+                f"{redact(response.text[:200], self.secrets)}",
             )
         try:
             return response.json()
@@ -210,6 +214,14 @@ class WordPressPublisher:
     def close(self) -> None:
         """Release the connections."""
         self.client.close()
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` without the secrets in it (a server's error page may echo the request's
+    Authorization header)."""
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    return text
 
 
 def post_slug(delivery: Delivery) -> str:
