@@ -1,7 +1,7 @@
 """The HTTP fetcher: polite, bounded and safe.
 
 Per request: only http and https, and only to addresses the :class:`AddressPolicy` allows
-(checked at connection, on every redirect hop); robots.txt is honoured; at most ``per_host``
+(checked at connection, on every redirect hop); robots.txt is honoured (Protego, RFC 9309); at most ``per_host``
 requests run at once against a host with ``delay`` seconds between them; redirects are capped;
 the whole request must end within ``deadline`` seconds; the body is streamed and cut at
 ``max_bytes`` (decompressed), and refused when it inflates more than ``MAX_RATIO`` times; header
@@ -24,11 +24,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpcore
 import httpx
 from charset_normalizer import from_bytes
+from protego import Protego
 
 from newsrelay.config import FetchSettings
 from newsrelay.errors import ConfigError, FetchError
@@ -120,7 +120,7 @@ class Fetcher:
             lambda: _HostGate(settings.per_host, settings.delay)
         )
         self._gates_lock = threading.Lock()
-        self._robots: dict[str, RobotFileParser | FetchError] = {}
+        self._robots: dict[str, Protego | FetchError] = {}
         self._robots_lock = threading.Lock()
 
     def close(self) -> None:
@@ -168,14 +168,15 @@ class Fetcher:
                 raise
             with self._robots_lock:
                 self._robots[origin] = robots
-        return robots.can_fetch(self.settings.user_agent, url)
+        return bool(robots.can_fetch(url, self.settings.user_agent))
 
-    def _load_robots(self, origin: str) -> RobotFileParser:
-        robots = RobotFileParser(origin + "/robots.txt")
+    def _load_robots(self, origin: str) -> Protego:
+        """The robots.txt rules of ``origin``, read by Protego (RFC 9309: the longest match
+        wins, wildcards and $ anchors; the standard library answers wrong for ``Disallow: /``
+        with ``Allow: /news/``)."""
         cached = self.robots_cache.get(origin) if self.robots_cache is not None else None
         if cached is not None:
-            robots.parse(cached.splitlines())
-            return robots
+            return Protego.parse(cached)
         try:
             rules = self._get_with_retries(origin + "/robots.txt", {}).body.decode(
                 "utf-8", "replace"
@@ -192,8 +193,7 @@ class Fetcher:
             rules = ""
         if self.robots_cache is not None:
             self.robots_cache.put(origin, rules)
-        robots.parse(rules.splitlines())
-        return robots
+        return Protego.parse(rules)
 
     def _gate(self, url: str) -> _HostGate:
         with self._gates_lock:
