@@ -1,9 +1,9 @@
 """The HTTP fetcher: polite, bounded and safe.
 
 Per request: only http and https, and only to addresses the :class:`AddressPolicy` allows
-(checked at connection, on every redirect hop); robots.txt is honoured (Protego, RFC 9309); at most ``per_host``
-requests run at once against a host with ``delay`` seconds between them; redirects are capped;
-the whole request must end within ``deadline`` seconds; the body is streamed and cut at
+(checked at connection, on every redirect hop); robots.txt is honoured (Protego, RFC 9309); at
+most ``per_host`` requests run at once against a host, ``delay`` seconds apart; redirects are
+capped; the whole request must end within ``deadline`` seconds; the body is streamed and cut at
 ``max_bytes`` (decompressed), and refused when it inflates more than ``MAX_RATIO`` times; header
 size is bounded by h11 (16 KiB); timeouts, connection failures, 5xx and 429 are retried with
 exponential backoff (Retry-After honoured). Every failure becomes a :class:`FetchError` with a
