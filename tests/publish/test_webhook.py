@@ -3,10 +3,13 @@ runs (real feed, real Apertium) and its push stage POSTs each story version once
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +21,7 @@ from push_samples import open_store, serve_story, settings_for
 
 from mockserver import MockServer
 from newsrelay import Decision, NotConfigured, run_once
+from newsrelay.publish.webhook import sign
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -33,6 +37,7 @@ class Receiver:
     always: int | None = None  # answer this status to every POST
     attempts: list[int] = field(default_factory=list)  # the status answered to each POST
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # webhook-ids taken: a replay is refused
 
     def __post_init__(self) -> None:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -56,8 +61,7 @@ class Receiver:
             return self.always
         if len(self.attempts) < self.fail_first:
             return 503
-        expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(headers.get("X-Newsrelay-Signature", ""), expected):
+        if not readme_verifier()(SECRET.encode(), body, _lower(headers), self.seen):
             return 401
         self.received.append((headers, body))
         return 200
@@ -107,7 +111,8 @@ def test_a_published_story_is_posted_signed_after_a_503(
     assert receiver.attempts == [503, 200]  # retried within the run, with back-off
     [(headers, body)] = receiver.received
     sent = json.loads(body)
-    assert headers["X-Newsrelay-Timestamp"] == str(sent["sent_at"])
+    assert _lower(headers)["webhook-timestamp"] == str(sent["sent_at"])
+    assert _lower(headers)["webhook-id"] == f"newsrelay:es:1:{sent['version']}"
     assert headers["Content-Type"] == "application/json"
     assert sent["state"] == "published"
     assert (sent["story_id"], sent["language"], sent["id"]) == (1, "es", "newsrelay:es:1")
@@ -239,3 +244,41 @@ def test_a_story_its_source_removed_follows_the_removal_policy(
         assert last["reason"] == "source_gone"
     assert run_once(settings, store).counts.get("push") is None
     store.close()
+
+
+def readme_verifier() -> Any:
+    """The verification code the README gives receivers, run as it is written there."""
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    [code] = [c for c in re.findall(r"```python\n(.*?)```", readme, re.S) if "def verified" in c]
+    scope: dict[str, Any] = {}
+    exec(code, scope)
+    return scope["verified"]
+
+
+def _lower(headers: dict[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}
+
+
+def test_a_replayed_or_tampered_delivery_is_refused_by_the_readme_verifier() -> None:
+    verified = readme_verifier()
+    now = int(time.time())
+    body = b'{"id": "newsrelay:es:1"}'
+    headers = {"webhook-id": "m1", "webhook-timestamp": str(now),
+               "webhook-signature": sign(SECRET, "m1", now, body)}  # fmt: skip
+    seen: set[str] = set()
+    assert verified(SECRET.encode(), body, headers, seen)
+    assert not verified(SECRET.encode(), body, headers, seen)  # the same id again
+    old = {**headers, "webhook-id": "m2", "webhook-timestamp": str(now - 3600)}
+    old["webhook-signature"] = sign(SECRET, "m2", now - 3600, body)
+    assert not verified(SECRET.encode(), body, old, seen)  # signed, but too old
+    moved = {**headers, "webhook-id": "m3", "webhook-timestamp": str(now)}
+    assert not verified(SECRET.encode(), body, moved, seen)  # id not the signed one
+    assert not verified(SECRET.encode(), body + b" ", {**headers, "webhook-id": "m1x"}, seen)
+
+
+def test_a_whsec_secret_is_its_base64_key() -> None:
+    key = b"0123456789abcdef0123456789abcdef"
+    secret = "whsec_" + base64.b64encode(key).decode()
+    signature = sign(secret, "m1", 1700000000, b"{}")
+    expected = hmac.new(key, b"m1.1700000000.{}", hashlib.sha256).digest()
+    assert signature == "v1," + base64.b64encode(expected).decode()

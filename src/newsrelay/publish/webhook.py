@@ -1,15 +1,19 @@
 """The webhook publisher: a JSON POST to ``publish.webhook_url`` for each published, updated or
-withdrawn story, signed with HMAC-SHA256.
+withdrawn story, signed as the Standard Webhooks specification says.
 
-The signature is ``X-Newsrelay-Signature: sha256=<hex>``, the HMAC-SHA256 of the raw request body
-with ``publish.webhook_secret`` as the key; ``X-Newsrelay-Timestamp`` repeats the body's
-``sent_at`` (Unix seconds, signed with the body) so a receiver can refuse old deliveries. Any 2xx
-answer is a delivery; timeouts, 429 and 5xx are retried with back-off within the run, and what
-still fails is retried by a later run.
+Each request carries ``webhook-id`` (the delivery: the story, its language and version, the same
+on every retry), ``webhook-timestamp`` (Unix seconds) and ``webhook-signature: v1,<base64>``, the
+HMAC-SHA256 of ``"{id}.{timestamp}.{body}"`` keyed with ``publish.webhook_secret`` (a
+``whsec_``-prefixed secret is base64 after the prefix, as Standard Webhooks libraries make them;
+any other is used as its UTF-8 bytes). The id and the timestamp are signed, so a receiver that
+refuses old timestamps and ids it has seen refuses a replay. Any 2xx answer is a delivery;
+timeouts, 429 and 5xx are retried with back-off within the run, and what still fails is retried
+by a later run.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -31,14 +35,25 @@ from newsrelay.publish.targets import (
     story_html,
 )
 
-SIGNATURE_HEADER = "X-Newsrelay-Signature"
-TIMESTAMP_HEADER = "X-Newsrelay-Timestamp"
 REFUSED = (401, 403, 404, 405, 410)  # the address or the secret is wrong: stop for this run
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The signature header's value for ``body``: ``sha256=`` and the hex HMAC-SHA256."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of a secret: base64 after ``whsec_``, else the secret's UTF-8 bytes."""
+    if secret.startswith("whsec_"):
+        try:
+            return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        except ValueError:
+            raise NotConfigured("webhook: the whsec_ secret is not base64") from None
+    return secret.encode("utf-8")
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` value: ``v1,`` and the base64 HMAC-SHA256 of
+    ``id.timestamp.body``."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
 
 
 class WebhookPublisher:
@@ -71,11 +86,14 @@ class WebhookPublisher:
     def deliver(self, delivery: Delivery) -> str | None:
         """POST the delivery; return the id the receiver answered with, if any."""
         sent_at = int(time.time())
-        body = json.dumps(payload(delivery, sent_at), ensure_ascii=False).encode("utf-8")
+        data = payload(delivery, sent_at)
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        message_id = f"{data['id']}:{delivery.version}"
         headers = {
             "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(self.secret, body),
-            TIMESTAMP_HEADER: str(sent_at),
+            "webhook-id": message_id,
+            "webhook-timestamp": str(sent_at),
+            "webhook-signature": sign(self.secret, message_id, sent_at, body),
         }
         response = send(self.client, "POST", self.url, target=self.name, backoff=self.backoff,
                         content=body, headers=headers)  # fmt: skip
