@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -28,6 +29,7 @@ STORY = [
     "The ferry to the islands returned to service on Monday after a month of repairs to its engines.",
     "Passengers said they were glad to travel again, and the company added two crossings a day.",
 ]
+METRICS = {"NEWSRELAY_METRICS_FILE": "metrics.prom"}
 STORIES = [
     STORY,
     ["The city library will open on Sundays from January, the council said on Tuesday.",
@@ -135,7 +137,10 @@ def test_a_host_down_for_one_run_is_published_on_the_next(tmp_path: Path) -> Non
         port = closed.getsockname()[1]
         feed = f"http://127.0.0.1:{port}/feed.xml"
         configure(tmp_path, Source(name="Gazette", url=feed))
-        assert newsrelay("run", cwd=tmp_path).returncode == 7
+        assert newsrelay("run", cwd=tmp_path, env=METRICS).returncode == 7
+    prom = (tmp_path / "metrics.prom").read_text()
+    assert 'newsrelay_failures_total{reason="connection_refused",stage="poll"} 1' in prom
+    assert 'newsrelay_source_errors_in_a_row{source="Gazette"} 1' in prom
     status = json.loads(newsrelay("status", "--json", cwd=tmp_path).stdout)
     [problem] = status["problems"]
     assert (problem["stage"], problem["reason"]) == ("poll", "connection_refused")
@@ -147,7 +152,7 @@ def test_a_host_down_for_one_run_is_published_on_the_next(tmp_path: Path) -> Non
     try:
         link = server.route("/news/ferry.html", article_page("Ferry returns", STORY))
         server.route("/feed.xml", rss([("Ferry returns", link)]))
-        done = newsrelay("run", cwd=tmp_path)
+        done = newsrelay("run", cwd=tmp_path, env=METRICS)
     finally:
         server.close()
     assert done.returncode == 0, done.stderr
@@ -156,6 +161,14 @@ def test_a_host_down_for_one_run_is_published_on_the_next(tmp_path: Path) -> Non
     [source] = status["sources"]
     assert (source["failing_since"], source["published"], source["entries"]) == (None, 1, 1)
     assert source["last_success"] is not None
+    prom = (tmp_path / "metrics.prom").read_text()
+    assert 'newsrelay_translations{decision="publish",language="es"} 1' in prom
+    assert 'newsrelay_source_last_success_timestamp_seconds{source="Gazette"}' in prom
+    assert re.search(r'newsrelay_last_run_stage_seconds\{stage="translate"\} [0-9.e-]+', prom)
+    printed = newsrelay("metrics", cwd=tmp_path).stdout
+    assert "# TYPE newsrelay_entries gauge" in printed and 'status="extracted"} 1' in printed
+    for line in printed.splitlines():  # every sample line is "name{labels} number"
+        assert line.startswith("#") or re.fullmatch(r"newsrelay_\w+(\{[^}]*\})? [0-9.e+-]+", line)
 
 
 def test_an_article_host_down_is_retried_not_taken_for_robots(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as RichBar
 from rich.table import Table
 
-from newsrelay import __version__, pipeline
+from newsrelay import __version__, metrics, pipeline
 from newsrelay.check import Policy, check_translation
 from newsrelay.check.residue import residue_findings
 from newsrelay.config import (
@@ -66,6 +66,7 @@ from newsrelay.extract import extract_article, html_paragraphs
 from newsrelay.ingest import Fetcher, decode_page
 from newsrelay.logs import FORMATS, setup_logging
 from newsrelay.model import Article, Decision, Finding, Source, Translation
+from newsrelay.publish.site import write_atomic
 from newsrelay.store import Store, utcnow
 from newsrelay.translate import Engine, available_engines, load_engine, neural, translate_article
 from newsrelay.translate.glossary import Glossary, load_glossary
@@ -206,7 +207,11 @@ def _run_pass(settings: Settings, *, wait: float = 0) -> pipeline.RunReport:
     try:
         store.check_integrity()
         with store.run_lock().held(wait), RichProgress() as progress:
-            return pipeline.run_once(settings, store, progress=progress)
+            report = pipeline.run_once(settings, store, progress=progress)
+        if settings.metrics_file:
+            text = metrics.render(metrics.from_status(store.metrics_snapshot(), report.seconds))
+            write_atomic(settings.root / settings.metrics_file, text)
+        return report
     finally:
         store.close()
 
@@ -298,6 +303,14 @@ def status(
         changes.add_row(c["at"], c["stage"], c["reason"], c["item"])
     out.print(entries, languages, failures, changes)
     out.print(f"translation memory: {report['memory_segments']} sentences")
+
+
+@app.command("metrics")
+def metrics_command() -> None:
+    """Print metrics in Prometheus' text format: entries, translations and holds by kind,
+    failures by stage and reason, per source errors and last success, queue ages."""
+    with _open_store() as store:
+        print(metrics.render(metrics.from_status(store.metrics_snapshot())), end="")
 
 
 @app.command()

@@ -226,6 +226,11 @@ class Settings:
     """All settings, plus where they came from."""
 
     database_url: str = setting("", "Database URL; empty means newsrelay.db beside the config.")
+    metrics_file: str = setting(
+        "",
+        "A file newsrelay run rewrites after each pass with metrics in Prometheus' text "
+        "format (for node_exporter's textfile collector); empty: none.",
+    )
     site: SiteSettings = field(default_factory=SiteSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -288,10 +293,14 @@ class SettingInfo:
         return ENV_PREFIX + self.name.replace(".", "_").upper()
 
 
+TOP_LEVEL = ("database_url", "metrics_file")  # settings outside a [section]
+
+
 def settings_table() -> Iterator[SettingInfo]:
     """Every setting with its dotted name, type, default and help text."""
     hints = typing.get_type_hints(Settings)
-    yield _info("database_url", hints["database_url"], _field(Settings, "database_url"))
+    for name in TOP_LEVEL:
+        yield _info(name, hints[name], _field(Settings, name))
     for section, cls in SECTIONS.items():
         section_hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):

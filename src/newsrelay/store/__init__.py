@@ -1201,6 +1201,37 @@ class Store:
             for row in rows
         ]  # fmt: skip
 
+    def metrics_snapshot(self) -> dict[str, Any]:
+        """What ``newsrelay metrics`` reports: the status counts, per source health, holds by
+        finding kind, failures by stage and reason, and the age of the oldest waiting item."""
+        failed = (
+            select(events.c.stage, events.c.reason, func.count().label("n"))
+            .where(events.c.outcome == Outcome.FAILED.value)
+            .group_by(events.c.stage, events.c.reason)
+        )
+        waiting = (
+            select(entries.c.status, func.min(entries.c.updated_at).label("oldest"))
+            .where(entries.c.status.in_([EntryStatus.PENDING.value, EntryStatus.FETCHED.value]))
+            .group_by(entries.c.status)
+        )
+        with self._tx() as conn:
+            failures = {(r.stage, r.reason or "unknown"): r.n for r in conn.execute(failed)}
+            oldest = {r.status: r.oldest for r in conn.execute(waiting)}
+        now = utcnow()
+        stage_of = {EntryStatus.PENDING.value: "fetch", EntryStatus.FETCHED.value: "extract"}
+        holds: dict[str, int] = {}
+        for row in self.held():
+            for kind in row["kinds"]:
+                holds[kind] = holds.get(kind, 0) + 1
+        return self.status_counts() | {
+            "sources": self.source_health(),
+            "holds_by_kind": holds,
+            "failures": failures,
+            "queue_ages": {
+                stage_of[s]: (now - when).total_seconds() for s, when in oldest.items() if when
+            },
+        }
+
     def problems(self, limit: int = 20) -> list[dict[str, Any]]:
         """The newest failures and drops, each with its reason code and the URL concerned."""
         return self._recent_events(events.c.outcome.in_([o.value for o in PROBLEMS]), limit)
