@@ -63,10 +63,11 @@ from newsrelay.errors import (
     StoreError,
 )
 from newsrelay.extract import extract_article, html_paragraphs
-from newsrelay.ingest import Fetcher, decode_page
+from newsrelay.ingest import Fetcher, decode_page, parse_feed
 from newsrelay.logs import FORMATS, setup_logging
 from newsrelay.model import Article, Decision, Finding, Source, Translation
 from newsrelay.publish.site import write_atomic
+from newsrelay.sources import add_source, from_opml, set_paused, to_opml
 from newsrelay.store import Store, utcnow
 from newsrelay.translate import Engine, available_engines, load_engine, neural, translate_article
 from newsrelay.translate.glossary import Glossary, load_glossary
@@ -693,6 +694,130 @@ def models_list(
 def _model_line(card: neural.ModelCard) -> str:
     pairs = ", ".join(sorted(f"{s}->{t}" for s, t in card.pairs))
     return f"{card.name} {card.version} ({card.kind}, {pairs}) in {card.folder}"
+
+
+sources_app = typer.Typer(help="The sources of newsrelay.toml: list, test, add, pause, OPML.")
+app.add_typer(sources_app, name="sources")
+
+
+def _config_file() -> Path:
+    path = config_path(state.config)
+    if not path.exists():
+        raise ConfigError(f"{path}: no such settings file; create one with 'newsrelay init'")
+    return path
+
+
+@sources_app.command("list")
+def sources_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every configured source with its license, state and health."""
+    settings = _settings()
+    with _open_store() as store:
+        health = {row["source"]: row for row in store.source_health()}
+    rows = [{"name": s.name, "url": s.url, "language": s.language, "license": s.license,
+             "republish": s.republish, "paused": s.paused,
+             **{k: v for k, v in health.get(s.name, {}).items() if k not in ("source", "url")}}
+            for s in settings.sources]  # fmt: skip
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("name", "state", "license", "last success", "published", "held", "last error",
+                  title="sources")  # fmt: skip
+    for row in rows:
+        state = "paused" if row["paused"] else "monitor" if not row["republish"] else "active"
+        table.add_row(escape(row["name"]), state, escape(row["license"] or "-"),
+                      row.get("last_success") or "never", str(row.get("published", 0)),
+                      str(row.get("held", 0)), escape(row.get("last_error") or ""))  # fmt: skip
+    out.print(table)
+
+
+@sources_app.command("test")
+def sources_test(name: Annotated[str, typer.Argument(help="The source's name.")]) -> None:
+    """Poll a source now, without storing anything, and extract its newest entry's page."""
+    settings = _settings()
+    source = next((s for s in settings.sources if s.name == name), None)
+    if source is None:
+        raise NotFound(f"no source named {name!r} in the settings")
+    with Fetcher(settings.fetch) as fetcher:
+        response = fetcher.get(source.url)
+        max_age = timedelta(days=settings.poll.sitemap_max_age_days)
+        result = parse_feed(response.body, response.url, sitemap_max_age=max_age)
+        out.print(f"{source.url}: {len(result.entries)} entries, "
+                  f"{len(result.sitemaps)} child sitemaps", highlight=False)  # fmt: skip
+        for warning in result.warnings:
+            err.print(f"warning: {escape(warning)}", highlight=False)
+        if result.entries:
+            entry = result.entries[0]
+            page = fetcher.get(entry.url)
+            html, _ = decode_page(page.body, page.headers.get("content-type", ""))
+            article = extract_article(html, page.url)
+            words = len(article.text.split())
+            out.print(f"newest entry {entry.url}: {escape(article.title)!r}, {words} words, "
+                      f"{len(article.removed)} blocks removed", highlight=False)  # fmt: skip
+
+
+@sources_app.command("add")
+def sources_add(
+    name: Annotated[str, typer.Argument(help="A name for the source (its outlet).")],
+    url: Annotated[str, typer.Argument(help="Its feed or sitemap (http or https).")],
+    language: Annotated[str, typer.Option(help="Its language (ISO 639-1).")] = "en",
+    license_: Annotated[str, typer.Option("--license", help="The license you have.")] = "",
+    attribution: Annotated[str, typer.Option(help="The credit line it asks for.")] = "",
+    republish: Annotated[
+        bool, typer.Option(help="Licensed to republish; --no-republish monitors only.")
+    ] = True,
+) -> None:
+    """Add a source to newsrelay.toml (its comments and layout are kept)."""
+    path = _config_file()
+    source = Source(name=name, url=url, language=language, license=license_,
+                    attribution=attribution, republish=republish)  # fmt: skip
+    load_settings(path)  # the file must be valid before it is changed
+    add_source(path, source)
+    load_settings(path)  # and after: a bad value is reported now, not on the next run
+    out.print(f"added {name!r} to {path}", highlight=False)
+
+
+@sources_app.command("pause")
+def sources_pause(name: Annotated[str, typer.Argument(help="The source's name.")]) -> None:
+    """Stop polling a source (what it already gave still goes through)."""
+    set_paused(_config_file(), name, True)
+    out.print(f"{name!r} is paused; 'newsrelay sources resume' polls it again", highlight=False)
+
+
+@sources_app.command("resume")
+def sources_resume(name: Annotated[str, typer.Argument(help="The source's name.")]) -> None:
+    """Poll a paused source again."""
+    set_paused(_config_file(), name, False)
+    out.print(f"{name!r} is polled again", highlight=False)
+
+
+@sources_app.command("import-opml")
+def sources_import_opml(
+    file: Annotated[Path, typer.Argument(help="An OPML file of feeds.")],
+) -> None:
+    """Add the feeds of an OPML file (not licensed for republishing until you say so: they are
+    added with republish = false unless the file marks them republish="true")."""
+    path = _config_file()
+    try:
+        imported = from_opml(file.read_bytes(), str(file))
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot be read: {exc.strerror}") from None
+    known = {s.name for s in load_settings(path).sources}
+    added = [s for s in imported if s.name not in known]
+    for source in added:
+        add_source(path, source)
+    load_settings(path)
+    known_already = len(imported) - len(added)
+    out.print(f"{len(added)} sources added ({known_already} known already); set republish = "
+              "true for those you are licensed to republish", highlight=False)  # fmt: skip
+
+
+@sources_app.command("export-opml")
+def sources_export_opml() -> None:
+    """Print the sources as an OPML 2.0 file."""
+    settings = _settings()
+    print(to_opml(settings.sources, settings.site.title), end="")
 
 
 dedupe_app = typer.Typer(help="Near-duplicate detection: one story, many sources.")

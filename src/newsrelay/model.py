@@ -50,6 +50,7 @@ class Source:
     attribution: str = ""
     republish: bool = True
     keep: tuple[str, ...] = ()  # names of this source never to translate (its outlet, brands)
+    paused: bool = False  # not polled (what was found before still goes through)
     id: int | None = None
 
 

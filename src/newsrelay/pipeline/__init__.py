@@ -103,8 +103,8 @@ class RunReport:
 
     @property
     def outage(self) -> bool:
-        """Whether the run did not work: every source failed to poll, or a stage could not run."""
-        polls = self.counts.get("poll", {})
+        """Whether the run did not work: every source polled failed, or a stage could not run."""
+        polls = {k: n for k, n in self.counts.get("poll", {}).items() if k != "paused"}
         every_source_failed = bool(polls) and polls.get("failed", 0) == sum(polls.values())
         return every_source_failed or bool(self.stage_errors)
 
@@ -190,6 +190,10 @@ def poll_sources(ctx: Context, sources: list[Source]) -> None:
     ctx.progress.stage("poll", len(sources))
     for source in sources:
         assert source.id is not None
+        if source.paused:
+            ctx.report.add("poll", "paused")
+            ctx.progress.advance()
+            continue
         try:
             outcome = poll_source(ctx, source)
         except StoreError:

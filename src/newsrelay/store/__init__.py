@@ -161,7 +161,7 @@ class Store:
         result = []
         with self._tx() as conn:
             for source in configured:
-                values = {k: v for k, v in asdict(source).items() if k != "id"}
+                values = {k: v for k, v in asdict(source).items() if k not in ("id", "paused")}
                 values["keep"] = json.dumps(list(source.keep))
                 row = conn.execute(
                     select(sources.c.id).where(sources.c.name == source.name)
