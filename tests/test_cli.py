@@ -137,7 +137,10 @@ def test_translate_missing_pair_says_so(tmp_path: Path) -> None:
     source.write_text("Title\n\nBody.\n")
     done = newsrelay("translate", str(source), "--to", "xx", cwd=tmp_path)
     assert done.returncode == 3
-    assert "cannot translate en->xx" in done.stderr
+    assert "'xx' is not a language code" in done.stderr
+    done = newsrelay("translate", str(source), "--to", "fr", cwd=tmp_path)
+    assert done.returncode == 3
+    assert "cannot translate en->fr" in done.stderr and "apertium-eng-fra" in done.stderr
 
 
 def test_translate_unreadable_input(server: MockServer, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
 
 import lxml.html
+from babel import Locale, UnknownLocaleError
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
@@ -84,14 +85,29 @@ def load_engine(settings: Settings, pairs: Sequence[tuple[str, str]] = ()) -> En
         known = ", ".join(sorted(factories)) or "none"
         raise NotConfigured(f"translation engine {name!r} is not installed (installed: {known})")
     engine: Engine = factories[name].load()(settings)
+    for code in {code for pair in pairs for code in pair}:
+        if not _is_language(code):
+            raise NotConfigured(f"{code!r} is not a language code (ISO 639-1, such as es, ca, pt)")
     have = engine.pairs()
-    missing = [f"{s}->{t}" for s, t in pairs if (s, t) not in have and s != t]
+    missing = [(s, t) for s, t in pairs if (s, t) not in have and s != t]
     if missing:
         offered = ", ".join(f"{s}->{t}" for s, t in sorted(have)) or "none"
+        hint = getattr(engine, "install_hint", None)
+        advice = f"; {hint(*missing[0])}" if hint else ""
         raise NotConfigured(
-            f"engine {name!r} cannot translate {', '.join(missing)} (it offers: {offered})"
+            f"engine {name!r} cannot translate {', '.join(f'{s}->{t}' for s, t in missing)} "
+            f"(it offers: {offered}){advice}"
         )
     return engine
+
+
+def _is_language(code: str) -> bool:
+    """Whether CLDR (Babel) knows ``code`` as a language."""
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 class Memory(Protocol):

@@ -181,6 +181,13 @@ class ApertiumEngine:
             modes.setdefault(pair, mode)
         return modes
 
+    def install_hint(self, source: str, target: str) -> str:
+        """What to install for a missing pair: Debian's package, named for the pair in either
+        order."""
+        a, b = ISO3.get(source, source), ISO3.get(target, target)
+        return (f"install its Debian package, apertium-{a}-{b} or apertium-{b}-{a} (apt-cache "
+                f"search apertium-{a}); two pairs through a third language also work")  # fmt: skip
+
     def pairs(self) -> set[tuple[str, str]]:
         """The installed language pairs, and those reachable through one pivot language."""
         return set(self.modes) | set(self.pivots)
