@@ -73,3 +73,31 @@ def test_hostile_feeds_fail_with_a_reason(body: bytes, reason: str) -> None:
     with pytest.raises(FeedError) as caught:
         parse_feed(body, "http://127.0.0.1/feed", now=NOW)
     assert caught.value.reason == reason
+
+
+def test_a_gzip_sitemap_reads_as_its_xml() -> None:
+    import gzip
+
+    xml = (Path(__file__).parent.parent / "fixtures/feeds/sitemap-index.xml").read_bytes()
+    assert parse_feed(gzip.compress(xml), "http://127.0.0.1/s.xml.gz", now=NOW).sitemaps == (
+        parse_feed(xml, "http://127.0.0.1/s.xml", now=NOW).sitemaps
+    )
+
+
+def test_a_gzip_bomb_is_cut() -> None:
+    import gzip
+
+    bomb = gzip.compress(b"<urlset>" + b" " * 60_000_000)
+    with pytest.raises(FeedError) as caught:
+        parse_feed(bomb, "http://127.0.0.1/bomb.xml.gz", now=NOW)
+    assert caught.value.reason == "too_large"
+
+
+def test_a_plain_text_sitemap_lists_its_urls() -> None:
+    body = b"http://127.0.0.1/t/1.html\nhttp://127.0.0.1/t/2.html\n\nnot a url\nhttp://[::1\n"
+    result = parse_feed(body, "http://127.0.0.1/sitemap.txt", now=NOW)
+    assert [e.url for e in result.entries] == [
+        "http://127.0.0.1/t/1.html",
+        "http://127.0.0.1/t/2.html",
+    ]
+    assert len(result.warnings) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import feedparser
@@ -208,5 +209,25 @@ def test_sitemap_index_source_follows_its_news_sitemap(
 
     [entry] = store.entries_with_status(EntryStatus.EXTRACTED)
     assert (entry.url, entry.title) == (link, "Trees for the river")
+    assert store.row_counts()["publications"] == 1
+    store.close()
+
+
+def test_a_site_home_page_is_read_through_the_sitemaps_of_its_robots_txt(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    link = server.route("/news/1.html", good_page(1))
+    sitemap = server.route("/sitemap.txt.gz", gzip.compress(f"{link}\n".encode()),
+                           headers={"Content-Type": "application/gzip"})  # fmt: skip
+    server.route("/robots.txt", f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n")
+    home = server.route("/", "<html><body><p>The home page</p></body></html>",
+                        headers={"Content-Type": "text/html"})  # fmt: skip
+    settings = write_settings([Source(name="Site", url=home)])
+    store = open_store(settings)
+
+    run_once(settings, store)
+
+    [entry] = store.entries_with_status(EntryStatus.EXTRACTED)
+    assert entry.url == link
     assert store.row_counts()["publications"] == 1
     store.close()

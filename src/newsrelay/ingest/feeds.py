@@ -1,4 +1,5 @@
-"""Parse RSS 2.0, Atom 1.0, JSON Feed 1.1, sitemap indexes, Google News and plain sitemaps.
+"""Parse RSS 2.0, Atom 1.0, JSON Feed 1.1, sitemap indexes, Google News and plain sitemaps (XML,
+gzip-compressed XML, or plain text with one URL a line).
 
 ``parse_feed`` never returns ``None``: a document that parses with problems still yields its entries
 plus warnings (feedparser's *bozo*), an entry that cannot be read is skipped with a warning, and a
@@ -11,6 +12,7 @@ from __future__ import annotations
 import calendar
 import json
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +27,9 @@ from newsrelay.text import clean_text
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_UNZIPPED = 50_000_000  # bytes: the sitemap protocol's own limit for one file
+MAX_TEXT_URLS = 50_000  # URLs in one plain-text sitemap, as the protocol allows
 
 
 def parse_feed(
@@ -49,15 +54,53 @@ def parse_feed(
 
 
 def _parse(body: bytes, url: str, sitemap_max_age: timedelta, now: datetime | None) -> FeedResult:
+    if body[:2] == GZIP_MAGIC:  # a sitemap.xml.gz served as it is stored
+        body = _gunzip(body, url)
     head = body.lstrip()[:1]
     if head == b"{":
         return _parse_json_feed(body, url)
+    if _is_url_list(body):
+        return _parse_text_sitemap(body, url)
     root = _sitemap_root(body)
     if root is not None and root.tag == SITEMAP_NS + "sitemapindex":
         return FeedResult(sitemaps=_locs(root, "sitemap", url))
     if root is not None and root.tag == SITEMAP_NS + "urlset":
         return _parse_urlset(root, url, now or datetime.now(UTC), sitemap_max_age)
     return _parse_xml_feed(body, url)
+
+
+def _gunzip(body: bytes, url: str) -> bytes:
+    """A gzip body, inflated to at most ``MAX_UNZIPPED`` bytes (a gzip bomb stops there)."""
+    inflater = zlib.decompressobj(wbits=31)
+    data = inflater.decompress(body, MAX_UNZIPPED)
+    if inflater.unconsumed_tail:
+        raise FeedError("too_large", f"{url}: inflates past {MAX_UNZIPPED} bytes")
+    return data
+
+
+def _is_url_list(body: bytes) -> bool:
+    """A plain-text sitemap: one absolute URL a line, nothing else."""
+    first = body.lstrip()[:200].split(b"\n", 1)[0].strip()
+    return first.startswith((b"http://", b"https://")) and b"<" not in body[:1000]
+
+
+def _parse_text_sitemap(body: bytes, url: str) -> FeedResult:
+    """A plain-text sitemap (one URL a line): its URLs, undated, the first ``MAX_TEXT_URLS``."""
+    result = FeedResult()
+    lines = body.decode("utf-8", "replace").splitlines()
+    for line in lines[:MAX_TEXT_URLS]:
+        link = clean_text(line.strip())
+        if not link.startswith(("http://", "https://")):
+            continue
+        try:
+            link = _link(url, link)
+        except ValueError as exc:
+            result.warnings.append(f"{url}: a URL skipped: {exc}")
+            continue
+        result.entries.append(FeedEntry(guid=link, url=link))
+    if len(lines) > MAX_TEXT_URLS:
+        result.warnings.append(f"{url}: {len(lines)} lines; the first {MAX_TEXT_URLS} read")
+    return result
 
 
 def _sitemap_root(body: bytes) -> Any:

@@ -170,6 +170,14 @@ class Fetcher:
                 self._robots[origin] = robots
         return bool(robots.can_fetch(url, self.settings.user_agent))
 
+    def sitemaps(self, url: str) -> list[str]:
+        """The ``Sitemap:`` lines of the robots.txt of ``url``'s host."""
+        if not self.allowed(url):
+            return []
+        parts = urlsplit(url)
+        robots = self._robots.get(f"{parts.scheme}://{parts.netloc}")
+        return list(robots.sitemaps) if isinstance(robots, Protego) else []
+
     def _load_robots(self, origin: str) -> Protego:
         """The robots.txt rules of ``origin``, read by Protego (RFC 9309: the longest match
         wins, wildcards and $ anchors; the standard library answers wrong for ``Disallow: /``

@@ -214,7 +214,13 @@ def poll_source(ctx: Context, source: Source) -> str:
     if response.status_code == 304:
         ctx.store.record_poll_unchanged(source.id)
         return "not_modified"
-    result = _parse(ctx, response.body, response.url)
+    if response.content_type == "text/html" and _is_home(source.url):
+        result = FeedResult(sitemaps=ctx.fetcher.sitemaps(source.url))  # a site: its sitemaps
+        if not result.sitemaps:
+            raise FeedError("no_feed", f"{source.url}: a web page, and its robots.txt names no "
+                            "sitemap; give the feed's or the sitemap's address")  # fmt: skip
+    else:
+        result = _parse(ctx, response.body, response.url)
     for child in result.sitemaps[:MAX_SITEMAPS]:
         try:
             found = _parse(ctx, ctx.fetcher.get(child).body, child)
