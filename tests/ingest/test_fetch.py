@@ -183,7 +183,9 @@ def test_unreachable_robots_txt_is_not_kept(server: MockServer) -> None:
 
 
 def test_robots_txt_longest_match_wins(server: MockServer) -> None:
-    server.route("/robots.txt", "User-agent: *\nDisallow: /\nAllow: /news/\nDisallow: /news/*.pdf$\n")
+    server.route(
+        "/robots.txt", "User-agent: *\nDisallow: /\nAllow: /news/\nDisallow: /news/*.pdf$\n"
+    )
     with fetcher() as f:
         assert f.allowed(server.url("/news/story.html"))
         assert not f.allowed(server.url("/about"))
