@@ -149,9 +149,11 @@ def _xml_entry(item: Any, feed_url: str) -> FeedEntry | None:
 
 
 def _link(base: str, link: str) -> str:
-    """An entry's absolute link; ValueError when it is not a URL (``urlsplit`` says why)."""
+    """An entry's absolute link; ValueError when it is not an http(s) URL."""
     joined = clean_text(urljoin(base, link.strip()))
-    urlsplit(joined)  # raises on an unreadable host ("http://[::1")
+    parts = urlsplit(joined)  # raises on an unreadable host ("http://[::1")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{joined[:80]!r} is not an http(s) URL")
     return joined
 
 
