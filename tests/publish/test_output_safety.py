@@ -16,7 +16,7 @@ from publish_samples import story
 from newsrelay.extract import extract_article
 from newsrelay.model import Metadata
 from newsrelay.publish import StaticSite
-from newsrelay.publish.wordpress import WordPressPublisher, redact
+from newsrelay.publish.wordpress import WordPressPublisher
 
 HOSTILE = '</script><!--<script>alert(1)</script>\u2028&amp; "x"'
 
@@ -67,7 +67,7 @@ def test_a_huge_headline_is_cut() -> None:
     assert len(extract_article(page, "http://127.0.0.1:9/n.html").title) <= 300
 
 
-def test_wordpress_title_is_sent_as_text_and_secrets_never_echo() -> None:
+def test_wordpress_title_is_sent_as_text() -> None:
     publisher = WordPressPublisher("http://127.0.0.1:9", "editor", "abcd efgh ijkl",
                                    fetch=lambda url: None)  # type: ignore[arg-type, return-value]  # fmt: skip
     try:
@@ -76,6 +76,3 @@ def test_wordpress_title_is_sent_as_text_and_secrets_never_echo() -> None:
     finally:
         publisher.close()
     assert fields["title"] == "&lt;img src=x onerror=alert(1)&gt;"
-    echoed = "Authorization: Basic ZWRpdG9yOmFiY2QgZWZnaCBpamts password=abcd efgh ijkl"
-    assert "abcd" not in redact(echoed, publisher.secrets)
-    assert "ZWRpdG9y" not in redact(echoed, publisher.secrets)

@@ -11,6 +11,7 @@ delivery fails. What was delivered, and when to try again, is the pipeline's and
 
 from __future__ import annotations
 
+import base64
 import enum
 import hashlib
 import json
@@ -166,9 +167,32 @@ def _attempt(
     except httpx.HTTPError as exc:
         return None, PublishError("connect_error", f"{where}: {exc}", target_down=True)
     if response.status_code == 429 or response.status_code >= 500:
-        message = f"{where}: HTTP {response.status_code}: {response.text[:200]}"
+        message = f"{where}: HTTP {response.status_code}: {answer_text(response)}"
         return response, PublishError(f"http_{response.status_code}", message, target_down=True)
     return response, None
+
+
+def answer_text(response: httpx.Response, limit: int = 200) -> str:
+    """The start of an answer's body, for a message, without the request's credentials: an
+    error page may echo the Authorization header (its value, and for Basic the password)."""
+    text = response.text
+    for secret in _credentials(response.request):
+        text = text.replace(secret, "[redacted]")
+    return text[:limit]
+
+
+def _credentials(request: httpx.Request) -> list[str]:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    found = [header, value]
+    if scheme.lower() == "basic":
+        try:
+            user_password = base64.b64decode(value).decode("utf-8", "replace")
+        except ValueError:
+            user_password = ""
+        password = user_password.partition(":")[2]
+        found += [user_password, password, password.replace(" ", "")]
+    return sorted((s for s in found if len(s) >= 4), key=len, reverse=True)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

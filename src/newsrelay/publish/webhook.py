@@ -31,6 +31,7 @@ from newsrelay.publish.targets import (
     Delivery,
     DeliveryState,
     Fetch,
+    answer_text,
     send,
     story_html,
 )
@@ -100,7 +101,7 @@ class WebhookPublisher:
         if not response.is_success:
             raise PublishError(
                 f"http_{response.status_code}",
-                f"webhook: {self.url}: HTTP {response.status_code}: {response.text[:200]}",
+                f"webhook: {self.url}: HTTP {response.status_code}: {answer_text(response)}",
                 target_down=response.status_code in REFUSED,
             )
         return _answered_id(response)

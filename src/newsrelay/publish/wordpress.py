@@ -15,7 +15,6 @@ its slug and lose the link to the story); if the story returns, the post is publ
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import logging
@@ -28,7 +27,15 @@ from newsrelay.config import Settings
 from newsrelay.errors import FetchError, NotConfigured, PublishError
 from newsrelay.extract import html_paragraphs
 from newsrelay.model import StoryView
-from newsrelay.publish.targets import BACKOFF, Delivery, DeliveryState, Fetch, send, story_html
+from newsrelay.publish.targets import (
+    BACKOFF,
+    Delivery,
+    DeliveryState,
+    Fetch,
+    answer_text,
+    send,
+    story_html,
+)
 
 log = logging.getLogger(__name__)
 ANY_STATUS = "publish,future,draft,pending,private"
@@ -51,8 +58,6 @@ class WordPressPublisher:
         self.client = httpx.Client(
             timeout=timeout, auth=(user, password), headers={"User-Agent": user_agent}
         )
-        basic = base64.b64encode(f"{user}:{password}".encode()).decode()
-        self.secrets = [s for s in (password, basic, password.replace(" ", "")) if s]
         self.terms: dict[tuple[str, str], int] = {}  # (kind, name folded) -> term id
 
     @classmethod
@@ -203,8 +208,7 @@ class WordPressPublisher:
         if not response.is_success:
             raise PublishError(
                 f"http_{response.status_code}",
-                f"wordpress: {method} {path}: HTTP {response.status_code}: "
-                f"{redact(response.text[:200], self.secrets)}",
+                f"wordpress: {method} {path}: HTTP {response.status_code}: {answer_text(response)}",
             )
         try:
             return response.json()
@@ -214,14 +218,6 @@ class WordPressPublisher:
     def close(self) -> None:
         """Release the connections."""
         self.client.close()
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    """``text`` without the secrets in it (a server's error page may echo the request's
-    Authorization header)."""
-    for secret in secrets:
-        text = text.replace(secret, "[redacted]")
-    return text
 
 
 def post_slug(delivery: Delivery) -> str:
