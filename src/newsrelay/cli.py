@@ -532,10 +532,14 @@ app.add_typer(review_app, name="review")
 @review_app.command("list")
 def review_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    monitored: Annotated[
+        bool, typer.Option(help="Instead, the translations of sources in monitor mode.")
+    ] = False,
 ) -> None:
-    """List held translations with the kinds of their findings."""
+    """List held translations with the kinds of their findings (or, with --monitored, the
+    translations of sources not licensed for republishing, which are never published)."""
     with _open_store() as store:
-        rows = store.held()
+        rows = store.held(monitored=monitored)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return

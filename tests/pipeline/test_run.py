@@ -166,7 +166,7 @@ def test_changed_entry_is_updated_in_place(
     store.close()
 
 
-def test_source_that_forbids_republishing_is_not_fetched(
+def test_a_source_not_licensed_for_republishing_is_monitored_never_published(
     server: MockServer, write_settings: WriteSettings
 ) -> None:
     link = server.route("/news/1.html", ARTICLE_HTML)
@@ -174,11 +174,13 @@ def test_source_that_forbids_republishing_is_not_fetched(
     settings = write_settings([Source(name="Closed", url=feed, republish=False)])
     store = open_store(settings)
 
-    run_once(settings, store)
+    report = run_once(settings, store)
 
-    assert "/news/1.html" not in server.paths()
-    [entry] = store.entries_with_status(EntryStatus.DROPPED)
-    assert entry.reason == "republish_not_allowed"
+    assert report.counts.get("translate") == {"ok": 1}, report.counts
+    assert store.stories() == [] and store.row_counts()["publications"] == 0
+    [monitored] = store.held(monitored=True)
+    assert (monitored["source"], monitored["language"]) == ("Closed", "es")
+    assert not (settings.output_dir / "es/story").exists()
     store.close()
 
 

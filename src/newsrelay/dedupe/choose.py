@@ -25,9 +25,12 @@ def license_rank(text: str) -> int:
 def representative(
     members: Sequence[dict[str, Any]], choose: str, preferred: Sequence[str] = ()
 ) -> int:
-    """The id of the member (dicts with ``id``, ``signed_at``, ``source``, ``license``) that a
-    story is translated from: the earliest, the most preferred source, or the most permissive
+    """The id of the member (dicts with ``id``, ``signed_at``, ``source``, ``license`` and
+    ``republish``) that a story is translated from: among the members whose source may be
+    republished (when any may), the earliest, the most preferred source, or the most permissive
     license; ties go to the earliest."""
+    licensed = [m for m in members if m.get("republish", True)]
+    members = licensed or members
 
     def order(member: dict[str, Any]) -> tuple[int, datetime, int]:
         first = (member["signed_at"], member["id"])

@@ -328,15 +328,12 @@ def _is_home(url: str) -> bool:
 
 
 def fetch_entries(ctx: Context, sources: list[Source]) -> None:
-    """Fetch the page of every pending entry, and of failed ones due for a retry."""
-    republish = {s.id: s.republish for s in sources}
+    """Fetch the page of every pending entry, and of failed ones due for a retry (of every
+    source: one not licensed for republishing is monitored, translated but never published)."""
     todo = ctx.store.entries_with_status(EntryStatus.PENDING)
     retries = ctx.store.entries_with_status(EntryStatus.FAILED, due=True)
     todo += [e for e in retries if e.attempts < ctx.settings.fetch.max_attempts]
-    for entry in [e for e in todo if not republish.get(e.source_id, False)]:
-        ctx.store.drop_entry(entry.id, "fetch", "republish_not_allowed", entry.url)
-        ctx.report.add("fetch", "dropped")
-    todo = sorted((e for e in todo if republish.get(e.source_id, False)), key=lambda e: e.id)
+    todo = sorted(todo, key=lambda e: e.id)
     if len(todo) > ctx.settings.fetch.max_pages_per_run:
         log.info("fetch: %d pages due, %d fetched in this run", len(todo),
                  ctx.settings.fetch.max_pages_per_run)  # fmt: skip

@@ -667,7 +667,7 @@ class Store:
         """The articles of a story, with the source and time the choice of representative uses."""
         query = (
             select(articles.c.id, articles.c.signed_at, sources.c.name.label("source"),
-                   sources.c.license, entries.c.url)
+                   sources.c.license, sources.c.republish, entries.c.url)
             .join(entries, entries.c.id == articles.c.entry_id)
             .join(sources, sources.c.id == entries.c.source_id)
             .where(articles.c.story_id == story_id)
@@ -735,8 +735,9 @@ class Store:
     # translations --------------------------------------------------------------------------
 
     def articles_missing(self, language: str) -> list[tuple[int, Article, str, str]]:
-        """Representative articles of stories, from republishable sources, not yet translated
-        into ``language``, with the source's language and name."""
+        """Representative articles of stories not yet translated into ``language``, with the
+        source's language and name (sources in monitor mode included: their translations are
+        read, never published)."""
         done = select(translations.c.article_id).where(translations.c.language == language)
         query = (
             select(
@@ -748,7 +749,6 @@ class Store:
             .join(sources, sources.c.id == entries.c.source_id)
             .join(stories, stories.c.article_id == articles.c.id)
             .where(entries.c.status == EntryStatus.EXTRACTED.value)
-            .where(sources.c.republish.is_(True))
             .where(articles.c.id.not_in(done))
             .order_by(articles.c.id)
         )
@@ -851,23 +851,29 @@ class Store:
                 failures.c.item_id == item_id,
             ))  # fmt: skip
 
-    def held(self) -> list[dict[str, Any]]:
-        """Translations held for review, oldest first, with their findings' kinds."""
+    def held(self, *, monitored: bool = False) -> list[dict[str, Any]]:
+        """Translations held for review, oldest first, with their findings' kinds; with
+        ``monitored``, instead the checked translations of sources in monitor mode (not
+        licensed for republishing: read here, never published), with their decision."""
         query = (
             select(
                 translations.c.id, translations.c.language, translations.c.title,
-                entries.c.url, verdicts.c.findings, verdicts.c.created_at,
+                entries.c.url, verdicts.c.findings, verdicts.c.created_at, verdicts.c.decision,
+                sources.c.name.label("source"),
             )
             .join(verdicts, verdicts.c.translation_id == translations.c.id)
             .join(articles, articles.c.id == translations.c.article_id)
             .join(entries, entries.c.id == articles.c.entry_id)
-            .where(verdicts.c.decision == Decision.HOLD.value)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(sources.c.republish.is_(False) if monitored
+                   else verdicts.c.decision == Decision.HOLD.value)
             .order_by(verdicts.c.created_at, translations.c.id)
         )  # fmt: skip
         with self._tx() as conn:
             rows = conn.execute(query).all()
         return [
             {"id": row.id, "language": row.language, "title": row.title, "url": row.url,
+             "source": row.source, "decision": row.decision,
              "kinds": sorted({f["kind"] for f in json.loads(row.findings)}),
              "held_at": row.created_at.isoformat(timespec="seconds")}
             for row in rows
@@ -930,7 +936,9 @@ class Store:
     # publications --------------------------------------------------------------------------
 
     def stories(self, *, language: str | None = None, unpublished: bool = False) -> list[StoryView]:
-        """Translations cleared for publishing, newest first; optionally only unpublished ones."""
+        """Translations cleared for publishing, newest first; optionally only unpublished ones.
+        A source not licensed for republishing (monitor mode) has none: its stories are
+        translated and checked for a person to read, never published or pushed."""
         query = (
             select(
                 translations.c.id.label("translation_id"),
@@ -960,7 +968,7 @@ class Store:
             .join(sources, sources.c.id == entries.c.source_id)
             .join(stories, stories.c.id == articles.c.story_id)
             .join(verdicts, verdicts.c.translation_id == translations.c.id)
-            .where(verdicts.c.decision == Decision.PUBLISH.value)
+            .where(verdicts.c.decision == Decision.PUBLISH.value, sources.c.republish.is_(True))
             .order_by(translations.c.created_at.desc(), translations.c.id.desc())
         )
         if language is not None:
