@@ -1,0 +1,162 @@
+"""The whole pipeline on real pages: the 91 pages of ../shared/corpora/extraction-dev, served on
+127.0.0.1 through one RSS feed, run into Spanish and Catalan with Apertium. Prints, per language,
+how many stories were published and held and why, and what a reader would see in the published
+ones, detected automatically:
+
+- words left in the source language or garbled: lower-case words of the translation that the
+  target's own Apertium dictionary does not know (names are capitalised; these are English words
+  the engine left, or words it ran together, "australianode48años");
+- paragraphs lost: paragraphs of the page's true article body (the corpus' ground truth) whose
+  text is not in the extracted article;
+- promo and teaser lines: the residue check's calls to action and teasers.
+
+    python bench/real_pages.py [--languages es,ca] [--limit 91] [--examples 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import tempfile
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from newsrelay import Store, load_settings, run_once
+from newsrelay.check.residue import residue_findings
+from newsrelay.config import render_config
+from newsrelay.extract import html_paragraphs
+from newsrelay.model import Source
+from newsrelay.translate.apertium import ApertiumEngine
+from real_eval import CORPORA
+
+PAGES = CORPORA / "extraction-dev"
+RUN_TOGETHER = re.compile(r"^(?=.*\d)(?=.*[^\W\d_])\w{8,}$|^[^\W\d_]{16,}$")
+
+
+def serve(pages: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
+    """A server for the pages and a feed listing them."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/feed.xml":
+                body, kind = feed.encode(), "application/rss+xml"
+            elif self.path.startswith("/p/") and self.path[3:-5] in pages:
+                body, kind = pages[self.path[3:-5]], "text/html; charset=utf-8"
+            else:
+                self.send_response(404 if self.path != "/robots.txt" else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    items = "".join(f"<item><title>{key}</title><link>{base}/p/{key}.html</link>"
+                    f"<guid>{key}</guid></item>" for key in pages)  # fmt: skip
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>real</title>'
+    feed = f"{head}{items}</channel></rss>"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, base
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i : i + 4]) for i in range(max(len(words) - 3, 1))}
+
+
+def lost_paragraphs(truth: str, extracted: str) -> list[str]:
+    """Ground-truth paragraphs (of 8 words or more) most of whose text extraction lost."""
+    have = shingles(extracted)
+    lost = []
+    for paragraph in (p.strip() for p in truth.split("\n") if p.strip()):
+        own = shingles(paragraph)
+        if len(paragraph.split()) >= 8 and len(own & have) < 0.5 * len(own):
+            lost.append(paragraph)
+    return lost
+
+
+def unknown_words(engine: ApertiumEngine, text: str, language: str) -> list[str]:
+    """Lower-case words of ``text`` the dictionary of ``language`` does not know."""
+    lexicon = engine.lexicon(text, language)
+    return [word for word, kinds in lexicon.items()
+            if (not kinds and word[:1].islower() and word.isalpha())
+            or RUN_TOGETHER.match(word)]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--languages", default="es,ca")
+    parser.add_argument("--limit", type=int, default=91)
+    parser.add_argument("--examples", type=int, default=3)
+    args = parser.parse_args()
+    truth = json.loads((PAGES / "ground-truth.json").read_text(encoding="utf-8"))
+    keys = sorted(truth)[: args.limit]
+    pages = {k: gzip.decompress((PAGES / "html" / f"{k}.html.gz").read_bytes()) for k in keys}
+    httpd, base = serve(pages)
+    languages = args.languages.split(",")
+    engine = ApertiumEngine()
+    with tempfile.TemporaryDirectory(prefix="newsrelay-real-") as folder:
+        config = Path(folder) / "newsrelay.toml"
+        config.write_text(render_config([Source(name="Real pages", url=base + "/feed.xml",
+                                                license="test")]))  # fmt: skip
+        settings = load_settings(config, environ={}, overrides={
+            "site.languages": languages, "fetch.allow_addresses": ["127.0.0.1"],
+            "fetch.delay": 0.0, "fetch.robots": False, "fetch.max_bytes": 20_000_000})  # fmt: skip
+        store = Store.open(settings.store_url)
+        started = time.perf_counter()
+        report = run_once(settings, store, engine=engine)
+        print(f"{len(pages)} real pages, one run in {time.perf_counter() - started:.0f} s: "
+              f"{dict(sorted(report.counts.get('extract', {}).items()))} extracted")  # fmt: skip
+        for language in languages:
+            summarise(store, engine, language, truth, args.examples)
+        store.close()
+    httpd.shutdown()
+
+
+def summarise(store: Store, engine: ApertiumEngine, language: str, truth: dict[str, dict[str, str]],
+              examples: int) -> None:  # fmt: skip
+    """Published and held stories in ``language``, and what a reader sees in the published."""
+    rows = store.held()
+    held = Counter(kind for row in rows if row["language"] == language for kind in row["kinds"])
+    n_held = sum(1 for row in rows if row["language"] == language)
+    published = store.stories(language=language)
+    leftovers, lost_in, promos, shown = [], 0, 0, Counter()
+    for story in published:
+        key = story.original_url.rsplit("/", 1)[-1][:-5]
+        text = "\n".join([story.title, *html_paragraphs(story.body_html)])
+        words = unknown_words(engine, text, language)
+        leftovers.append(len(words))
+        _, article = store.translation(story.translation_id)
+        lost = lost_paragraphs(truth[key]["articleBody"], "\n".join(article.paragraphs))
+        lost_in += bool(lost)
+        found = residue_findings(html_paragraphs(story.body_html))
+        promos += len(found)
+        for label, items in (("left in English or garbled", words), ("lost", lost),
+                             ("promo", [f.translation for f in found])):  # fmt: skip
+            for item in items[: max(examples - shown[label], 0)]:
+                shown[label] += 1
+                print(f"    [{language}] {label}: {str(item)[:90]}")
+    total = len(published) + n_held
+    mean = sum(leftovers) / len(leftovers) if leftovers else 0.0
+    share = len(published) / total if total else 0.0
+    print(f"  {language}: {len(published)} published, {n_held} held of {total} ({share:.0%} "
+          f"published); held for {dict(held.most_common())}")  # fmt: skip
+    print(f"  {language}, in what is published: {mean:.1f} words left in English or garbled a "
+          f"story (max {max(leftovers, default=0)}), {lost_in} stories missing paragraphs, "
+          f"{promos} promo or teaser lines")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
