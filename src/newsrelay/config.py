@@ -183,7 +183,7 @@ class CheckSettings:
     """The checks and the policy that turns their findings into publish, hold or reject."""
 
     hold: list[str] = setting(
-        ["numbers", "dates", "names", "negation", "untranslated", "wrong_language",
+        ["numbers", "dates", "names", "negation", "untranslated", "wrong_language", "garbled",
          "paragraph_count", "omission", "addition", "length", "repetition", "residue", "markup"],
         "Finding kinds that hold a translation for a person to review.",
     )  # fmt: skip

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from newsrelay.check import CheckInput
+from newsrelay.errors import NewsrelayError
 from newsrelay.model import Finding
 from newsrelay.text import sentences
 
@@ -114,3 +115,59 @@ def check_output_language(item: CheckInput) -> list[Finding]:
                 )
             )
     return findings
+
+
+RUN_TOGETHER_MIN = 8  # letters: shorter unknown words are rarely several run together
+SUFFIXES = frozenset({"mente", "ment", "ness", "ción", "ció", "ista", "istas"})
+
+
+def check_run_together(item: CheckInput) -> list[Finding]:
+    """No words run together in the translation ("tendenciadeplazo", "queactúansuperiores",
+    "australianode48años"), as an engine's generator sometimes leaves them: a word the target's
+    dictionary does not know that splits into two or three words it knows. Needs an engine with
+    a dictionary of the target language (Apertium's ``lexicon``); without one, nothing is said."""
+    lexicon = getattr(item.engine, "lexicon", None)
+    if lexicon is None:
+        return []
+    try:
+        known = lexicon("\n".join(item.translation), item.target_language)
+        suspects = [w for w, kinds in known.items() if not kinds and _maybe_joined(w)]
+        splits = {w: _splits(w) for w in suspects}
+        parts = {p for options in splits.values() for option in options for p in option}
+        words = lexicon(" ".join(sorted(parts)), item.target_language) if parts else {}
+    except NewsrelayError:
+        return []
+    findings = []
+    for word, options in splits.items():
+        split = next((o for o in options if all(words.get(p) for p in o)), None)
+        if split:
+            findings.append(Finding(
+                "garbled", "warning",
+                f"{word!r} looks like words run together ({' '.join(split)!r})",
+                paragraph=next((i for i, p in enumerate(item.translation) if word in p), None),
+                translation=word,
+            ))  # fmt: skip
+    return findings
+
+
+def _maybe_joined(word: str) -> bool:
+    letters = sum(c.isalpha() for c in word)
+    return (word[:1].islower() and letters >= RUN_TOGETHER_MIN) or (
+        any(c.isdigit() for c in word) and letters >= 3 and word[:1].isalpha()
+    )
+
+
+def _splits(word: str) -> list[tuple[str, ...]]:
+    """Ways to cut ``word`` into two words of four letters or more (a word of ten or more), or
+    three with a short one between ("tendencia de plazo", "juego no verbal"); a word with digits,
+    at its digits ("motor4x4" is "motor", "x")."""
+    pieces = [p for p in re.split(r"\d+", word) if p]
+    if any(c.isdigit() for c in word):
+        return [tuple(pieces)] if len(pieces) > 1 else []
+    n = len(word)
+    # two words: long ones only, and not a suffix the dictionary may lack ("indebida-mente")
+    found: list[tuple[str, ...]] = [(word[:i], word[i:]) for i in range(4, n - 3)
+                                    if n >= 10 and word[i:] not in SUFFIXES]  # fmt: skip
+    found += [(word[:i], word[i:j], word[j:]) for i in range(3, n - 4)
+              for j in range(i + 2, min(i + 4, n - 2))]  # fmt: skip
+    return found
