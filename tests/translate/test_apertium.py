@@ -59,7 +59,10 @@ def test_article_paragraphs_stay_paragraphs() -> None:
 
 
 def test_missing_pair_is_reported_at_start_up() -> None:
-    with pytest.raises(NotConfigured, match=r"cannot translate en->xx \(it offers: .*en->es"):
+    with pytest.raises(NotConfigured, match=r"cannot translate en->fr \(it offers: .*en->es.*\)"
+                       r"; install its Debian package, apertium-eng-fra"):  # fmt: skip
+        load_engine(Settings(), [("en", "fr")])
+    with pytest.raises(NotConfigured, match=r"'xx' is not a language code"):
         load_engine(Settings(), [("en", "xx")])
 
 
@@ -270,3 +273,14 @@ def test_the_standfirst_and_the_image_caption_are_translated_too() -> None:
     )
     assert translate_article(ApertiumEngine(), Article(title="A", body_html="<p>B</p>"), "en",
                              "es").standfirst is None  # fmt: skip
+
+
+def test_words_the_generator_ran_together_are_parted() -> None:
+    # eng-spa's generator writes "long-term trend" as "tendenciadeplazo largo"
+    engine = ApertiumEngine()
+    [text] = engine.translate(["It will confirm that its long-term trend has broken."], "en", "es")
+    assert "tendencia de plazo" in text and "tendenciadeplazo" not in text
+    [kept] = engine.part_run_together(
+        ["Los trabajadores repartidores cobraron indebidamente."], "es"
+    )
+    assert kept == "Los trabajadores repartidores cobraron indebidamente."  # real words stay

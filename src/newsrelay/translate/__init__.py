@@ -92,8 +92,15 @@ def load_engine(settings: Settings, pairs: Sequence[tuple[str, str]] = ()) -> En
     missing = [(s, t) for s, t in pairs if (s, t) not in have and s != t]
     if missing:
         offered = ", ".join(f"{s}->{t}" for s, t in sorted(have)) or "none"
-        hint = getattr(engine, "install_hint", None)
-        advice = f"; {hint(*missing[0])}" if hint else ""
+        hint = getattr(engine, "pair_hint", None)  # what to install, from engines that know
+        command = getattr(engine, "install_hint", None)  # the neural engines' install command
+        advice = (
+            f"; {hint(*missing[0])}"
+            if hint
+            else f"; install one with '{command}'"
+            if command
+            else ""
+        )
         raise NotConfigured(
             f"engine {name!r} cannot translate {', '.join(f'{s}->{t}' for s, t in missing)} "
             f"(it offers: {offered}){advice}"

@@ -47,6 +47,23 @@ ISO3 = {
 }  # fmt: skip
 ISO1 = {v: k for k, v in ISO3.items()}
 TIMEOUT = 120.0  # seconds for one request; Apertium handles thousands of words a second
+RUN_TOGETHER = re.compile(
+    r"\b[a-zñçàáèéíïòóúü]{9,}\b"
+)  # lower-case words long enough to hide three
+GLUE = (
+    "de",
+    "del",
+    "no",
+    "en",
+    "y",
+    "i",
+    "a",
+    "al",
+    "el",
+    "la",
+    "un",
+    "una",
+)  # short words between
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
 # ^surface/reading/reading$: a reading is lemma<tag><tag>..., or *surface for an unknown word
 LEXICAL_UNIT = re.compile(r"\^((?:[^/$\\]|\\.)+)((?:/(?:[^/$\\]|\\.)*)+)\$")
@@ -181,7 +198,7 @@ class ApertiumEngine:
             modes.setdefault(pair, mode)
         return modes
 
-    def install_hint(self, source: str, target: str) -> str:
+    def pair_hint(self, source: str, target: str) -> str:
         """What to install for a missing pair: Debian's package, named for the pair in either
         order."""
         a, b = ISO3.get(source, source), ISO3.get(target, target)
@@ -239,9 +256,38 @@ class ApertiumEngine:
             ]
         request, stacks = deformat(segments)
         try:
-            return reformat(self._pipeline(mode, UNMARKED)(request), stacks, len(segments))
+            texts = reformat(self._pipeline(mode, UNMARKED)(request), stacks, len(segments))
         except ValueError as exc:
             raise EngineError(f"apertium {mode}: {exc}") from None
+        return self.part_run_together(texts, target)
+
+    def part_run_together(self, texts: list[str], language: str) -> list[str]:
+        """``texts`` with the words Apertium's generator ran together parted again: some pairs
+        join a chunk's words ("tendenciadeplazo" for "long-term trend", "motordecuatro"); a word
+        the dictionary of ``language`` does not know that is two known words around a short one
+        ("de", "no", "en" ...) is written as those three. Needs a pair from ``language``."""
+        if not any(s == language for s, _ in self.modes) or self.apy_url:
+            return texts
+        joined = {w for t in texts for w in RUN_TOGETHER.findall(t)}
+        if not joined:
+            return texts
+        known = self.lexicon(" ".join(sorted(joined)), language)
+        suspects = [w for w in joined if known.get(w) == frozenset()]
+        options = {w: [(w[:i], glue, w[i + len(glue) :]) for i in range(3, len(w) - 4)
+                       for glue in GLUE if w.startswith(glue, i)] for w in suspects}  # fmt: skip
+        parts = {p for found in options.values() for option in found for p in option}
+        if not parts:
+            return texts
+        words = self.lexicon(" ".join(sorted(parts)), language)
+        parted = {}
+        for word, found in options.items():
+            split = next((o for o in found if all(words.get(p) for p in o)), None)
+            if split and len(split[2]) >= 3:
+                parted[word] = " ".join(split)
+        if not parted:
+            return texts
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, parted)) + r")\b")
+        return [pattern.sub(lambda m: parted[m.group()], text) for text in texts]
 
     def lexicon(self, text: str, language: str) -> dict[str, frozenset[str]]:
         """What the dictionary of ``language`` says of each word of ``text``: the kinds of its
