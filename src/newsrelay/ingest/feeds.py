@@ -92,12 +92,8 @@ def _parse_text_sitemap(body: bytes, url: str) -> FeedResult:
         link = clean_text(line.strip())
         if not link.startswith(("http://", "https://")):
             continue
-        try:
-            link = _link(url, link)
-        except ValueError as exc:
-            result.warnings.append(f"{url}: a URL skipped: {exc}")
-            continue
-        result.entries.append(FeedEntry(guid=link, url=link))
+        if checked := _checked_link(url, link, result, "a URL"):
+            result.entries.append(FeedEntry(guid=checked, url=checked))
     if len(lines) > MAX_TEXT_URLS:
         result.warnings.append(f"{url}: {len(lines)} lines; the first {MAX_TEXT_URLS} read")
     return result
@@ -157,6 +153,15 @@ def _link(base: str, link: str) -> str:
     return joined
 
 
+def _checked_link(base: str, link: str, result: FeedResult, what: str) -> str | None:
+    """``_link``, or None with a warning on ``result`` naming what was skipped and why."""
+    try:
+        return _link(base, link)
+    except ValueError as exc:
+        result.warnings.append(f"{base}: {what} skipped: {exc}")
+        return None
+
+
 def _from_struct(value: time.struct_time | None) -> datetime | None:
     if value is None:
         return None
@@ -185,10 +190,8 @@ def _parse_json_feed(body: bytes, url: str) -> FeedResult:
         if not isinstance(link, str) or not link:
             result.warnings.append(f"{url}: item {index} has no url and was skipped")
             continue
-        try:
-            link = _link(url, link)
-        except ValueError as exc:
-            result.warnings.append(f"{url}: item {index} skipped: {exc}")
+        link = _checked_link(url, link, result, f"item {index}")
+        if not link:
             continue
         result.entries.append(
             FeedEntry(
@@ -233,11 +236,7 @@ def _parse_urlset(root: Any, url: str, now: datetime, max_age: timedelta) -> Fee
     undated = 0
     for node in root.findall(SITEMAP_NS + "url"):
         loc = (node.findtext(SITEMAP_NS + "loc") or "").strip()
-        try:
-            loc = _link(url, loc) if loc else ""
-        except ValueError as exc:
-            result.warnings.append(f"{url}: a URL skipped: {exc}")
-            continue
+        loc = _checked_link(url, loc, result, "a URL") if loc else ""
         if not loc:
             continue
         news = node.find(NEWS_NS + "news")
