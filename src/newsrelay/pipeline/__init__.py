@@ -1,7 +1,8 @@
 """The one place that sequences the stages. One pass over all sources runs, in order:
 
-1. **poll** every source (conditional GET; sitemap indexes are followed); new or changed entries
-   are stored as ``pending``;
+1. **poll** every source that is not paused (conditional GET; sitemap indexes are followed, and a
+   site's home page through its robots.txt ``Sitemap:`` lines); new or changed entries are
+   stored as ``pending``, the newest ``poll.max_entries`` of a feed;
 2. **recheck** the pages of published stories younger than ``publish.recheck_days`` whose next
    look is due (conditional GET with the page's ETag and Last-Modified): a changed page goes back
    to ``fetched`` (so the steps below re-extract, re-translate, re-check and republish it), a page
@@ -15,17 +16,21 @@
    which article of the story is translated and credited;
 6. **translate** the chosen article of every story into each configured language it lacks;
 7. **check** every new translation and store the verdict;
-8. **publish** translations cleared for publishing: the site's files that show a new or changed
-   story (its page, its indexes, feeds and sitemaps), with the new stories' lead images copied
-   into the site first when ``site.images`` is ``mirror``, then the publication records (so a
-   crash between them only repeats work); removed stories follow ``publish.on_removal``;
+8. **publish** translations cleared for publishing (never those of a source in monitor mode,
+   ``republish = false``, which stop at the check for a person to read): the site's files that
+   show a new or changed story (its page, its indexes, feeds and sitemaps), with the new
+   stories' lead images copied into the site first when ``site.images`` is ``mirror``, then the
+   publication records (so a crash between them only repeats work); removed stories follow
+   ``publish.on_removal``;
 9. **push** every story the site shows to each configured target (WordPress, a webhook) once per
    version, as published, updated or withdrawn, recording each delivery (the target's id, the
    version) or its failure (reason code, next try with back-off) per target, story and language.
 
 Each step reads what the previous one stored and stores its own result together with an event, in
-one transaction per item, so a run killed at any point resumes where it stopped. A bad item is
-recorded with its reason code and the run goes on with the others.
+one transaction per item, so a run killed at any point resumes where it stopped. Whatever goes
+wrong with one item is recorded on it with its reason code (and tried again later, with back-off)
+and the run goes on with the others; a step that cannot run at all is reported in the run's
+``stage_errors`` and the steps after it still run.
 """
 
 from __future__ import annotations
