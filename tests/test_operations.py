@@ -81,9 +81,10 @@ def test_expected_failures_are_one_line_with_their_exit_code(tmp_path: Path) -> 
 
     env = {"NEWSRELAY_DATABASE_URL": "postgresql+psycopg://u@127.0.0.1:1/db"}
     no_driver = newsrelay("status", cwd=tmp_path, env=env)
-    if no_driver.returncode != 4:  # psycopg is not installed here: the extra is named
-        assert no_driver.returncode == 3
-        assert "pip install 'newsrelay[postgres]'" in one_line_error(no_driver)
+    line = one_line_error(no_driver)  # without psycopg, 3 and the extra; with it, 4 (no server)
+    assert no_driver.returncode in (3, 4)
+    if no_driver.returncode == 3:
+        assert "pip install 'newsrelay[postgres]'" in line
 
     (tmp_path / "a-file").write_text("")
     unwritable = newsrelay("run", cwd=tmp_path, env={"NEWSRELAY_SITE_OUTPUT": "a-file/site"})

@@ -144,10 +144,15 @@ def common(
 
 
 def _settings(overrides: dict[str, object] | None = None) -> Settings:
-    path = state.config or Path(DEFAULT_CONFIG)
+    return load_settings(_config_file(), overrides=overrides)
+
+
+def _config_file() -> Path:
+    """The settings file the command names, which must exist."""
+    path = config_path(state.config)
     if not path.exists():
         raise ConfigError(f"{path}: no such settings file; create one with 'newsrelay init'")
-    return load_settings(path, overrides=overrides)
+    return path
 
 
 NoMemory = Annotated[
@@ -704,13 +709,6 @@ sources_app = typer.Typer(help="The sources of newsrelay.toml: list, test, add, 
 app.add_typer(sources_app, name="sources")
 
 
-def _config_file() -> Path:
-    path = config_path(state.config)
-    if not path.exists():
-        raise ConfigError(f"{path}: no such settings file; create one with 'newsrelay init'")
-    return path
-
-
 @sources_app.command("list")
 def sources_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -751,14 +749,12 @@ def sources_test(name: Annotated[str, typer.Argument(help="The source's name.")]
                   f"{len(result.sitemaps)} child sitemaps", highlight=False)  # fmt: skip
         for warning in result.warnings:
             err.print(f"warning: {escape(warning)}", highlight=False)
-        if result.entries:
-            entry = result.entries[0]
-            page = fetcher.get(entry.url)
-            html, _ = decode_page(page.body, page.headers.get("content-type", ""))
-            article = extract_article(html, page.url)
-            words = len(article.text.split())
-            out.print(f"newest entry {entry.url}: {escape(article.title)!r}, {words} words, "
-                      f"{len(article.removed)} blocks removed", highlight=False)  # fmt: skip
+    if result.entries:
+        entry = result.entries[0]
+        article = _read_article(entry.url, settings)
+        words = len(article.text.split())
+        out.print(f"newest entry {entry.url}: {escape(article.title)!r}, {words} words, "
+                  f"{len(article.removed)} blocks removed", highlight=False)  # fmt: skip
 
 
 @sources_app.command("add")
