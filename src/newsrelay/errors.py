@@ -47,31 +47,25 @@ class NotFound(NewsrelayError):
 
 
 class ReasonError(NewsrelayError):
-    """An error with a stable, stored reason code (``http_404``, ``too_large`` ...)."""
+    """An error with a stable, stored reason code (``http_404``, ``too_large`` ...).
 
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
-class FetchError(ReasonError):
-    """A URL could not be fetched.
-
-    ``transient`` says whether trying again later may succeed (timeouts, 5xx, 429);
-    ``retry_after`` is the server's Retry-After in seconds, when it sent one.
+    ``transient`` says whether trying again may succeed (timeouts, refused connections, 5xx,
+    429); ``retry_after`` is the server's Retry-After in seconds, when it sent one. Both are
+    read by the retry policy (:mod:`newsrelay.retry`).
     """
 
     def __init__(
-        self,
-        reason: str,
-        message: str,
-        *,
-        transient: bool = False,
+        self, reason: str, message: str, *, transient: bool = False,
         retry_after: float | None = None,
-    ) -> None:
-        super().__init__(reason, message)
+    ) -> None:  # fmt: skip
+        super().__init__(message)
+        self.reason = reason
         self.transient = transient
         self.retry_after = retry_after
+
+
+class FetchError(ReasonError):
+    """A URL could not be fetched."""
 
 
 class FeedError(ReasonError):
@@ -82,10 +76,13 @@ class ExtractError(ReasonError):
     """A page yields no article."""
 
 
-class EngineError(NewsrelayError):
+class EngineError(ReasonError):
     """A translation engine failed on a batch."""
 
-    reason = "engine_error"
+    def __init__(
+        self, message: str, *, transient: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__("engine_error", message, transient=transient, retry_after=retry_after)
 
 
 class SignatureError(NewsrelayError):
@@ -99,6 +96,9 @@ class PublishError(ReasonError):
     answering 5xx after the retries), so no other story is tried against it in this run.
     """
 
-    def __init__(self, reason: str, message: str, *, target_down: bool = False) -> None:
-        super().__init__(reason, message)
+    def __init__(
+        self, reason: str, message: str, *, target_down: bool = False, transient: bool = False,
+        retry_after: float | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(reason, message, transient=transient, retry_after=retry_after)
         self.target_down = target_down

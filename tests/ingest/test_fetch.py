@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import email.utils
 import logging
+import re
 import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -72,7 +75,7 @@ def test_5xx_gives_up_after_the_retries(server: MockServer) -> None:
 
 
 def test_429_waits_for_retry_after(server: MockServer, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="newsrelay.ingest.fetch")
+    caplog.set_level(logging.INFO, logger="newsrelay.retry")
     with fetcher(retries=1) as f:  # backoff is 0.01 s, so the wait can only come from the server
         f.get(server.url("/throttled"))
     assert server.hits["/throttled"] == 2
@@ -190,3 +193,16 @@ def test_robots_txt_longest_match_wins(server: MockServer) -> None:
         assert f.allowed(server.url("/news/story.html"))
         assert not f.allowed(server.url("/about"))
         assert not f.allowed(server.url("/news/report.pdf"))
+
+
+def test_retry_after_as_an_http_date_is_honoured(
+    server: MockServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="newsrelay.retry")
+    soon = email.utils.formatdate(time.time() + 2, usegmt=True)
+    server.route("/dated", "slow down", status=429, headers={"Retry-After": soon})
+    with fetcher(retries=1) as f, pytest.raises(FetchError):
+        f.get(server.url("/dated"))
+    assert server.hits["/dated"] == 2
+    waits = [float(w) for w in re.findall(r"retrying in ([\d.]+)s", caplog.text)]
+    assert len(waits) == 1 and waits[0] >= 0.5  # the date's, not the 0.01 s backoff

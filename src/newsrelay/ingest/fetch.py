@@ -5,15 +5,14 @@ Per request: only http and https, and only to addresses the :class:`AddressPolic
 most ``per_host`` requests run at once against a host, ``delay`` seconds apart; redirects are
 capped; the whole request must end within ``deadline`` seconds; the body is streamed and cut at
 ``max_bytes`` (decompressed), and refused when it inflates more than ``MAX_RATIO`` times; header
-size is bounded by h11 (16 KiB); timeouts, connection failures, 5xx and 429 are retried with
-exponential backoff (Retry-After honoured). Every failure becomes a :class:`FetchError` with a
-stable reason code; httpx errors never leak.
+size is bounded by h11 (16 KiB); timeouts, connection failures, 5xx and 429 are retried by the
+one retry policy (:mod:`newsrelay.retry`: exponential backoff, Retry-After honoured). Every
+failure becomes a :class:`FetchError` with a stable reason code; httpx errors never leak.
 """
 
 from __future__ import annotations
 
 import codecs
-import email.utils
 import logging
 import re
 import socket
@@ -33,6 +32,8 @@ from protego import Protego
 from newsrelay.config import FetchSettings
 from newsrelay.errors import ConfigError, FetchError
 from newsrelay.ingest.address import AddressPolicy, GuardedBackend, Resolver, deadline, resolve
+from newsrelay.retry import RetryPolicy, transient
+from newsrelay.retry import retry_after as parse_retry_after
 from newsrelay.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class Fetcher:
     ) -> None:
         self.settings = settings
         self.robots_cache = robots_cache
+        self.retry = RetryPolicy(settings.retries, settings.backoff, settings.max_retry_after)
         try:
             self.policy = AddressPolicy(settings.allow_addresses, resolver)
         except ValueError as exc:
@@ -208,28 +210,11 @@ class Fetcher:
             return self._gates[urlsplit(url).netloc]
 
     def _get_with_retries(self, url: str, headers: dict[str, str]) -> Response:
-        attempt = 0
-        while True:
-            try:
-                with self._gate(url):
-                    return self._get_once(url, headers)
-            except FetchError as exc:
-                wait = self._retry_wait(exc, attempt)
-                if wait is None:
-                    raise
-                log.info("%s: %s; retrying in %.1fs", url, exc, wait)
-                time.sleep(wait)
-                attempt += 1
+        def attempt() -> Response:
+            with self._gate(url):
+                return self._get_once(url, headers)
 
-    def _retry_wait(self, exc: FetchError, attempt: int) -> float | None:
-        if not exc.transient or exc.reason == "deadline" or attempt >= self.settings.retries:
-            return None
-        wait = self.settings.backoff * float(2**attempt)
-        if exc.retry_after is not None:
-            if exc.retry_after > self.settings.max_retry_after:
-                return None
-            wait = max(wait, exc.retry_after)
-        return wait
+        return self.retry.call(attempt, url, retry_if=_retry_now)
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Response:
         ends_at = time.monotonic() + self.settings.deadline
@@ -306,22 +291,16 @@ def _raise_for_status(response: httpx.Response) -> None:
         return
     url = str(response.request.url)
     transient = code == 429 or code >= 500
-    retry_after = _retry_after(response.headers.get("retry-after"))
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
     raise FetchError(
         f"http_{code}", f"{url}: HTTP {code}", transient=transient, retry_after=retry_after
     )
 
 
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+def _retry_now(exc: BaseException) -> bool:
+    """Transient errors are tried again within the run, except a spent deadline: a page that
+    drips slower than ``fetch.deadline`` waits for a later run."""
+    return transient(exc) and getattr(exc, "reason", "") != "deadline"
 
 
 def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:

@@ -15,8 +15,6 @@ import base64
 import enum
 import hashlib
 import json
-import logging
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from html import escape
@@ -31,8 +29,10 @@ from newsrelay.extract import sanitize_html
 from newsrelay.ingest import Response
 from newsrelay.model import StoryView
 from newsrelay.publish.strings import strings_for
+from newsrelay.retry import RetryPolicy, retry_after
 
 __all__ = [
+    "ONCE",
     "PUBLISHER_GROUP",
     "Delivery",
     "DeliveryState",
@@ -44,11 +44,11 @@ __all__ = [
     "story_version",
 ]
 
-log = logging.getLogger(__name__)
 PUBLISHER_GROUP = "newsrelay.publishers"
-RETRIES = 3  # retries of one request within a run, on timeouts, 429 and 5xx
-BACKOFF = 0.5  # seconds before the first retry; doubles on each retry
-MAX_WAIT = 30.0  # a longer Retry-After leaves the delivery for a later run
+# retries of one request within a run; a longer wait than max_wait leaves the delivery for a
+# later run
+RETRY = RetryPolicy(retries=3, backoff=0.5, max_wait=30.0)
+ONCE = RetryPolicy(retries=0)  # for a request that creates something
 # What does not change what a target shows: ids of the row behind it, the time of translation.
 VOLATILE = ("translation_id", "article_id", "created_at", "also_reported_by")
 
@@ -134,42 +134,35 @@ def story_html(story: StoryView) -> str:
 
 
 def send(
-    client: httpx.Client, method: str, url: str, *, target: str, backoff: float = BACKOFF,
-    retries: int = RETRIES, **kwargs: Any,
+    client: httpx.Client, method: str, url: str, *, target: str, policy: RetryPolicy = RETRY,
+    **kwargs: Any,
 ) -> httpx.Response:  # fmt: skip
-    """Send a request, retrying timeouts, 429 and 5xx with exponential back-off (Retry-After
-    honoured up to MAX_WAIT); return the answer, whatever its status below 500. Raise
-    PublishError (target down) when the retries are spent. A request that creates something
-    passes ``retries=0``: an answer lost after the target acted must not create it twice."""
-    for attempt in range(retries + 1):
-        response, error = _attempt(client, method, url, target, **kwargs)
-        if response is not None and error is None:
-            return response
-        assert error is not None
-        wait = _retry_after(response) if response is not None else None
-        wait = backoff * 2**attempt if wait is None else wait
-        if attempt == retries or wait > MAX_WAIT:
-            raise error
-        log.info("%s: %s, retrying in %.1fs", target, error, wait)
-        time.sleep(wait)
-    raise AssertionError("unreachable")
+    """Send a request, retrying timeouts, 429 and 5xx by the retry policy; return the answer,
+    whatever its status below 500. Raise PublishError (target down) when the retries are
+    spent. A request that creates something passes ``ONCE``: an answer lost after the target
+    acted must not create it twice."""
+    return policy.call(lambda: _attempt(client, method, url, target, **kwargs), f"{target}: {url}")
 
 
 def _attempt(
     client: httpx.Client, method: str, url: str, target: str, **kwargs: Any
-) -> tuple[httpx.Response | None, PublishError | None]:
-    """One try: the answer, and the error to retry on (timeouts, 429, 5xx)."""
+) -> httpx.Response:
+    """One try: the answer, or the error to retry on (timeouts, 429, 5xx)."""
     where = f"{target}: {method} {url}"
     try:
         response = client.request(method, url, **kwargs)
     except httpx.TimeoutException:
-        return None, PublishError("timeout", f"{where}: timed out", target_down=True)
+        raise PublishError("timeout", f"{where}: timed out", target_down=True,
+                           transient=True) from None  # fmt: skip
     except httpx.HTTPError as exc:
-        return None, PublishError("connect_error", f"{where}: {exc}", target_down=True)
+        raise PublishError("connect_error", f"{where}: {exc}", target_down=True,
+                           transient=True) from None  # fmt: skip
     if response.status_code == 429 or response.status_code >= 500:
         message = f"{where}: HTTP {response.status_code}: {answer_text(response)}"
-        return response, PublishError(f"http_{response.status_code}", message, target_down=True)
-    return response, None
+        asked = retry_after(response.headers.get("retry-after"))
+        raise PublishError(f"http_{response.status_code}", message, target_down=True,
+                           transient=True, retry_after=asked)  # fmt: skip
+    return response
 
 
 def answer_text(response: httpx.Response, limit: int = 200) -> str:
@@ -193,8 +186,3 @@ def _credentials(request: httpx.Request) -> list[str]:
         password = user_password.partition(":")[2]
         found += [user_password, password, password.replace(" ", "")]
     return sorted((s for s in found if len(s) >= 4), key=len, reverse=True)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "").strip()
-    return float(value) if value.replace(".", "", 1).isdigit() else None

@@ -27,7 +27,6 @@ from newsrelay.errors import NotConfigured, PublishError
 from newsrelay.extract import sanitize_html
 from newsrelay.publish.strings import strings_for
 from newsrelay.publish.targets import (
-    BACKOFF,
     Delivery,
     DeliveryState,
     Fetch,
@@ -63,12 +62,10 @@ class WebhookPublisher:
     name = "webhook"
 
     def __init__(
-        self, url: str, secret: str, *, timeout: float = 20.0, user_agent: str = "newsrelay",
-        backoff: float = BACKOFF,
+        self, url: str, secret: str, *, timeout: float = 20.0, user_agent: str = "newsrelay"
     ) -> None:  # fmt: skip
         self.url = url
         self.secret = secret
-        self.backoff = backoff
         self.client = httpx.Client(timeout=timeout, headers={"User-Agent": user_agent})
 
     @classmethod
@@ -96,7 +93,7 @@ class WebhookPublisher:
             "webhook-timestamp": str(sent_at),
             "webhook-signature": sign(self.secret, message_id, sent_at, body),
         }
-        response = send(self.client, "POST", self.url, target=self.name, backoff=self.backoff,
+        response = send(self.client, "POST", self.url, target=self.name,
                         content=body, headers=headers)  # fmt: skip
         if not response.is_success:
             raise PublishError(

@@ -28,7 +28,7 @@ from newsrelay.errors import FetchError, NotConfigured, PublishError
 from newsrelay.extract import html_paragraphs
 from newsrelay.model import StoryView
 from newsrelay.publish.targets import (
-    BACKOFF,
+    ONCE,
     Delivery,
     DeliveryState,
     Fetch,
@@ -49,12 +49,11 @@ class WordPressPublisher:
 
     def __init__(
         self, url: str, user: str, password: str, *, fetch: Fetch, status: str = "publish",
-        timeout: float = 20.0, user_agent: str = "newsrelay", backoff: float = BACKOFF,
+        timeout: float = 20.0, user_agent: str = "newsrelay",
     ) -> None:  # fmt: skip
         self.api = url.rstrip("/") + "/wp-json/wp/v2"
         self.fetch = fetch
         self.status = status
-        self.backoff = backoff
         self.client = httpx.Client(
             timeout=timeout, auth=(user, password), headers={"User-Agent": user_agent}
         )
@@ -90,7 +89,7 @@ class WordPressPublisher:
                 return str(answer["id"])
             log.warning("story %s (%s): post %s is gone from WordPress; creating it again",
                         delivery.story_id, delivery.language, post_id)  # fmt: skip
-        created = self.call("POST", "/posts", json=fields, retries=0)  # found by slug next run
+        created = self.call("POST", "/posts", json=fields, policy=ONCE)  # found by slug next run
         log.info("story %s (%s): WordPress post %s created", delivery.story_id,
                  delivery.language, created["id"])  # fmt: skip
         return str(created["id"])
@@ -154,7 +153,7 @@ class WordPressPublisher:
         headers = {"Content-Type": content_type,
                    "Content-Disposition": f'attachment; filename="{slug}{extension}"'}  # fmt: skip
         answer = self.call(
-            "POST", "/media", content=body, headers=headers, params=params, retries=0
+            "POST", "/media", content=body, headers=headers, params=params, policy=ONCE
         )
         return int(answer["id"])
 
@@ -175,7 +174,7 @@ class WordPressPublisher:
 
     def _create_term(self, kind: str, name: str) -> int:
         response = send(self.client, "POST", f"{self.api}/{kind}", target=self.name,
-                        backoff=self.backoff, json={"name": name})  # fmt: skip
+                        json={"name": name})  # fmt: skip
         answer = _json(response)
         if response.status_code == 400 and answer.get("code") == "term_exists":
             return int(answer["data"]["term_id"])  # made meanwhile, or a name search missed
@@ -191,8 +190,7 @@ class WordPressPublisher:
     def call(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> Any:
         """A request to the REST API; its JSON answer (None for a 404 or 410 when
         ``missing_ok``)."""
-        response = send(self.client, method, self.api + path, target=self.name,
-                        backoff=self.backoff, **kwargs)  # fmt: skip
+        response = send(self.client, method, self.api + path, target=self.name, **kwargs)
         if missing_ok and response.status_code in (404, 410):
             return None
         return self._check(response, method, path)

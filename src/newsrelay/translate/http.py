@@ -1,15 +1,14 @@
 """Engines behind an HTTP API: LibreTranslate and DeepL.
 
 Both send segments in batches (at most ``translate.batch_chars`` characters a request, markup
-passed as HTML), back off on 429 (Retry-After honoured) and 5xx, check that every segment came
+passed as HTML), retry timeouts, connection failures, 429 and 5xx by the one retry policy
+(:mod:`newsrelay.retry`: exponential backoff, Retry-After honoured), check that every segment came
 back, and say at start-up when their address or key is missing. Keys come from the environment
 (``NEWSRELAY_TRANSLATE_DEEPL_KEY`` or a ``..._FILE``), never from the settings file.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -18,11 +17,11 @@ import httpx
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
+from newsrelay.retry import RetryPolicy, retry_after
 from newsrelay.translate import batches
 
-log = logging.getLogger(__name__)
-RETRIES = 4
-MAX_WAIT = 60.0  # seconds: a longer Retry-After fails the batch; the article is retried next run
+# a longer wait than max_wait fails the batch; the article is retried by a later run
+RETRY = RetryPolicy(retries=4, backoff=0.5, max_wait=60.0)
 
 
 class HttpEngine:
@@ -55,35 +54,31 @@ class HttpEngine:
         raise NotImplementedError
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Send a request, backing off on 429 and 5xx; return the JSON answer."""
+        """Send a request (retried on timeouts, refused connections, 429 and 5xx); return the
+        JSON answer."""
         url = self.base_url + path
-        for attempt in range(RETRIES + 1):
-            try:
-                response = self.client.request(method, url, **kwargs)
-            except httpx.HTTPError as exc:
-                raise EngineError(f"{self.name}: {url}: {exc}") from None
-            if response.status_code != 429 and response.status_code < 500:
-                break
-            wait = _retry_after(response) or 0.5 * 2**attempt
-            if attempt == RETRIES or wait > MAX_WAIT:
-                break
-            log.info("%s: HTTP %d, retrying in %.1fs", self.name, response.status_code, wait)
-            time.sleep(wait)
-        if response.status_code in (401, 403):
-            raise NotConfigured(f"{self.name}: {url} refused the key (HTTP {response.status_code})")
-        if response.status_code >= 400:
-            raise EngineError(
-                f"{self.name}: {url}: HTTP {response.status_code}: {response.text[:200]}"
-            )
+        response = RETRY.call(lambda: self._send(method, url, **kwargs), f"{self.name}: {url}")
         try:
             return response.json()
         except ValueError:
             raise EngineError(f"{self.name}: {url}: the answer is not JSON") from None
 
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
-    return float(value) if value.strip().replace(".", "", 1).isdigit() else None
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request; an answer other than 2xx raises (transient for 429 and 5xx)."""
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise EngineError(f"{self.name}: {url}: {exc}", transient=True) from None
+        code = response.status_code
+        if code in (401, 403):
+            raise NotConfigured(f"{self.name}: {url} refused the key (HTTP {code})")
+        if code >= 400:
+            raise EngineError(
+                f"{self.name}: {url}: HTTP {code}: {response.text[:200]}",
+                transient=code == 429 or code >= 500,
+                retry_after=retry_after(response.headers.get("retry-after")),
+            )
+        return response
 
 
 class LibreTranslateEngine(HttpEngine):
