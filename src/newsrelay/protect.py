@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from newsrelay.errors import NewsrelayError
-from newsrelay.text import MONTHS, sentences
+from newsrelay.text import calendar_words, sentences
 
 # Words, with inner apostrophes and hyphens (O'Neill, Won-sik) but not a possessive 's.
 WORD = re.compile(r"\w[\w'’-]*?(?=['’]s\b|[^\w'’-]|$)")  # noqa: RUF001
@@ -124,10 +124,6 @@ APPOSITION = {
     "fr": "un une",
     "de": "ein eine",
 }
-WEEKDAYS = {
-    "en": "monday tuesday wednesday thursday friday saturday sunday",
-    "de": "montag dienstag mittwoch donnerstag freitag samstag sonntag",
-}
 
 
 def protected_spans(
@@ -177,12 +173,11 @@ class Context:
     @cache
     def of(cls, language: str) -> Context:
         function_words = frozenset(FUNCTION_WORDS.get(language, "").split()) | ARTICLES
-        calendar = WEEKDAYS.get(language, "") + " " + MONTHS.get(language, "")
         return cls(
             frozenset(TITLES.get(language, "").split()) | frozenset(ROLES.split()),
             tuple(SPEECH.get(language, "").split()),
             function_words,
-            frozenset(calendar.split()),
+            calendar_words(language),
             tuple(APPOSITION.get(language, "").split()),
             language in {"en", "de", "nl", "sv", "da", "nb", "ru", "uk"},
         )

@@ -9,10 +9,9 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from sentencex import segment
 
-# Languages whose decimal mark is a point; the others use a comma (es, fr, pt, ca, de, it ...).
-POINT_DECIMAL = {"en", "zh", "ja", "ko", "he", "th", "hi", "ms"}
 # Spaces group thousands only after one to three digits ("7 000"), so "in 2026 300 people"
 # stays two numbers; points and commas group or mark decimals.
 NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)(?:,\d+)?|\d+(?:[.,]\d+)*")
@@ -80,8 +79,69 @@ def number_readings(text: str) -> set[Decimal]:
     return values
 
 
+@cache
+def locale(language: str) -> Locale | None:
+    """CLDR's data for ``language`` (Babel); None for a code CLDR does not know."""
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
+@cache
+def decimal_mark(language: str) -> str:
+    """The decimal mark of ``language`` by CLDR: "." in English, "," in Spanish."""
+    known = locale(language)
+    return get_decimal_symbol(known) if known is not None else "."
+
+
+def localize_numbers(text: str, source_text: str, source: str, target: str) -> str:
+    """``text``, an engine's answer to ``source_text``, with each number it copied from the
+    source as written there ("1,240", "2.8") in the target's convention instead ("1240",
+    "2,8" in Spanish; "1 240" in French), by CLDR through Babel; a reader of the target would
+    read "1,240" as 1.24. Only the numbers of the source are touched, and only when the source
+    wrote them with a mark its own convention reads unambiguously; times ("10.30am") and
+    numbers with more than one reading ("1.2.3") are left as they are."""
+    target_locale = locale(target)
+    if target_locale is None or not text:
+        return text
+    if (decimal_mark(source), _group_mark(source)) == (decimal_mark(target), _group_mark(target)):
+        return text
+    marks = {decimal_mark(source), _group_mark(source)}
+    copied = {t for t, _, _ in number_spans(source_text, source) if any(m in t for m in marks)}
+    if not copied:
+        return text
+
+    def rewrite(match: re.Match[str]) -> str:
+        token = match.group()
+        if token not in copied or TIME_AFTER.match(text, match.end()):
+            return token
+        value = _read(token, source)
+        if value is None:
+            return token
+        point = decimal_mark(source)
+        places = len(token.rpartition(point)[2]) if point in token else 0
+        fraction = "." + "0" * places if places else ""  # "2.80" stays "2,80", "2.8" "2,8"
+        return format_decimal(value, f"#,##0{fraction}", locale=target_locale)
+
+    parts = re.split(r"(<[^>]*>)", text)  # the text between tags, never inside one
+    parts[0::2] = [_COPIED_NUMBER.sub(rewrite, part) for part in parts[0::2]]
+    return "".join(parts)
+
+
+@cache
+def _group_mark(language: str) -> str:
+    known = locale(language)
+    return get_group_symbol(known) if known is not None else ","
+
+
+# a number as an engine copies it: digits with points or commas inside, nothing else around
+_COPIED_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)+(?![\d]|[.,]\d)")
+TIME_AFTER = re.compile(r"\s?(?:[ap]\.?m\b|h\b|hrs?\b)", re.I)
+
+
 def _read(token: str, language: str) -> Decimal | None:
-    decimal_mark = "." if language in POINT_DECIMAL else ","
+    decimal_point = decimal_mark(language)
     separators = [c for c in token if not c.isdigit()]
     if not separators:
         return _decimal(token)
@@ -95,7 +155,7 @@ def _read(token: str, language: str) -> Decimal | None:
     if len(groups) > 2 or mark in SPACES:
         return _grouped(token, "")
     whole, fraction = groups
-    if mark == decimal_mark or len(fraction) != 3:
+    if mark == decimal_point or len(fraction) != 3:
         return _decimal(f"{whole}.{fraction}")
     return _decimal(whole + fraction)  # a thousands separator: 7,000 (en) or 7.000 (es)
 
@@ -114,41 +174,34 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
-MONTHS = {
-    "en": "january february march april may june july august september october november december",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-    "diciembre",
-    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
-    "dezembro",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "ca": "gener febrer març abril maig juny juliol agost setembre octubre novembre desembre",
-    "de": "januar februar märz april mai juni juli august september oktober november dezember",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
-    "dicembre",
-}
-SHORT_EN = "jan feb mar apr may jun jul aug sept sep oct nov dec"
+@cache
+def calendar_words(language: str) -> frozenset[str]:
+    """The names of the months and weekdays of ``language``, lower-cased (CLDR's, through
+    Babel: wide, in a date and standing alone)."""
+    known = locale(language) or locale("en")
+    assert known is not None
+    return frozenset(
+        name.casefold()
+        for names in (known.months, known.days)
+        for context in names.values()
+        for name in context.get("wide", {}).values()
+    )
 
 
 @cache
 def _month_table(language: str) -> dict[str, int]:
     """Month names of ``language`` (CLDR's, through Babel: wide and abbreviated, in a date and
-    standing alone) to their numbers."""
-    names = MONTHS.get(language, MONTHS["en"]).split()
-    table = {name: i + 1 for i, name in enumerate(names)}
-    try:
-        contexts = list(Locale.parse(language).months.values())
-    except (ValueError, UnknownLocaleError):
-        contexts = []
-    for context in contexts:
+    standing alone) to their numbers; English when CLDR does not know the language."""
+    known = locale(language) or locale("en")
+    assert known is not None
+    table: dict[str, int] = {}
+    for context in known.months.values():
         for width in ("wide", "abbreviated"):
             for number, name in context.get(width, {}).items():
                 table.setdefault(name.casefold().rstrip("."), number)
-    if language == "en":
-        short = SHORT_EN.split()
-        table |= {s: min(i + 1, 12) if s != "sept" else 9 for i, s in enumerate(short)}
-        table |= {"sep": 9, "oct": 10, "nov": 11, "dec": 12}
-    if language == "es":
-        table["setiembre"] = 9
+    extra = {"en": "sept", "es": "setiembre"}  # spellings in use beside CLDR's
+    if language in extra:
+        table[extra[language]] = 9
     return table
 
 

@@ -88,9 +88,11 @@ def test_sitemaps(tmp_path: Path) -> None:
 def test_dates_in_the_readers_language() -> None:
     from newsrelay.publish.strings import local_date
 
-    assert local_date("2026-04-03T10:00:00+02:00", "ca") == "3 d'abril de 2026"
+    assert local_date("2026-04-03T10:00:00+02:00", "ca") == "3 d’abril del 2026"  # noqa: RUF001
     assert local_date("2026-11-27", "de") == "27. November 2026"
-    assert local_date("2026-11-27", "en") == "27 November 2026"
+    assert local_date("2026-11-27", "en") == "November 27, 2026"
+    assert local_date("2026-11-27", "eu") == "2026(e)ko azaroaren 27(a)"  # CLDR, any language
+    assert local_date("2026-11-27", "uk") == "27 листопада 2026\u202fр."  # noqa: RUF001
     assert local_date("not a date", "es") == "not a date"
 
 

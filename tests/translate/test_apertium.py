@@ -54,7 +54,7 @@ def test_article_paragraphs_stay_paragraphs() -> None:
     assert result.title == "La escuela nueva"
     assert result.body_html.count("<p>") == 2 and result.body_html.count("<li>") == 2
     assert "<h2>" in result.body_html
-    assert "2,000" in result.body_html
+    assert "2.000" in result.body_html  # the number the Spanish way
     assert (result.engine, result.source_language, result.language) == ("apertium", "en", "es")
 
 

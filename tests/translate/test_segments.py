@@ -105,3 +105,24 @@ def test_batches_come_back_in_order_each_with_its_translations_or_its_error() ->
     assert isinstance(first, list) and [t.body_html for t in first] == ["<p>ONE</p>", "<p>TWO</p>"]
     assert isinstance(failed, EngineError)
     assert isinstance(last, list) and last[0].body_html == "<p>THREE</p>"
+
+
+def test_numbers_the_engine_copies_are_written_the_readers_way() -> None:
+    """Apertium copies "1,240" and "2.8" as they are; a Spanish reader would read 1,24 and
+    2800. They are rewritten by CLDR's conventions of the target, the rest left alone."""
+    text = "Some 1,240 members, 2.80 million in 2019, at 10.30am, version 1.2.3."
+    result = translate_article(Recorder(), Article(title="1,240 jobs", body_html=f"<p>{text}</p>"),
+                               "en", "es")  # fmt: skip
+    assert result.title == "1.240 JOBS"
+    assert "1.240 MEMBERS, 2,80 MILLION IN 2019, AT 10.30AM, VERSION 1.2.3." in result.body_html
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("fr", "1\u202f240,5"), ("de", "1.240,5"), ("ru", "1\u00a0240,5"), ("en", "1,240.5")],
+)
+def test_number_conventions_come_from_cldr(target: str, expected: str) -> None:
+    from newsrelay.text import localize_numbers
+
+    assert localize_numbers("x 1,240.5 y", "a 1,240.5 b", "en", target) == f"x {expected} y"
+    assert localize_numbers("x 1,240.5 y", "no number copied", "en", target) == "x 1,240.5 y"

@@ -37,7 +37,7 @@ from newsrelay.extract import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
 from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
 from newsrelay.publish.licenses import license_url
-from newsrelay.publish.strings import LANGUAGE_NAMES, local_date, strings_for
+from newsrelay.publish.strings import language_name, local_date, strings_for
 
 FEED_SIZE = 50
 FEEDS = ("feed.xml", "atom.xml", "feed.json")
@@ -302,7 +302,7 @@ class StaticSite:
     ) -> Iterator[Output]:
         """The home page, the sitemap index, the news sitemap (stories of the last 48 hours, at
         most 1,000) and robots.txt."""
-        names = {code: LANGUAGE_NAMES.get(code, {}).get(code, code) for code in languages}
+        names = {code: language_name(code, code) for code in languages}
         home = functools.partial(
             self._render, "home.html", "en", root="", lang_home="", languages=languages,
             names=names,

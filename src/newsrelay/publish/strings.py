@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from newsrelay.text import MONTHS
+from babel.dates import format_date
+
+from newsrelay.text import locale
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -103,49 +105,32 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-LANGUAGE_NAMES: dict[str, dict[str, str]] = {
-    "en": {"en": "English", "es": "Spanish", "ca": "Catalan", "fr": "French", "pt": "Portuguese"},
-    "es": {"en": "inglés", "es": "español", "ca": "catalán", "fr": "francés", "pt": "portugués"},
-    "ca": {"en": "anglès", "es": "castellà", "ca": "català", "fr": "francès", "pt": "portuguès"},
-    "fr": {"en": "anglais", "es": "espagnol", "ca": "catalan", "fr": "français", "pt": "portugais"},
-    "pt": {"en": "inglês", "es": "espanhol", "ca": "catalão", "fr": "francês", "pt": "português"},
-}
+
+def language_name(code: str, reader: str) -> str:
+    """The name of the language ``code`` in the reader's language, by CLDR ("inglés" for an
+    "en" source read in Spanish); the code itself when CLDR has no name for it."""
+    known = locale(reader) or locale("en")
+    assert known is not None
+    return str(known.languages.get(code.replace("-", "_"), code))
 
 
 def strings_for(language: str, *, source_language: str = "", engine: str = "") -> dict[str, str]:
     """The interface strings for readers of ``language``, with the notice filled in."""
     table = STRINGS.get(language, STRINGS["en"])
-    names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
     notice = table["notice"].format(
-        source_language=names.get(source_language, source_language), engine=engine
+        source_language=language_name(source_language, language) if source_language else "",
+        engine=engine,
     )
     return table | {"notice": notice}
 
 
-DATE_FORMATS = {
-    "en": "{day} {month} {year}",
-    "es": "{day} de {month} de {year}",
-    "ca": "{day} de {month} de {year}",
-    "pt": "{day} de {month} de {year}",
-    "fr": "{day} {month} {year}",
-    "de": "{day}. {month} {year}",
-    "it": "{day} {month} {year}",
-}
-
-
 def local_date(iso: str | None, language: str) -> str:
-    """A date in the reader's words ("27 de noviembre de 2026"); unreadable dates as given."""
+    """A date in the reader's words, CLDR's long format through Babel ("27 de noviembre de
+    2026", "27. November 2026"); unreadable dates as given."""
     if not iso:
         return ""
     try:
         when = datetime.fromisoformat(iso)
     except ValueError:
         return iso
-    known = language if language in MONTHS else "en"
-    month = MONTHS[known].split()[when.month - 1]
-    if known in ("en", "de"):  # languages that capitalise month names
-        month = month.capitalize()
-    if language == "ca" and month[0] in "aeiou":
-        return f"{when.day} d'{month} de {when.year}"
-    layout = DATE_FORMATS.get(language, DATE_FORMATS["en"])
-    return layout.format(day=when.day, month=month, year=when.year)
+    return format_date(when, "long", locale=locale(language) or "en")

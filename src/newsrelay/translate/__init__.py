@@ -17,13 +17,13 @@ from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
 
 import lxml.html
-from babel import Locale, UnknownLocaleError
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.extract import leaf_blocks, sanitize_html
 from newsrelay.model import Article, TranslatedSegment, Translation
 from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
+from newsrelay.text import locale, localize_numbers
 from newsrelay.translate.segment import Hidden, hide, split_html
 
 __all__ = [
@@ -86,7 +86,7 @@ def load_engine(settings: Settings, pairs: Sequence[tuple[str, str]] = ()) -> En
         raise NotConfigured(f"translation engine {name!r} is not installed (installed: {known})")
     engine: Engine = factories[name].load()(settings)
     for code in {code for pair in pairs for code in pair}:
-        if not _is_language(code):
+        if locale(code) is None:
             raise NotConfigured(f"{code!r} is not a language code (ISO 639-1, such as es, ca, pt)")
     have = engine.pairs()
     missing = [(s, t) for s, t in pairs if (s, t) not in have and s != t]
@@ -106,15 +106,6 @@ def load_engine(settings: Settings, pairs: Sequence[tuple[str, str]] = ()) -> En
             f"(it offers: {offered}){advice}"
         )
     return engine
-
-
-def _is_language(code: str) -> bool:
-    """Whether CLDR (Babel) knows ``code`` as a language."""
-    try:
-        Locale.parse(code)
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
 
 
 class Memory(Protocol):
@@ -271,7 +262,10 @@ class _Job:
     def complete(self, answers: list[str]) -> list[Translation]:
         """The translations, from the memory and the engine's answers; new ones remembered."""
         pairs = zip(self.sent.items(), answers, strict=True)
-        new = {key: hidden.restore(answer) for (key, hidden), answer in pairs}
+        new = {
+            key: hidden.restore(localize_numbers(answer, hidden.text, self.source, self.target))
+            for (key, hidden), answer in pairs
+        }
         if self.memory is not None and new:
             self.memory.remember([
                 TranslatedSegment(key, self.version, self.source, self.target,
