@@ -273,13 +273,15 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     problems: Annotated[int, typer.Option(help="How many recent failures to list.")] = 20,
 ) -> None:
-    """Counts per stage and language, the latest failures with their reasons, and the latest
-    updates and removals of published stories by their sources."""
+    """Per source health, counts per stage and language, engine use per day, the latest
+    failures with their reasons, and the latest updates and removals of published stories by
+    their sources."""
     with _open_store() as store:
         store.check_integrity()
         report = store.status_counts() | {
             "sources": store.source_health(),
             "memory_segments": store.memory_size(),
+            "engine_usage": store.engine_usage(),
             "problems": store.problems(problems),
             "changes": store.changes(problems),
         }
@@ -307,14 +309,22 @@ def status(
     changes = Table("when", "stage", "reason", "item", title="updated and removed by sources")
     for c in report["changes"]:
         changes.add_row(c["at"], c["stage"], c["reason"], c["item"])
-    out.print(entries, languages, failures, changes)
+    usage = Table("day", "source", "engine", "translations", "characters in", "characters out",
+                  "segments sent", "from memory", "seconds",
+                  title="engine use, last 7 days (UTC)")  # fmt: skip
+    for u in report["engine_usage"]:
+        usage.add_row(u["day"], u["source"], u["engine"], str(u["translations"]),
+                      str(u["chars_in"]), str(u["chars_out"]), str(u["segments_sent"]),
+                      str(u["segments_recalled"]), f"{u['engine_seconds']:.1f}")  # fmt: skip
+    out.print(entries, languages, usage, failures, changes)
     out.print(f"translation memory: {report['memory_segments']} sentences")
 
 
 @app.command("metrics")
 def metrics_command() -> None:
     """Print metrics in Prometheus' text format: entries, translations and holds by kind,
-    failures by stage and reason, per source errors and last success, queue ages."""
+    failures by stage and reason, per source errors and last success, queue ages, engine
+    characters, segments and seconds per source and engine."""
     with _open_store() as store:
         print(metrics.render(metrics.from_status(store.metrics_snapshot())), end="")
 

@@ -71,13 +71,31 @@ def from_status(
     ages = Metric("queue_oldest_seconds", "gauge", "Age of the oldest item waiting, per stage.")
     for stage, age in status["queue_ages"].items():
         ages.add(age, stage=stage)
-    found = [entries, translations, holds, failures, errors, success, ages]
+    found = [entries, translations, holds, failures, errors, success, ages,
+             *_engine_usage(status["engine_usage"])]  # fmt: skip
     if report_seconds:
         run = Metric("last_run_stage_seconds", "gauge", "Seconds each stage took in the last run.")
         for stage, seconds in report_seconds.items():
             run.add(seconds, stage=stage)
         found.append(run)
     return found
+
+
+def _engine_usage(rows: Iterable[Mapping[str, Any]]) -> list[Metric]:
+    """What the engines were asked, per source and engine, since the store began."""
+    chars = Metric("engine_characters_total", "counter",
+                   "Characters sent to (in) and returned by (out) the engine.")  # fmt: skip
+    segments = Metric("engine_segments_total", "counter",
+                      "Segments sent to the engine, or recalled from the memory.")  # fmt: skip
+    seconds = Metric("engine_seconds_total", "counter", "Seconds the engine worked.")
+    for row in rows:
+        where = {"source": row["source"], "engine": row["engine"]}
+        chars.add(row["chars_in"], direction="in", **where)
+        chars.add(row["chars_out"], direction="out", **where)
+        segments.add(row["segments_sent"], outcome="sent", **where)
+        segments.add(row["segments_recalled"], outcome="recalled", **where)
+        seconds.add(row["engine_seconds"], **where)
+    return [chars, segments, seconds]
 
 
 def _labels(labels: Mapping[str, str]) -> str:

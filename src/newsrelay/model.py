@@ -159,6 +159,19 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Usage:
+    """What a translation asked of its engine: the characters sent and returned, the segments
+    sent and those the translation memory answered instead, and the engine's seconds (the time
+    of a batch of several articles shared out by the characters each sent)."""
+
+    chars_in: int = 0
+    chars_out: int = 0
+    segments_sent: int = 0
+    segments_recalled: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
 class Translation:
     """An article translated into one language."""
 
@@ -169,6 +182,7 @@ class Translation:
     body_html: str
     standfirst: str | None = None  # the source's standfirst and lead image caption, translated
     image_caption: str | None = None
+    usage: Usage = field(default_factory=Usage, compare=False)  # not part of what it says
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,11 @@ def test_only_the_changed_paragraph_is_translated_again(tmp_path: Path) -> None:
     assert engine.sent == ["Parking near the station will be free on Sundays."]
     fresh = translate_article(ApertiumEngine(), article(changed), "en", "es")
     assert again == fresh
+    # what each asked of the engine is accounted for: the memory's sentences cost nothing
+    assert (first.usage.segments_sent, first.usage.segments_recalled) == (7, 0)
+    assert (again.usage.segments_sent, again.usage.segments_recalled) == (1, 6)
+    assert again.usage.chars_in == len(engine.sent[0]) and again.usage.chars_out > 0
+    assert first.usage.chars_in == len("Town news") + sum(len(p) for p in PARAGRAPHS) - 2
     assert again.body_html.split("</p>")[:2] == first.body_html.split("</p>")[:2]
     store.close()
 

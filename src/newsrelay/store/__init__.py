@@ -37,6 +37,7 @@ from newsrelay.model import (
     StoryView,
     TranslatedSegment,
     Translation,
+    Usage,
     Verdict,
 )
 from newsrelay.store import migrate
@@ -758,7 +759,10 @@ class Store:
 
     def save_translation(self, article_id: int, translation: Translation) -> int:
         """Store a translation of an article; return its id."""
-        values = asdict(translation) | {"article_id": article_id, "created_at": utcnow()}
+        values = asdict(translation)
+        usage = values.pop("usage").values()
+        values |= {"article_id": article_id, "created_at": utcnow()}
+        values |= dict(zip(USAGE_COLUMNS, usage, strict=True))
         with self._tx() as conn:
             key = conn.execute(insert(translations).values(**values)).inserted_primary_key
             translation_id = int(key[0]) if key else 0
@@ -1225,6 +1229,7 @@ class Store:
         with self._tx() as conn:
             failures = {(r.stage, r.reason or "unknown"): r.n for r in conn.execute(failed)}
             oldest = {r.status: r.oldest for r in conn.execute(waiting)}
+            usage = [dict(r._mapping) for r in conn.execute(self._usage_query())]
         now = utcnow()
         stage_of = {EntryStatus.PENDING.value: "fetch", EntryStatus.FETCHED.value: "extract"}
         holds: dict[str, int] = {}
@@ -1238,7 +1243,38 @@ class Store:
             "queue_ages": {
                 stage_of[s]: (now - when).total_seconds() for s, when in oldest.items() if when
             },
+            "engine_usage": usage,
         }
+
+    def engine_usage(self, days: int = 7) -> list[dict[str, Any]]:
+        """What the engines were asked per source, engine and day (UTC) over the last
+        ``days`` days: translations, characters in and out, segments sent and recalled from
+        the memory, seconds."""
+        day = func.date(translations.c.created_at).label("day")
+        since = utcnow() - timedelta(days=days)
+        query = (
+            self._usage_query(day)
+            .where(translations.c.created_at >= since)
+            .order_by(day.desc(), "source", "engine")
+        )
+        with self._tx() as conn:
+            return [dict(r._mapping) | {"day": str(r.day)} for r in conn.execute(query)]
+
+    def _usage_query(self, *by: Any) -> Any:
+        """Usage sums per source and engine (and whatever else ``by`` groups on)."""
+        keys = [sources.c.name.label("source"), translations.c.engine, *by]
+        return (
+            select(
+                *keys,
+                func.count().label("translations"),
+                *[func.coalesce(func.sum(translations.c[c]), 0).label(c) for c in USAGE_COLUMNS],
+            )
+            .select_from(translations)
+            .join(articles, articles.c.id == translations.c.article_id)
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .group_by(*keys)
+        )
 
     def problems(self, limit: int = 20) -> list[dict[str, Any]]:
         """The newest failures and drops, each with its reason code and the URL concerned."""
@@ -1397,6 +1433,9 @@ def _story_view(row: Any, also: tuple[tuple[str, str], ...]) -> StoryView:
     )
 
 
+USAGE_COLUMNS = ("chars_in", "chars_out", "segments_sent", "segments_recalled", "engine_seconds")
+
+
 def _translation(row: Any) -> Translation:
     return Translation(
         language=row.t_language,
@@ -1406,4 +1445,5 @@ def _translation(row: Any) -> Translation:
         body_html=row.t_body_html,
         standfirst=row.t_standfirst,
         image_caption=row.t_image_caption,
+        usage=Usage(*(row._mapping[f"t_{name}"] for name in USAGE_COLUMNS)),
     )

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -157,6 +158,12 @@ translations = Table(
     Column("standfirst", Text),
     Column("image_caption", Text),
     Column("created_at", DateTime, nullable=False),
+    # what the engine was asked (model.Usage)
+    Column("chars_in", Integer, nullable=False, server_default="0"),
+    Column("chars_out", Integer, nullable=False, server_default="0"),
+    Column("segments_sent", Integer, nullable=False, server_default="0"),
+    Column("segments_recalled", Integer, nullable=False, server_default="0"),
+    Column("engine_seconds", Float, nullable=False, server_default="0"),
     UniqueConstraint("article_id", "language", name="uq_translations_article_language"),
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import lxml.html
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.extract import leaf_blocks, sanitize_html
-from newsrelay.model import Article, TranslatedSegment, Translation
+from newsrelay.model import Article, TranslatedSegment, Translation, Usage
 from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
 from newsrelay.text import locale, localize_numbers
 from newsrelay.translate.segment import Hidden, hide, split_html
@@ -214,6 +215,7 @@ class _Job:
     source: str
     target: str
     memory: Memory | None
+    seconds: float = 0.0  # the engine's time on the segments sent
 
     @classmethod
     def prepare(
@@ -252,7 +254,9 @@ class _Job:
     def send(self) -> list[str]:
         """The engine's answer for every segment sent (the one step that waits for it)."""
         segments = [h.text for h in self.sent.values()]
+        started = time.perf_counter()
         answers = self.engine.translate(segments, self.source, self.target) if segments else []
+        self.seconds = time.perf_counter() - started
         if len(answers) != len(segments):
             raise EngineError(
                 f"{self.engine.name}: {len(segments)} segments sent, {len(answers)} came back"
@@ -277,10 +281,31 @@ class _Job:
         name = f"{self.engine.name} (via {middle})" if middle else self.engine.name
         return [
             draft.finish(
-                [self.known[k] if k in self.known else new[k] for k in keys], name, self.target
+                [self.known[k] if k in self.known else new[k] for k in keys],
+                name,
+                self.target,
+                usage,
             )
-            for draft, keys in zip(self.drafts, self.keys, strict=True)
+            for draft, keys, usage in zip(self.drafts, self.keys, self._usage(answers), strict=True)
         ]
+
+    def _usage(self, answers: list[str]) -> list[Usage]:
+        """What each draft asked of the engine: a segment sent once for several drafts counts
+        for the first; the batch's seconds are shared out by the characters sent."""
+        answer_of = dict(zip(self.sent, answers, strict=True))
+        total = sum(len(h.text) for h in self.sent.values()) or 1
+        counted: set[str] = set()
+        found = []
+        for keys in self.keys:
+            mine = [k for k in dict.fromkeys(keys) if k in self.sent and k not in counted]
+            counted.update(mine)
+            chars_in = sum(len(self.sent[k].text) for k in mine)
+            found.append(Usage(
+                chars_in=chars_in, chars_out=sum(len(answer_of[k]) for k in mine),
+                segments_sent=len(mine), segments_recalled=sum(k in self.known for k in keys),
+                seconds=self.seconds * chars_in / total,
+            ))  # fmt: skip
+        return found
 
 
 @dataclass
@@ -318,7 +343,7 @@ class _Draft:
                 found.append(" ".join(_text(piece) for piece in block))
         return "\n".join(found)
 
-    def finish(self, translated: list[str], engine: str, target: str) -> Translation:
+    def finish(self, translated: list[str], engine: str, target: str, usage: Usage) -> Translation:
         restored = iter(translated)
         title, standfirst, caption, *bodies = [
             " ".join(next(restored) for _ in block) for block in self.pieces
@@ -330,7 +355,7 @@ class _Draft:
             language=target, source_language=self.source, engine=engine, title=_text(title),
             body_html=sanitize_html(body),
             standfirst=_text(standfirst) if self.present[0] else None,
-            image_caption=_text(caption) if self.present[1] else None,
+            image_caption=_text(caption) if self.present[1] else None, usage=usage,
         )  # fmt: skip
 
 
