@@ -101,6 +101,18 @@ def test_expected_failures_are_one_line_with_their_exit_code(tmp_path: Path) -> 
     assert served.returncode == 2 and "already in use" in one_line_error(served)
 
 
+def test_a_store_from_a_newer_newsrelay_is_refused_not_downgraded(tmp_path: Path) -> None:
+    configure(tmp_path)
+    assert newsrelay("status", cwd=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "newsrelay.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    done = newsrelay("run", cwd=tmp_path)
+    assert done.returncode == 4
+    assert "newer than this newsrelay knows" in one_line_error(done)
+    with sqlite3.connect(tmp_path / "newsrelay.db") as conn:  # left as it was
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
+
+
 def test_damaged_store_is_reported_by_run_and_status(tmp_path: Path) -> None:
     configure(tmp_path)
     assert newsrelay("status", cwd=tmp_path).returncode == 0
