@@ -101,3 +101,23 @@ def test_a_plain_text_sitemap_lists_its_urls() -> None:
         "http://127.0.0.1/t/2.html",
     ]
     assert len(result.warnings) == 1
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "json"])
+def test_only_the_first_entries_of_a_huge_feed_are_read(kind: str) -> None:
+    links = [f"http://127.0.0.1/n/{i}.html" for i in range(50)]
+    if kind == "rss":
+        items = "".join(f"<item><title>S{i}</title><link>{u}</link></item>" for i, u in
+                        enumerate(links))  # fmt: skip
+        body = f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+    elif kind == "atom":
+        items = "".join(f'<entry><id>{u}</id><title>S{i}</title><link href="{u}"/></entry>'
+                        for i, u in enumerate(links))  # fmt: skip
+        body = f'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>{items}</feed>'
+    else:
+        body = json.dumps({"version": "https://jsonfeed.org/version/1.1",
+                           "items": [{"id": u, "url": u} for u in links]})  # fmt: skip
+    result = parse_feed(body.encode(), "http://127.0.0.1/feed", max_entries=10)
+    assert [e.url for e in result.entries] == links[:10]
+    assert any("50 " in w and "the first 10 read" in w for w in result.warnings)
+    assert not any("problems" in w for w in result.warnings)  # the cut document is well-formed

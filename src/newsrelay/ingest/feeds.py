@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 import time
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,8 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=F
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_UNZIPPED = 50_000_000  # bytes: the sitemap protocol's own limit for one file
 MAX_TEXT_URLS = 50_000  # URLs in one plain-text sitemap, as the protocol allows
+MAX_ENTRIES = 2_000  # entries read from one RSS, Atom or JSON feed
+_ENTRY_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
 
 
 def parse_feed(
@@ -38,13 +41,16 @@ def parse_feed(
     *,
     sitemap_max_age: timedelta = timedelta(days=2),
     now: datetime | None = None,
+    max_entries: int = MAX_ENTRIES,
 ) -> FeedResult:
-    """Read the entries of a feed or sitemap served at ``url``.
+    """Read the entries of a feed or sitemap served at ``url``, of an RSS, Atom or JSON feed
+    the first ``max_entries`` only (with a warning), so a feed of 100,000 entries costs what
+    one of ``max_entries`` does.
 
     A sitemap index yields no entries; its child sitemaps are listed in ``FeedResult.sitemaps``.
     """
     try:
-        return _parse(body, url, sitemap_max_age, now)
+        return _parse(body, url, sitemap_max_age, now, max_entries)
     except FeedError:
         raise
     except (RecursionError, MemoryError) as exc:
@@ -53,12 +59,14 @@ def parse_feed(
         raise FeedError("feed_unparseable", f"{url}: not a readable feed: {exc!r}") from None
 
 
-def _parse(body: bytes, url: str, sitemap_max_age: timedelta, now: datetime | None) -> FeedResult:
+def _parse(
+    body: bytes, url: str, sitemap_max_age: timedelta, now: datetime | None, max_entries: int
+) -> FeedResult:
     if body[:2] == GZIP_MAGIC:  # a sitemap.xml.gz served as it is stored
         body = _gunzip(body, url)
     head = body.lstrip()[:1]
     if head == b"{":
-        return _parse_json_feed(body, url)
+        return _parse_json_feed(body, url, max_entries)
     if _is_url_list(body):
         return _parse_text_sitemap(body, url)
     root = _sitemap_root(body)
@@ -66,7 +74,21 @@ def _parse(body: bytes, url: str, sitemap_max_age: timedelta, now: datetime | No
         return FeedResult(sitemaps=_locs(root, "sitemap", url))
     if root is not None and root.tag == SITEMAP_NS + "urlset":
         return _parse_urlset(root, url, now or datetime.now(UTC), sitemap_max_age)
-    return _parse_xml_feed(body, url)
+    return _parse_xml_feed(body, url, max_entries)
+
+
+def _first_entries(body: bytes, limit: int) -> tuple[bytes, int]:
+    """An RSS or Atom document cut to its first ``limit`` entries, and how many it had: what
+    follows the last entry (the closing tags) is kept, so the rest stays well-formed. The cut
+    is made on the bytes, before any parser builds the entries."""
+    cut = last = count = 0
+    for count, match in enumerate(_ENTRY_END.finditer(body), start=1):
+        if count == limit:
+            cut = match.end()
+        last = match.end()
+    if count <= limit:
+        return body, count
+    return body[:cut] + body[last:], count
 
 
 def _gunzip(body: bytes, url: str) -> bytes:
@@ -106,7 +128,8 @@ def _sitemap_root(body: bytes) -> Any:
         return None
 
 
-def _parse_xml_feed(body: bytes, url: str) -> FeedResult:
+def _parse_xml_feed(body: bytes, url: str, max_entries: int) -> FeedResult:
+    body, count = _first_entries(body, max_entries)
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
         problem = parsed.get("bozo_exception", "not a feed")
@@ -114,6 +137,8 @@ def _parse_xml_feed(body: bytes, url: str) -> FeedResult:
     if not parsed.get("version") and not parsed.entries:
         raise FeedError("feed_unparseable", f"{url}: not a feed or sitemap")
     result = FeedResult()
+    if count > max_entries:
+        result.warnings.append(f"{url}: {count} entries; the first {max_entries} read")
     if parsed.bozo:
         result.warnings.append(f"{url}: feed parsed with problems: {parsed.bozo_exception}")
     for index, item in enumerate(parsed.entries):
@@ -171,7 +196,7 @@ def _from_struct(value: time.struct_time | None) -> datetime | None:
         return None
 
 
-def _parse_json_feed(body: bytes, url: str) -> FeedResult:
+def _parse_json_feed(body: bytes, url: str, max_entries: int) -> FeedResult:
     try:
         doc = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -185,7 +210,9 @@ def _parse_json_feed(body: bytes, url: str) -> FeedResult:
     if not isinstance(items, list):
         result.warnings.append(f"{url}: 'items' is not a list; no entries read")
         items = []
-    for index, item in enumerate(items):
+    if len(items) > max_entries:
+        result.warnings.append(f"{url}: {len(items)} items; the first {max_entries} read")
+    for index, item in enumerate(items[:max_entries]):
         link = item.get("url") if isinstance(item, dict) else None
         if not isinstance(link, str) or not link:
             result.warnings.append(f"{url}: item {index} has no url and was skipped")

@@ -257,7 +257,10 @@ def _entry_time(entry: FeedEntry) -> datetime:
 
 def _parse(ctx: Context, body: bytes, url: str) -> FeedResult:
     max_age = timedelta(days=ctx.settings.poll.sitemap_max_age_days)
-    return parse_feed(body, url, sitemap_max_age=max_age)
+    # feeds list their newest first as a rule; four times the cap are read so that the newest
+    # are found even in one that does not, and the newest of those are kept
+    return parse_feed(body, url, sitemap_max_age=max_age,
+                      max_entries=4 * ctx.settings.poll.max_entries)  # fmt: skip
 
 
 # recheck -------------------------------------------------------------------------------------
