@@ -729,16 +729,18 @@ def sources_list(
         health = {row["source"]: row for row in store.source_health()}
     rows = [{"name": s.name, "url": s.url, "language": s.language, "license": s.license,
              "republish": s.republish, "paused": s.paused,
-             **{k: v for k, v in health.get(s.name, {}).items() if k not in ("source", "url")}}
+             **{k: v for k, v in health.get(s.name, {}).items()
+                if k not in ("source", "url", "license")}}
             for s in settings.sources]  # fmt: skip
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table("name", "state", "license", "last success", "published", "held", "last error",
-                  title="sources")  # fmt: skip
+    table = Table("name", "state", "license", "the feed states", "last success", "published",
+                  "held", "last error", title="sources")  # fmt: skip
     for row in rows:
         state = "paused" if row["paused"] else "monitor" if not row["republish"] else "active"
         table.add_row(escape(row["name"]), state, escape(row["license"] or "-"),
+                      escape(row.get("rights") or "-"),
                       row.get("last_success") or "never", str(row.get("published", 0)),
                       str(row.get("held", 0)), escape(row.get("last_error") or ""))  # fmt: skip
     out.print(table)

@@ -184,7 +184,8 @@ class CheckSettings:
 
     hold: list[str] = setting(
         ["numbers", "dates", "names", "negation", "untranslated", "wrong_language", "garbled",
-         "paragraph_count", "omission", "addition", "length", "repetition", "residue", "markup"],
+         "paragraph_count", "omission", "addition", "length", "repetition", "residue", "markup",
+         "rights"],
         "Finding kinds that hold a translation for a person to review.",
     )  # fmt: skip
     reject: list[str] = setting(["empty"], "Finding kinds that reject a translation outright.")

@@ -73,11 +73,13 @@ class FeedEntry:
 
 @dataclass
 class FeedResult:
-    """What parsing a feed or sitemap gives: entries, child sitemaps, and warnings."""
+    """What parsing a feed or sitemap gives: entries, child sitemaps, warnings, and what the
+    feed states about reuse (its ``copyright``, ``rights`` or license element)."""
 
     entries: list[FeedEntry] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)  # children of a sitemap index
     warnings: list[str] = field(default_factory=list)
+    rights: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class Metadata:
     section: str | None = None
     tags: tuple[str, ...] = ()
     canonical_url: str | None = None
+    rights: str | None = None  # what the page states about reuse (license link, copyright)
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,10 @@ def test_language_is_identified_from_the_text_not_the_label() -> None:
     )
     html = f'<html lang="en"><body>{spanish}</body></html>'
     assert extract_article(html, "http://127.0.0.1:9/a").language == "es"
+
+
+def test_html_entities_in_json_ld_text_are_read() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Lynn: &#8220;We need to win this&nbsp;game&#8221;"}
+    script = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    article = extract_article(page(script), "http://127.0.0.1/a.html")
+    assert article.title == "Lynn: \u201cWe need to win this game\u201d"

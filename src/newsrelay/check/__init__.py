@@ -18,6 +18,7 @@ from typing import Any
 from newsrelay.config import CheckSettings
 from newsrelay.extract import html_paragraphs
 from newsrelay.model import Article, Decision, Finding, Translation, Verdict
+from newsrelay.rights import rights_findings
 
 __all__ = [
     "CheckInput",
@@ -112,8 +113,12 @@ def check_translation(
     keep: Sequence[str] = (),
     forced: Mapping[str, str] | None = None,
     machine: bool = True,
+    license: str = "",
+    feed_rights: str | None = None,
 ) -> Verdict:
-    """Check a translation of an article (headline and body); ``machine``: it is an engine's."""
+    """Check a translation of an article (headline and body); ``machine``: it is an engine's.
+    With the source's configured ``license``, what the feed (``feed_rights``) and the page
+    state about reuse is compared with it (a ``rights`` finding when they disagree)."""
     item = CheckInput(
         source=[article.title, *article.paragraphs],
         translation=[translation.title, *html_paragraphs(translation.body_html)],
@@ -126,4 +131,9 @@ def check_translation(
         engine=engine,
         machine=machine,
     )
-    return check_texts(item, policy)
+    policy = policy or Policy.from_settings()
+    verdict = check_texts(item, policy)
+    if not license or "rights" in policy.disabled:
+        return verdict
+    rights = rights_findings(license, {"feed": feed_rights, "page": article.meta.rights})
+    return decide([*verdict.findings, *rights], policy) if rights else verdict

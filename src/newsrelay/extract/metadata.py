@@ -6,6 +6,7 @@ the page writes them in ISO 8601, so the source's timezone offset survives.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from collections.abc import Iterator
@@ -46,7 +47,22 @@ def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
         section=_first(ld.get("articleSection")) or meta.get("article:section"),
         tags=_keywords(ld.get("keywords")) or tuple(meta.get_all("article:tag")),
         canonical_url=_canonical(doc, url),
+        rights=_rights(doc, ld, meta, url),
     )  # fmt: skip
+
+
+def _rights(doc: Any, ld: dict[str, Any], meta: _Meta, url: str | None) -> str | None:
+    """What the page states about reuse: a ``rel="license"`` link, JSON-LD ``license`` or
+    ``copyrightNotice``, or a rights or copyright meta tag (see newsrelay.rights)."""
+    for element in doc.iter("link", "a"):
+        href = (element.get("href") or "").strip()
+        if href and "license" in (element.get("rel") or "").lower().split():
+            return str(urljoin(url or "", href))
+    license = ld.get("license")
+    if isinstance(license, dict):
+        license = license.get("url") or license.get("name")
+    return (_first(license) or _text(ld.get("copyrightNotice")) or meta.get("dcterms.rights")
+            or meta.get("dc.rights") or meta.get("copyright"))  # fmt: skip
 
 
 def retraction_status(doc: Any) -> str | None:
@@ -112,8 +128,9 @@ def _flatten(data: Any) -> Iterator[dict[str, Any]]:
 
 
 def _text(value: Any) -> str | None:
+    """A JSON-LD string, its HTML entities read (pages write "&#8220;" and "&nbsp;" there)."""
     if isinstance(value, str) and value.strip():
-        return " ".join(value.split())
+        return " ".join(html.unescape(value).split()) or None
     return None
 
 

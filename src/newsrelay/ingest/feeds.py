@@ -136,7 +136,8 @@ def _parse_xml_feed(body: bytes, url: str, max_entries: int) -> FeedResult:
         raise FeedError("feed_unparseable", f"{url}: not a readable feed or sitemap: {problem}")
     if not parsed.get("version") and not parsed.entries:
         raise FeedError("feed_unparseable", f"{url}: not a feed or sitemap")
-    result = FeedResult()
+    rights = parsed.feed.get("rights") or parsed.feed.get("license")
+    result = FeedResult(rights=clean_text(" ".join(str(rights).split()))[:500] if rights else None)
     if count > max_entries:
         result.warnings.append(f"{url}: {count} entries; the first {max_entries} read")
     if parsed.bozo:

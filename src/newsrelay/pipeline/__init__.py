@@ -246,6 +246,7 @@ def poll_source(ctx: Context, source: Source) -> str:
         etag=response.headers.get("etag"),
         last_modified=response.headers.get("last-modified"),
         warnings=result.warnings,
+        rights=result.rights,
     )
     log.info("source %s: %d new, %d changed entries", source.name, new, changed)
     return "ok"
@@ -634,6 +635,8 @@ def check_translations(ctx: Context, sources: list[Source]) -> None:
     ctx.progress.stage("check", len(todo))
     policy = Policy.from_settings(ctx.settings.check)
     keep = _keep_lists(ctx.settings, sources)
+    licenses = {s.name: s.license for s in sources}
+    feed_rights = ctx.store.feed_rights()
     retries = Retries(ctx, "check", "translation")
     for translation_id, translation, article, source_name in todo:
         if retries.due(translation_id):
@@ -642,6 +645,7 @@ def check_translations(ctx: Context, sources: list[Source]) -> None:
                     article, translation, policy=policy, engine=ctx.engine,
                     keep=keep.get(source_name, ctx.settings.translate.keep),
                     forced=ctx.glossary.terms(translation.source_language, translation.language),
+                    license=licenses.get(source_name, ""), feed_rights=feed_rights.get(source_name),
                 )  # fmt: skip
             except Exception as exc:
                 retries.failed(translation_id, f"translation {translation_id}", exc)

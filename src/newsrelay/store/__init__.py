@@ -192,8 +192,10 @@ class Store:
         etag: str | None,
         last_modified: str | None,
         warnings: Sequence[str] = (),
+        rights: str | None = None,
     ) -> tuple[int, int]:
-        """Store a successful poll (entries and validators); return (new, changed) counts."""
+        """Store a successful poll (entries, validators and what the feed states about
+        reuse); return (new, changed) counts."""
         now = utcnow()
         new = changed = 0
         with self._tx() as conn:
@@ -210,6 +212,7 @@ class Store:
                     last_polled_at=now,
                     error_count=0,
                     last_error=None,
+                    rights=rights,
                 )
             )
             detail = f"{len(found)} entries, {new} new, {changed} changed"
@@ -1209,9 +1212,16 @@ class Store:
              "failing_since": _iso(failing[row.id][1]) if row.error_count else None,
              "errors_in_a_row": row.error_count, "last_error": row.last_error,
              "entries": counts.get(row.id, 0), "published": published.get(row.id, 0),
-             "held": decided.get((row.id, Decision.HOLD.value), 0)}
+             "held": decided.get((row.id, Decision.HOLD.value), 0),
+             "license": row.license, "rights": row.rights}
             for row in rows
         ]  # fmt: skip
+
+    def feed_rights(self) -> dict[str, str | None]:
+        """What each source's feed last stated about reuse, by source name."""
+        with self._tx() as conn:
+            rows = conn.execute(select(sources.c.name, sources.c.rights))
+            return {r.name: r.rights for r in rows}
 
     def metrics_snapshot(self) -> dict[str, Any]:
         """What ``newsrelay metrics`` reports: the status counts, per source health, holds by

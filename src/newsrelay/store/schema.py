@@ -37,6 +37,7 @@ sources = Table(
     Column("last_polled_at", DateTime),
     Column("error_count", Integer, nullable=False, default=0),
     Column("last_error", Text),
+    Column("rights", Text),  # what the feed last stated about reuse
 )
 
 entries = Table(

@@ -1,4 +1,5 @@
-"""translations: what each asked of its engine (characters, segments, seconds)
+"""translations: what each asked of its engine (characters, segments, seconds); sources: what
+the feed states about reuse
 
 Revision ID: 0003
 Revises: 0002
@@ -22,9 +23,13 @@ def upgrade() -> None:
     with op.batch_alter_table("translations") as batch:
         for name, kind in USAGE:
             batch.add_column(sa.Column(name, kind(), nullable=False, server_default="0"))
+    with op.batch_alter_table("sources") as batch:
+        batch.add_column(sa.Column("rights", sa.Text()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sources") as batch:
+        batch.drop_column("rights")
     with op.batch_alter_table("translations") as batch:
         for name, _ in reversed(USAGE):
             batch.drop_column(name)
