@@ -1,4 +1,5 @@
-"""Headless Chromium driven through the DevTools protocol, for the browser tests.
+"""Headless Chromium driven through the DevTools protocol, for the browser tests, and their
+fixtures (``chromium``, and ``site_server`` for the folder a test builds the site into).
 
 Chromium is started with a fresh profile and ``--remote-debugging-port=0``; the port it chose is
 read from the ``DevToolsActivePort`` file it writes into the profile. Host names other than
@@ -7,16 +8,21 @@ read from the ``DevToolsActivePort`` file it writes into the profile. Host names
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import websocket
 
 START_TIMEOUT = 30.0
@@ -144,3 +150,34 @@ class DevTools:
 
     def close(self) -> None:
         self.socket.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(name="site_server")
+def site_server_fixture(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A web server for the folder the site is built into (empty until a test builds it)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    httpd = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
+    )
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/", folder
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(name="chromium")
+def chromium_fixture(tmp_path: Path) -> Iterator[Chromium]:
+    """Headless Chromium (``make test`` installs Debian's ``chromium``)."""
+    try:
+        browser = Chromium(tmp_path / "profile")
+    except FileNotFoundError:
+        pytest.fail("chromium is not installed: run 'make test', which installs it")
+    yield browser
+    browser.close()

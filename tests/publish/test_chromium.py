@@ -5,16 +5,11 @@ license; no page logs an error or loads anything from elsewhere. Screenshots are
 from __future__ import annotations
 
 import base64
-import functools
-import threading
 import time
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
-from devtools import Chromium
+from devtools import Chromium, chromium_fixture, site_server_fixture  # noqa: F401  (fixtures)
 from site_samples import LANGUAGES, png, sample_stories
 
 from mockserver import MockServer
@@ -45,37 +40,6 @@ VISIBLE = """(() => {
   found.viewport = window.innerWidth;
   return found;
 })()"""
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def site_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A web server for the folder the site is built into (empty until a test builds it)."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    httpd = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/", folder
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture
-def chromium(tmp_path: Path) -> Iterator[Chromium]:
-    """Headless Chromium (``make test`` installs Debian's ``chromium``)."""
-    try:
-        browser = Chromium(tmp_path / "profile")
-    except FileNotFoundError:
-        pytest.fail("chromium is not installed: run 'make test', which installs it")
-    yield browser
-    browser.close()
 
 
 def build_site(base: str, folder: Path, server: MockServer) -> None:

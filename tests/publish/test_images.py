@@ -1,4 +1,4 @@
-"""Lead images mirrored into the site through newsrelay's fetcher, or hot-linked when that fails."""
+"""Lead images mirrored into the site through newsrelay's fetcher, or left out when that fails."""
 
 from __future__ import annotations
 
@@ -83,9 +83,8 @@ def test_images_are_fetched_only_for_the_stories_being_published(
 ) -> None:
     photo = server.route("/photo.png", png(4, 4), headers={"Content-Type": "image/png"})
     published_before = with_image(1, photo)
-    assert mirror(tmp_path, fetcher).apply([published_before], publishing=set()) == [
-        published_before
-    ]  # hot-linked, and nothing asked for
+    [bare] = mirror(tmp_path, fetcher).apply([published_before], publishing=set())
+    assert bare.meta.lead_image is None  # no copy: no image, and nothing asked for
     assert "/photo.png" not in server.hits
 
     new = with_image(2, photo)
@@ -99,7 +98,7 @@ def test_images_are_fetched_only_for_the_stories_being_published(
     assert again == first and server.hits["/photo.png"] == 1  # a later build reuses the copy
 
 
-def test_an_image_that_cannot_be_mirrored_is_hot_linked_with_the_reason_logged(
+def test_an_image_that_cannot_be_mirrored_is_left_out_with_the_reason_logged(
     tmp_path: Path, server: MockServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     server.route("/robots.txt", "User-agent: *\nDisallow: /private/\n",
@@ -123,11 +122,11 @@ def test_an_image_that_cannot_be_mirrored_is_hot_linked_with_the_reason_logged(
             stories, publishing={s.translation_id for s in stories}
         )
 
-    assert result == stories  # every one hot-linked
+    assert [s.meta.lead_image for s in result] == [None] * len(stories)  # none hot-linked
     assert not (tmp_path / "images").exists()
     for (reason, url), s in zip(urls.items(), stories, strict=True):
         [line] = [r.getMessage() for r in caplog.records if url in r.getMessage()]
-        assert f"story {s.story_id}: lead image {url} hot-linked, not mirrored: {reason}" in line
+        assert f"story {s.story_id}: lead image {url} left out, not mirrored: {reason}" in line
 
 
 @pytest.mark.usefixtures("apertium_eng_spa")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import nh3
 from htmldate import find_date
 
 from newsrelay.model import Metadata
@@ -34,18 +35,19 @@ def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
     image, caption, credit = _image(ld, meta, url)
     published = _text(ld.get("datePublished")) or meta.get("article:published_time")
     title = _text(ld.get("headline")) or meta.get("og:title") or _h1(doc) or _title(doc)
+    title = _plain(title)
     title = title[:MAX_TITLE] if title else title  # a 100 KB "headline" is not one
     return title, Metadata(
-        standfirst=_text(ld.get("description")) or meta.get("og:description")
-        or meta.get("description"),
-        authors=_authors(ld) or _split(meta.get("author")),
+        standfirst=_plain(_text(ld.get("description")) or meta.get("og:description")
+                          or meta.get("description")),
+        authors=_plain_all(_authors(ld) or _split(meta.get("author"))),
         published=published or _htmldate(doc, url),
         updated=_text(ld.get("dateModified")) or meta.get("article:modified_time"),
         lead_image=image,
-        image_caption=caption,
-        image_credit=credit,
-        section=_first(ld.get("articleSection")) or meta.get("article:section"),
-        tags=_keywords(ld.get("keywords")) or tuple(meta.get_all("article:tag")),
+        image_caption=_plain(caption),
+        image_credit=_plain(credit),
+        section=_plain(_first(ld.get("articleSection")) or meta.get("article:section")),
+        tags=_plain_all(_keywords(ld.get("keywords")) or tuple(meta.get_all("article:tag"))),
         canonical_url=_canonical(doc, url),
         rights=_rights(doc, ld, meta, url),
     )  # fmt: skip
@@ -128,10 +130,26 @@ def _flatten(data: Any) -> Iterator[dict[str, Any]]:
 
 
 def _text(value: Any) -> str | None:
-    """A JSON-LD string, its HTML entities read (pages write "&#8220;" and "&nbsp;" there)."""
     if isinstance(value, str) and value.strip():
-        return " ".join(html.unescape(value).split()) or None
+        return " ".join(value.split())
     return None
+
+
+def _plain_all(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for v in values if (p := _plain(v))))
+
+
+def _plain(value: str | None) -> str | None:
+    """Text as the metadata holds it: HTML entities read (pages write "&#8220;" and "&nbsp;"
+    in JSON-LD) and markup dropped, script and style with their content (a headline, a byline
+    or a caption holds no tags, and a feed reader may render them as HTML)."""
+    if not value:
+        return value
+    if "&" in value:
+        value = html.unescape(value)
+    if "<" in value:
+        value = html.unescape(nh3.clean(value, tags=set()))
+    return " ".join(value.split()) or None
 
 
 def _first(value: Any) -> str | None:

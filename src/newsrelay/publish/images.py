@@ -5,7 +5,8 @@ for the stories being published in this run, and stored under ``images/`` with a
 digest of its bytes and the extension of its type, written atomically. A small index beside the
 site's manifest remembers which source URL became which file, so a story published earlier keeps
 its copy without another request. An image that cannot be fetched, or that is not a raster image,
-is hot-linked instead, and the reason is logged with the story and the URL.
+is left out of the story (never hot-linked: the publisher chose that readers ask nothing of
+another host), and the reason is logged with the story and the URL.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class ImageMirror:
     ) -> list[StoryView]:
         """``stories`` with their lead images pointing at the site's copies. Images of the
         stories whose translation ids are in ``publishing`` are fetched when the site has no
-        copy yet; the others keep the copy made when they were published, or are hot-linked."""
+        copy yet; the others keep the copy made when they were published, or show none."""
         known = dict(self.files)
         failed: set[str] = set()  # ask for a broken image once per run, not once per story
         for story in stories:
@@ -65,23 +66,27 @@ class ImageMirror:
         return [self._pointed(story) for story in stories]  # older stories too share a copy
 
     def _pointed(self, story: StoryView) -> StoryView:
-        """The story with its lead image at the site's copy, when there is one."""
-        name = self.files.get(story.meta.lead_image or "")
-        if name is None or not (self.output / FOLDER / name).is_file():
+        """The story with its lead image at the site's copy, or without one when the site has
+        no copy."""
+        if not story.meta.lead_image:
             return story
+        name = self.files.get(story.meta.lead_image)
+        if name is None or not (self.output / FOLDER / name).is_file():
+            bare = replace(story.meta, lead_image=None, image_caption=None, image_credit=None)
+            return replace(story, meta=bare)
         return replace(
             story, meta=replace(story.meta, lead_image=self.site_url(f"{FOLDER}/{name}"))
         )
 
     def _mirror(self, story: StoryView, url: str) -> bool:
-        """Fetch and store one image; log why when it is hot-linked instead."""
+        """Fetch and store one image; log why when it is left out instead."""
         try:
             response = self.fetch(url)
         except FetchError as exc:
-            return self._hotlinked(story, url, exc.reason)
+            return self._left_out(story, url, exc.reason)
         kind = image_type(response.body, response.content_type)
         if kind is None:
-            return self._hotlinked(story, url, f"not_an_image ({response.content_type or '?'})")
+            return self._left_out(story, url, f"not_an_image ({response.content_type or '?'})")
         name = hashlib.sha256(response.body).hexdigest()[:32] + EXTENSIONS[kind]
         target = self.output / FOLDER / name
         if not target.is_file():  # the same bytes already stored under another source URL
@@ -90,8 +95,8 @@ class ImageMirror:
         log.info("story %d: lead image %s mirrored as %s/%s", story.story_id, url, FOLDER, name)
         return True
 
-    def _hotlinked(self, story: StoryView, url: str, reason: str) -> bool:
-        log.warning("story %d: lead image %s hot-linked, not mirrored: %s",
+    def _left_out(self, story: StoryView, url: str, reason: str) -> bool:
+        log.warning("story %d: lead image %s left out, not mirrored: %s",
                     story.story_id, url, reason)  # fmt: skip
         return False
 
