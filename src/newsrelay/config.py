@@ -50,6 +50,10 @@ class SiteSettings:
         "Lead images: link to the source's copy, or mirror it into the site.",
         ("hotlink", "mirror"),
     )
+    nofollow_sources: bool = setting(
+        False, 'Links to the sources carry rel="nofollow noopener" (search engines do not follow '
+        "them, the source's page cannot reach the reader's tab).",
+    )
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,21 @@ def test_home_names_each_language_in_itself(site: Path) -> None:
     tree = page(site, "index.html")
     links = [(a.get("href"), a.get("lang"), a.text) for a in tree.iter("a") if a.get("hreflang")]
     assert links == [("es/index.html", "es", "español"), ("ca/index.html", "ca", "català")]
+
+
+def test_links_to_sources_are_nofollow_when_the_setting_asks(tmp_path: Path) -> None:
+    from site_samples import LANGUAGES, sample_stories
+
+    from newsrelay.publish import StaticSite
+
+    def credit_rel(nofollow: bool) -> list[str | None]:
+        site = StaticSite(tmp_path, title="Relay", base_url=BASE, nofollow_sources=nofollow)
+        site.build(sample_stories(), LANGUAGES)
+        doc = lxml.html.fromstring((tmp_path / "es/story/1.html").read_text(encoding="utf-8"))
+        return [
+            a.get("rel")
+            for a in doc.xpath('//p[@class="credit"]/a[starts-with(@href, "http://127.0.0.1:9/")]')
+        ]
+
+    assert credit_rel(False) == [None]
+    assert credit_rel(True) == ["nofollow noopener"]  # the same folder: the pages are rebuilt

@@ -663,11 +663,7 @@ def publish_stories(ctx: Context, sources: list[Source]) -> None:
     """Bring the site up to date with every story cleared for publishing (only the files that
     show a new or changed story are written), then record the new publications."""
     site_settings = ctx.settings.site
-    theme = ctx.settings.root / site_settings.theme if site_settings.theme else None
-    site = StaticSite(
-        ctx.settings.output_dir, title=site_settings.title, base_url=site_settings.base_url,
-        theme=theme, on_removal=ctx.settings.publish.on_removal,
-    )  # fmt: skip
+    site = StaticSite.from_settings(ctx.settings)
     todo = ctx.store.stories(unpublished=True)
     ctx.progress.stage("publish", len(todo))
     stories = ctx.store.stories()
@@ -697,9 +693,7 @@ def push_stories(ctx: Context, sources: list[Source]) -> None:
     cleared for publishing)."""
     if not ctx.publishers:
         return
-    site_settings = ctx.settings.site
-    site = StaticSite(ctx.settings.output_dir, title=site_settings.title,
-                      base_url=site_settings.base_url)  # fmt: skip
+    site = StaticSite.from_settings(ctx.settings)
     stories = ctx.store.stories()
     unpublish = ctx.settings.publish.on_removal == "unpublish"
     plans = [

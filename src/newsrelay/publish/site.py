@@ -32,6 +32,7 @@ from jinja2 import (
     select_autoescape,
 )
 
+from newsrelay.config import Settings
 from newsrelay.errors import NotConfigured
 from newsrelay.extract import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
@@ -60,6 +61,7 @@ class StaticSite:
         base_url: str,
         theme: Path | None = None,
         on_removal: str = "unpublish",
+        nofollow_sources: bool = False,
     ) -> None:
         self.output = output
         self.on_removal = on_removal  # a story its source removed: "unpublish" or "keep"
@@ -75,6 +77,17 @@ class StaticSite:
             loader=loader, autoescape=select_autoescape(["html", "xml"]), keep_trailing_newline=True
         )
         self.env.filters["local_date"] = local_date
+        self.env.globals["source_rel"] = "nofollow noopener" if nofollow_sources else ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StaticSite:
+        """The site the settings describe."""
+        site = settings.site
+        return cls(
+            settings.output_dir, title=site.title, base_url=site.base_url,
+            theme=settings.root / site.theme if site.theme else None,
+            on_removal=settings.publish.on_removal, nofollow_sources=site.nofollow_sources,
+        )  # fmt: skip
 
     def story_path(self, story: StoryView) -> str:
         """Where a story's page lives, relative to the site root; stable across updates and
@@ -122,11 +135,12 @@ class StaticSite:
         return files
 
     def _site_key(self) -> str:
-        """A digest of what every file depends on: newsrelay, the site's name and address, and
-        the templates (a theme's included)."""
+        """A digest of what every file depends on: newsrelay, the site's name and address, how
+        it links to sources, and the templates (a theme's included)."""
         templates = sorted(self.env.list_templates())
         sources = [self.loader.get_source(self.env, name)[0] for name in templates]
-        return _digest(version("newsrelay"), self.title, self.base_url, *templates, *sources)
+        return _digest(version("newsrelay"), self.title, self.base_url,
+                       str(self.env.globals["source_rel"]), *templates, *sources)  # fmt: skip
 
     def _remove(self, path: str) -> None:
         """Remove a file the site no longer has, and its folder when that is left empty."""
