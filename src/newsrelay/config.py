@@ -51,7 +51,8 @@ class SiteSettings:
         ("hotlink", "mirror"),
     )
     nofollow_sources: bool = setting(
-        False, 'Links to the sources carry rel="nofollow noopener" (search engines do not follow '
+        False,
+        'Links to the sources carry rel="nofollow noopener" (search engines do not follow '
         "them, the source's page cannot reach the reader's tab).",
     )
 

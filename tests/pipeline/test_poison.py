@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WriteSettings
 from mockserver import MockServer, article_page, rss
+from newsrelay import Store, run_once
 from newsrelay.config import render_config
 from newsrelay.model import Source
 
@@ -85,3 +87,36 @@ def test_poison_inputs_fail_alone_and_the_run_goes_on(server: MockServer, tmp_pa
     second = run()
     assert second.returncode == 0, second.stderr
     assert "Traceback" not in second.stderr
+
+
+def test_a_story_whose_page_cannot_be_rendered_fails_alone(
+    server: MockServer, write_settings: WriteSettings, tmp_path: Path
+) -> None:
+    """A theme's template that raises on one story: that story fails with its reason and is
+    tried again later; the others are published, and the site never links to the missing page."""
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    page = ('<!doctype html><html lang="{{ lang }}"><body><h1>{{ story.title }}</h1>'
+            "{{ body }}</body></html>")  # fmt: skip
+    (theme / "story.html").write_text(
+        '{% if "storm" in story.original_title %}{{ story.no_such.field }}{% endif %}' + page
+    )
+    links = [server.route(f"/news/{n}.html", article_page(title, TEXTS[n]))
+             for n, title in enumerate(["Ferry back", "Library open", "Big storm"])]  # fmt: skip
+    feed = server.route("/feed.xml", rss([(f"Story {n}", link) for n, link in enumerate(links)]))
+    settings = write_settings([Source(name="Gazette", url=feed)],
+                              {"site.theme": "theme", "fetch.retry_minutes": 0.0})  # fmt: skip
+    store = Store.open(settings.store_url)
+
+    report = run_once(settings, store)
+
+    assert report.counts["publish"] == {"ok": 2, "failed": 1}
+    [problem] = [p for p in store.problems() if p["stage"] == "publish"]
+    assert problem["reason"] == "internal_error" and "no attribute 'no_such'" in problem["detail"]
+    site = settings.output_dir
+    assert len(list((site / "es/story").glob("*.html"))) == 2
+    assert "storm" not in (site / "es/feed.xml").read_text().lower()  # no link to a missing page
+
+    (theme / "story.html").write_text(page)  # the theme fixed: the story goes out next run
+    assert run_once(settings, store).counts["publish"] == {"ok": 1}
+    assert len(list((site / "es/story").glob("*.html"))) == 3

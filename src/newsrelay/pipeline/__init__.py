@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -670,13 +670,40 @@ def publish_stories(ctx: Context, sources: list[Source]) -> None:
     if site_settings.images == "mirror":  # only the new stories' images are fetched
         mirror = ImageMirror(site.output, site.url, ctx.fetcher.get)
         stories = mirror.apply(stories, publishing={s.translation_id for s in todo})
-    written = site.build(stories, site_settings.languages)
+    failed = _rehearse(ctx, site, stories, {s.translation_id for s in todo})
+    written = site.build([s for s in stories if s.translation_id not in failed],
+                         site_settings.languages)  # fmt: skip
     log.info("site %s: %d files written", ctx.settings.output_dir, len(written))
     for story in todo:
-        path = site.story_path(story)
-        ctx.store.save_publication(story.translation_id, path, site.url(path))
-        ctx.report.add("publish", "ok")
+        if story.translation_id not in failed:
+            path = site.story_path(story)
+            ctx.store.save_publication(story.translation_id, path, site.url(path))
+            ctx.report.add("publish", "ok")
         ctx.progress.advance()
+
+
+def _rehearse(
+    ctx: Context, site: StaticSite, stories: Sequence[StoryView], new: set[int]
+) -> set[int]:
+    """The translation ids of the new stories that cannot be published now: each new story's
+    page and feed item are rendered first, and one that raises (a theme's template, a value
+    no template expected) fails alone, with back-off, while the site is built without it."""
+    retries = Retries(ctx, "publish", "translation")
+    failed = set()
+    for story in stories:
+        if story.translation_id not in new:
+            continue
+        if not retries.due(story.translation_id):
+            failed.add(story.translation_id)
+            continue
+        try:
+            site.rehearse(story)
+        except Exception as exc:
+            retries.failed(story.translation_id, f"story {story.story_id}", exc)
+            failed.add(story.translation_id)
+        else:
+            retries.succeeded(story.translation_id)
+    return failed
 
 
 # push ----------------------------------------------------------------------------------------

@@ -197,6 +197,15 @@ class StaticSite:
             )
         return found
 
+    def rehearse(self, story: StoryView) -> None:
+        """Render a story's page and its feed item without writing them: whatever would fail
+        the build for this story (a theme's template that raises on it) raises here, so the
+        story can fail alone before the site is built without it."""
+        self._story(story, ())
+        index = Index(story.language, "language", stories=[story])
+        for name in FEEDS:
+            self._feed(index, name, [story])
+
     def _story(self, story: StoryView, others: Sequence[tuple[str, str]]) -> str:
         """A story page. ``others`` are (language, URL) of the story's versions in newsrelay's
         other languages (hreflang)."""
