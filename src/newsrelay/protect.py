@@ -114,6 +114,21 @@ KINDS = frozenset(
     "hurricane storm typhoon cyclone tropical subtropical mount lake river cape fort port saint st "
     "operation project".split()
 )
+# English names of several capitalised words that languages translate ("White House" is "Casa
+# Blanca", "Middle East" "Oriente Medio"): left to the engine, never kept as they are.
+TRANSLATED_NAMES = frozenset(
+    "white house|middle east|far east|united nations|united states|united kingdom|red cross|"
+    "red crescent|european union|european commission|european parliament|security council|"
+    "holy see|cold war|world war|first world war|second world war|world cup|olympic games|"
+    "nobel prize|human rights|north pole|south pole|arab spring|new year|christmas day|"
+    "easter sunday|good friday|black sea|red sea|dead sea|north sea|baltic sea|persian gulf|"
+    "gulf of mexico|pacific ocean|atlantic ocean|indian ocean|arctic ocean|milky way".split("|")
+)
+# Words that, with a place, name a place rather than a team or a work ("North Korea").
+GEOGRAPHY = frozenset(
+    "north south east west northern southern eastern western central new old great greater "
+    "upper lower little saint san santa costa puerto".split()
+)
 # Words that open an apposition after a person's name ("Helen Marsh, a nurse,"); not the
 # articles of languages where "X, la que ..." is as likely a relative clause.
 APPOSITION = {
@@ -168,6 +183,9 @@ class Context:
     calendar: frozenset[str]  # weekday and month names, capitalised in some languages
     apposition: tuple[str, ...]  # words that open an apposition after a name: "a", "the"
     adjectives_first: bool
+    # names of works, teams and brands are written in title case ("Star Wars", "Oklahoma City
+    # Thunder"), which sets them apart from ordinary words (English)
+    title_case: bool = False
 
     @classmethod
     @cache
@@ -180,6 +198,7 @@ class Context:
             calendar_words(language),
             tuple(APPOSITION.get(language, "").split()),
             language in {"en", "de", "nl", "sv", "da", "nb", "ru", "uk"},
+            language == "en",
         )
 
 
@@ -207,6 +226,8 @@ def name_kinds(text: str, language: str, *, lexicon: Lexicon | None = None) -> d
 
 def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[tuple[str, str]]:
     tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(sentence)]
+    long = [t[0] for t in tokens if len(t[0]) >= 4]  # a headline in title case names nothing
+    headline = len(long) >= 3 and sum(w[0].islower() for w in long) <= len(long) // 5
     for start, end in _runs(sentence, tokens, ctx.function_words):
         words = [t[0] for t in tokens[start:end]]
         while (words and words[0].casefold().rstrip(".") in ctx.titles | ARTICLES) or (
@@ -222,10 +243,41 @@ def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[tup
             found = " ".join(words) if kind else ""
         else:
             found, kind = _named_by_lexicon(words, start, before, after, ctx, lexicon)
+            if not found and not headline and _work_or_brand(words, ctx, lexicon):
+                found, kind = " ".join(words), OTHER
         if found:
             yield found, kind
             if start == 0 and len(words) > 2 and found == " ".join(words):
                 yield " ".join(words[1:]), kind  # "Read <a>Hope Church's</a> column"
+
+
+def _work_or_brand(words: list[str], ctx: Context, lexicon: Lexicon) -> bool:
+    """A name the engine would translate word by word, that must be kept: an acronym the
+    dictionary reads as an ordinary word ("WIRED" as "alambrado", "LED" as "dirigió", "IT" as
+    "lo"), or in a language that writes titles in title case, a run of capitalised ordinary
+    words inside a sentence ("Star Wars", "Oklahoma City Thunder", "Super Bowl"); not a place
+    ("North Korea"), an institution, a title, a date or a name languages translate ("White
+    House"), all left to the engine."""
+    kinds = [lexicon.get(w) or frozenset() for w in words]
+    if len(words) == 1:
+        word, found = words[0], kinds[0]
+        acronym = word.isupper() and word.isalpha() and len(word) >= 2
+        return (
+            acronym
+            and not any(k.startswith("np") for k in found)
+            and bool(found & {"vblex", "adj", "prn", "det", "pr"})
+        )
+    if not ctx.title_case:
+        return False
+    lowered = [w.casefold() for w in words]
+    barred = INSTITUTIONS | ctx.titles | ctx.calendar | KINDS
+    if " ".join(lowered) in TRANSLATED_NAMES or any(w in barred for w in lowered):
+        return False
+    ordinary = [i for i, k in enumerate(kinds) if k and not any(x.startswith("np") for x in k)]
+    places = [i for i, k in enumerate(kinds) if k & PLACE]
+    if places and all(lowered[i] in GEOGRAPHY or i in places for i in range(len(words))):
+        return False  # "North Korea", "New South Wales"
+    return bool(ordinary)
 
 
 def _is_name(words: list[str], start: int, before: str, after: str, ctx: Context) -> str:

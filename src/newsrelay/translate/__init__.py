@@ -25,7 +25,7 @@ from newsrelay.extract import leaf_blocks, sanitize_html
 from newsrelay.model import Article, TranslatedSegment, Translation, Usage
 from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
 from newsrelay.text import locale, localize_numbers
-from newsrelay.translate.segment import Hidden, hide, split_html
+from newsrelay.translate.segment import PLACEHOLDER_NAMES, Hidden, hide, split_html
 
 __all__ = [
     "Engine",
@@ -240,6 +240,7 @@ class _Job:
         todo = [item for item in todo if item[2]]
         lexicon = engine_lexicon(engine, "\n".join(t for *_, t in todo), source) if todo else None
         sent: dict[str, Hidden] = {}
+        names = _placeholder_names(engine, source) if todo else ()
         for draft, draft_keys, text in todo:
             spans = [
                 span
@@ -248,7 +249,8 @@ class _Job:
             ]
             for segment, key in zip(draft.segments, draft_keys, strict=True):
                 if key not in known and key not in sent:
-                    sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup)
+                    sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup,
+                                     names=names)  # fmt: skip
         return cls(engine, drafts, keys, known, sent, version, source, target, memory)
 
     def send(self) -> list[str]:
@@ -362,6 +364,18 @@ class _Draft:
 def _text(html: str) -> str:
     return " ".join(lxml.html.fragment_fromstring(html or " ", create_parent="div")
                     .text_content().split())  # fmt: skip
+
+
+def _placeholder_names(engine: Engine, source: str) -> tuple[str, ...]:
+    """The surnames that may stand for hidden names with this engine: those its dictionary of
+    ``source`` knows as names and as nothing else (none for an engine without a lexicon)."""
+    lexicon = engine_lexicon(engine, " ".join(PLACEHOLDER_NAMES), source)
+    if not lexicon:
+        return ()
+    return tuple(
+        name for name in PLACEHOLDER_NAMES
+        if lexicon.get(name) and all(kind.startswith("np") for kind in lexicon[name])
+    )  # fmt: skip
 
 
 def engine_version(engine: Engine, source: str, target: str) -> str:

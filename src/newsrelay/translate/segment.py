@@ -2,10 +2,14 @@
 
 A block's inner HTML is cut into sentences (sentencex) at boundaries that fall outside inline
 elements, so a link or an emphasis spanning two sentences keeps them together. Spans that must
-not be translated (names, handles, links, glossary terms) are hidden behind placeholders, one
-made-up capitalised word each (``QX0Q``), numbered within the segment so that an unchanged
-sentence always looks the same to the engine and to the translation memory. For engines that
-do not take markup, inline tags are hidden the same way.
+not be translated (names, handles, links, glossary terms) are hidden behind placeholders,
+numbered within the segment so that an unchanged sentence always looks the same to the engine
+and to the translation memory. A placeholder is a surname the engine's dictionary knows as a
+name and nothing else (``Johnson``), when the engine tells which (Apertium's lexicon): the
+engine then translates the words around it as it does around any name, where a made-up word
+(``QX0Q``) would be taken for an unknown one and change them ("QX0Q said that" comes back as
+"QX0Q Dijo", "Johnson said that" as "Johnson dijo que"). Otherwise, and for inline tags of
+engines that do not take markup, it is a made-up capitalised word.
 """
 
 from __future__ import annotations
@@ -21,6 +25,12 @@ from newsrelay.text import sentences
 TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
 VOID = frozenset("br wbr img hr".split())
 PIECES = re.compile(r"(<[^>]*>)")  # splits HTML into text, tag, text, ...
+# Surnames that may stand for a hidden name; those the engine knows only as names are used.
+PLACEHOLDER_NAMES = (
+    "Johnson Williams Jones Davis Wilson Anderson Thompson Harris Robinson Jackson Martinez "
+    "Garcia Rodriguez Hernandez Lopez Gonzalez Perez Sanchez Torres Nguyen Novak Schmidt "
+    "Fischer Weber Wagner Hoffmann Ivanov Petrov Tanaka Chen Singh"
+).split()
 
 
 def split_html(inner: str, language: str) -> list[str]:
@@ -84,6 +94,7 @@ class Hidden:
     text: str
     replacements: tuple[str, ...]
     source: str  # the segment before anything was hidden
+    tokens: tuple[str, ...]  # the placeholder of each replacement
 
     def restore(self, translated: str) -> str:
         """Put back what the placeholders hide (a tag's surrounding spaces are undone).
@@ -97,28 +108,36 @@ class Hidden:
             head = len(answer.group(1))
             translated = translated[:head] + translated[head].lower() + translated[head + 1 :]
         for index in reversed(range(len(self.replacements))):  # QX12Q before QX1Q
-            value = self.replacements[index]
+            value, token = self.replacements[index], re.escape(self.tokens[index])
             if value.startswith("</"):
                 # "<em>nuevo QX1Q puente" -> "<em>nuevo</em> puente"; "QX1Q ." -> "</a>."
-                pattern = rf"\s*QX{index}Q(?:\s+(?=[.,;:!?)\]»]))?"
+                pattern = rf"\s*{token}(?:\s+(?=[.,;:!?)\]»]))?"
             elif value.startswith("<") and not is_void(value):
-                pattern = rf"QX{index}Q\s*"
+                pattern = rf"{token}\s*"
             else:
-                pattern = rf"QX{index}Q"
+                pattern = rf"(?<!\w){token}(?!\w)"
             translated = re.sub(pattern, value.replace("\\", "\\\\"), translated)
         return _rejoin(self.source, translated)
 
 
-def hide(segment: str, spans: Sequence[str], replace: Mapping[str, str], *, markup: bool) -> Hidden:
+def hide(
+    segment: str, spans: Sequence[str], replace: Mapping[str, str], *, markup: bool,
+    names: Sequence[str] = (),
+) -> Hidden:  # fmt: skip
     """Hide ``spans`` (longest first) and, unless the engine takes ``markup``, inline tags.
 
-    A span comes back as ``replace[span]`` when the glossary forces a translation, else as it
-    was."""
+    A span is hidden behind one of ``names`` (placeholder surnames the engine knows as names)
+    that the segment does not hold, while there are some left, else behind a made-up word. It
+    comes back as ``replace[span]`` when the glossary forces a translation, else as it was."""
     replacements: list[str] = []
+    tokens: list[str] = []
+    present = set(re.findall(r"\w+", segment.casefold()))
+    free = iter([n for n in names if n.casefold() not in present])
 
-    def token(value: str) -> str:
+    def token(value: str, *, name: bool = False) -> str:
         replacements.append(value)
-        return f"QX{len(replacements) - 1}Q"
+        tokens.append((next(free, None) if name else None) or f"QX{len(replacements) - 1}Q")
+        return tokens[-1]
 
     pieces = PIECES.split(segment)
     for index, piece in enumerate(pieces):
@@ -130,10 +149,10 @@ def hide(segment: str, spans: Sequence[str], replace: Mapping[str, str], *, mark
             if html in piece:
                 value = escape(replace.get(span, span), quote=False)
                 whole = rf"(?<![\w@#]){re.escape(html)}(?!\w)"  # "H" never inside "Hydrogen"
-                piece = re.sub(whole, lambda _, v=value: token(v), piece)
+                piece = re.sub(whole, lambda _, v=value: token(v, name=True), piece)
         pieces[index] = piece
     hidden = "".join(pieces) if markup else " ".join("".join(pieces).split())
-    return Hidden(hidden, tuple(replacements), segment)
+    return Hidden(hidden, tuple(replacements), segment, tuple(tokens))
 
 
 def _rejoin(source: str, translated: str) -> str:
