@@ -98,3 +98,24 @@ def test_html_entities_in_json_ld_text_are_read() -> None:
     script = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     article = extract_article(page(script), "http://127.0.0.1/a.html")
     assert article.title == "Lynn: \u201cWe need to win this game\u201d"
+
+
+def test_bylines_dates_and_standfirsts_as_a_reader_should_see_them() -> None:
+    body = ("<p>The council of Lakeside voted on Tuesday to plant two thousand trees along the "
+            "river before the end of next year.</p><p>The mayor said the trees would protect the "
+            "banks from floods and give shade to walkers in the summer.</p>")  # fmt: skip
+    head = ('<meta name="author" content="By GREG BEACHAM, AP Sports Writer">'
+            '<meta property="article:published_time" content="Mon, 18 Nov 2019 16:07:38 -0600">'
+            '<meta property="article:modified_time" content="0001-01-01T00:00:00Z">'
+            '<meta property="og:description" content="The council of Lakeside voted on Tuesday '
+            'to plant two thousand trees along the ri [&amp;hellip;]">')  # fmt: skip
+    html = f"<html><head>{head}</head><body><article><h1>Trees</h1>{body}</article></body></html>"
+    meta = extract_article(html, "http://127.0.0.1/a.html").meta
+    assert meta.authors == ("Greg Beacham",)
+    assert meta.published == "2019-11-18T16:07:38-06:00" and meta.updated is None
+    assert meta.standfirst is None  # only the start of the body: not shown twice
+
+    own = head.replace("The council of Lakeside voted", "A plan for shade and safer banks:")
+    meta = extract_article(html.replace(head, own), "http://127.0.0.1/a.html").meta
+    assert meta.standfirst == ("A plan for shade and safer banks: on Tuesday to plant two "
+                               "thousand trees along the ri […]")  # fmt: skip

@@ -20,8 +20,9 @@ trafilatura's recall.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import lxml.html
@@ -94,6 +95,8 @@ def extract_article(
     if len(text) < MIN_TEXT:
         where = url or "the page"
         raise ExtractError("no_article_text", f"{where}: no article text ({len(text)} characters)")
+    if meta.standfirst and _repeats_body(meta.standfirst, text):
+        meta = replace(meta, standfirst=None)
     return Article(
         title=title or "",
         body_html=body_html,
@@ -102,6 +105,24 @@ def extract_article(
         meta=meta,
         removed=tuple(removed),
     )
+
+
+def _repeats_body(standfirst: str, text: str) -> bool:
+    """Whether a page's description is only the start of its body (what many sites put in
+    ``og:description``), cut or not ("The council voted on Tuesday to […]"): shown above the
+    body, it would be read twice."""
+
+    def words(value: str) -> list[str]:
+        return re.findall(r"\w+", value.casefold())
+
+    cut = re.sub(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)\s*$", "", standfirst)
+    lead = words(cut)
+    if cut != standfirst:
+        lead = lead[:-1]  # the word the cut may have split
+    body = words(text[: len(standfirst) * 2 + 200])
+    if not lead:
+        return True
+    return any(body[i : i + len(lead)] == lead for i in range(len(body) - len(lead) + 1))
 
 
 def retraction_of(html: str) -> str | None:

@@ -6,10 +6,13 @@ the page writes them in ISO 8601, so the source's timezone offset survives.
 
 from __future__ import annotations
 
+import email.utils
 import html
 import json
 import logging
+import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +29,17 @@ ARTICLE_TYPES = {
 }  # fmt: skip
 MAX_TITLE = 300  # characters: the longest headlines of real news are under 200
 RETRACTED = {"retracted", "withdrawn"}  # creativeWorkStatus values that take a story back
+# "By", "Analysis by", "Por", "Par", "Von" ... before a name in a byline
+BYLINE_OPENING = re.compile(
+    r"^(?:(?:analysis|commentary|opinion|reporting|story|text|words|photos?|video)\s+)?"
+    r"(?:by|por|par|von|di|da|de|per|door|av)\s+",
+    re.I,
+)
+ROLE = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor|staff|contributor|columnist|journalist|"
+    r"producer|analyst|redactor|redactora|corresponsal|periodista|journaliste|reporter)s?\b",
+    re.I,
+)
 
 
 def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
@@ -33,16 +47,16 @@ def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
     ld = _json_ld_article(doc)
     meta = _meta_tags(doc)
     image, caption, credit = _image(ld, meta, url)
-    published = _text(ld.get("datePublished")) or meta.get("article:published_time")
+    published = _date(_text(ld.get("datePublished")) or meta.get("article:published_time"))
     title = _text(ld.get("headline")) or meta.get("og:title") or _h1(doc) or _title(doc)
     title = _plain(title)
     title = title[:MAX_TITLE] if title else title  # a 100 KB "headline" is not one
     return title, Metadata(
         standfirst=_plain(_text(ld.get("description")) or meta.get("og:description")
                           or meta.get("description")),
-        authors=_plain_all(_authors(ld) or _split(meta.get("author"))),
-        published=published or _htmldate(doc, url),
-        updated=_text(ld.get("dateModified")) or meta.get("article:modified_time"),
+        authors=_bylines(_plain_all(_authors(ld) or _split(meta.get("author")))),
+        published=published or _date(_htmldate(doc, url)),
+        updated=_date(_text(ld.get("dateModified")) or meta.get("article:modified_time")),
         lead_image=image,
         image_caption=_plain(caption),
         image_credit=_plain(credit),
@@ -51,6 +65,41 @@ def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
         canonical_url=_canonical(doc, url),
         rights=_rights(doc, ld, meta, url),
     )  # fmt: skip
+
+
+def _date(value: str | None) -> str | None:
+    """A date as ISO 8601, the page's offset kept: ISO as it is, an RFC 2822 date ("Mon, 18
+    Nov 2019 16:07:38 -0600", which feeds and some pages write) converted; a date that is not
+    one, or not of the web's years ("0001-01-01"), is absent."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        value = when.isoformat()
+    return value if 1990 <= when.year <= datetime.now().year + 1 else None
+
+
+def _bylines(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Authors as a byline shows them: without "By" or "Analysis by", without the role or the
+    outlet after a comma ("GREG BEACHAM, AP Sports Writer"), in capitals only where a name
+    has them, never a URL (a profile's address given as the author)."""
+    found = []
+    for name in names:
+        name = BYLINE_OPENING.sub("", name).strip()
+        name, _, rest = name.partition(",")
+        if rest and not (ROLE.search(rest) or rest.strip().isupper() or len(rest.split()) <= 2):
+            name = f"{name},{rest}"  # "Smith, Jones and Lee": not a role
+        name = name.strip()
+        if name.isupper() and len(name) > 3:
+            name = name.title()
+        if name and not ROLE.search(name) and not name.startswith(("http://", "https://", "www.")):
+            found.append(name)  # not a role split from the name ("AP Sports Writer")
+    return tuple(dict.fromkeys(found))
 
 
 def _rights(doc: Any, ld: dict[str, Any], meta: _Meta, url: str | None) -> str | None:
@@ -145,8 +194,9 @@ def _plain(value: str | None) -> str | None:
     or a caption holds no tags, and a feed reader may render them as HTML)."""
     if not value:
         return value
-    if "&" in value:
-        value = html.unescape(value)
+    for _ in range(2):  # entities escaped twice ("[&amp;hellip;]") are read too
+        if "&" in value:
+            value = html.unescape(value)
     if "<" in value:
         value = html.unescape(nh3.clean(value, tags=set()))
     return " ".join(value.split()) or None

@@ -126,11 +126,12 @@ def strings_for(language: str, *, source_language: str = "", engine: str = "") -
 
 def local_date(iso: str | None, language: str) -> str:
     """A date in the reader's words, CLDR's long format through Babel ("27 de noviembre de
-    2026", "27. November 2026"); unreadable dates as given."""
+    2026", "27. November 2026"); nothing for a date that cannot be read (a raw "Mon, 18 Nov
+    2019 16:07:38 -0600" is never shown)."""
     if not iso:
         return ""
     try:
         when = datetime.fromisoformat(iso)
     except ValueError:
-        return iso
+        return ""
     return format_date(when, "long", locale=locale(language) or "en")
