@@ -243,41 +243,44 @@ def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[tup
             found = " ".join(words) if kind else ""
         else:
             found, kind = _named_by_lexicon(words, start, before, after, ctx, lexicon)
-            if not found and not headline and _work_or_brand(words, ctx, lexicon):
-                found, kind = " ".join(words), OTHER
+            if not found and not headline:
+                found, kind = _work_or_brand(words, start, ctx, lexicon), OTHER
         if found:
             yield found, kind
             if start == 0 and len(words) > 2 and found == " ".join(words):
                 yield " ".join(words[1:]), kind  # "Read <a>Hope Church's</a> column"
 
 
-def _work_or_brand(words: list[str], ctx: Context, lexicon: Lexicon) -> bool:
-    """A name the engine would translate word by word, that must be kept: an acronym the
-    dictionary reads as an ordinary word ("WIRED" as "alambrado", "LED" as "dirigió", "IT" as
-    "lo"), or in a language that writes titles in title case, a run of capitalised ordinary
-    words inside a sentence ("Star Wars", "Oklahoma City Thunder", "Super Bowl"); not a place
-    ("North Korea"), an institution, a title, a date or a name languages translate ("White
-    House"), all left to the engine."""
+def _work_or_brand(words: list[str], start: int, ctx: Context, lexicon: Lexicon) -> str:
+    """A name the engine would translate word by word, that must be kept, or "": an acronym
+    the dictionary reads as an ordinary word ("WIRED" as "alambrado", "LED" as "dirigió", "IT"
+    as "lo"), or in a language that writes titles in title case, a run of capitalised ordinary
+    words ("Star Wars", "Oklahoma City Thunder", "Super Bowl"; at the start of a sentence only
+    from three words, and not after a verb: "Buy Pokemon"); not a place ("North Korea"), an
+    institution, a title, a date or a name languages translate ("White House"), which are left
+    to the engine."""
     kinds = [lexicon.get(w) or frozenset() for w in words]
     if len(words) == 1:
         word, found = words[0], kinds[0]
         acronym = word.isupper() and word.isalpha() and len(word) >= 2
-        return (
-            acronym
-            and not any(k.startswith("np") for k in found)
-            and bool(found & {"vblex", "adj", "prn", "det", "pr"})
-        )
-    if not ctx.title_case:
-        return False
+        named = acronym and not any(k.startswith("np") for k in found)
+        return word if named and found & {"vblex", "adj", "prn", "det", "pr"} else ""
+    while words and (_closed(kinds[-1]) or "num" in kinds[-1]):  # "Amsterdam From"
+        words, kinds = words[:-1], kinds[:-1]
+    while words and (_closed(kinds[0]) or "num" in kinds[0]):  # "Two United States"
+        words, kinds, start = words[1:], kinds[1:], start + 1
+    opening = start == 0 and (len(words) < 3 or "vblex" in kinds[0])
+    if not ctx.title_case or len(words) < 2 or opening:
+        return ""
     lowered = [w.casefold() for w in words]
     barred = INSTITUTIONS | ctx.titles | ctx.calendar | KINDS
     if " ".join(lowered) in TRANSLATED_NAMES or any(w in barred for w in lowered):
-        return False
+        return ""
     ordinary = [i for i, k in enumerate(kinds) if k and not any(x.startswith("np") for x in k)]
     places = [i for i, k in enumerate(kinds) if k & PLACE]
     if places and all(lowered[i] in GEOGRAPHY or i in places for i in range(len(words))):
-        return False  # "North Korea", "New South Wales"
-    return bool(ordinary)
+        return ""  # "North Korea", "New South Wales"
+    return " ".join(words) if ordinary else ""
 
 
 def _is_name(words: list[str], start: int, before: str, after: str, ctx: Context) -> str:

@@ -24,6 +24,7 @@ from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.model import Article, Metadata
 from newsrelay.translate import available_engines, load_engine, translate_article
 from newsrelay.translate.apertium import ApertiumEngine, Pipeline
+from newsrelay.translate.segment import PLACEHOLDER_NAMES
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -306,3 +307,12 @@ def test_words_the_generator_ran_together_are_parted() -> None:
         ["Los trabajadores repartidores cobraron indebidamente."], "es"
     )
     assert kept == "Los trabajadores repartidores cobraron indebidamente."  # real words stay
+
+
+def test_a_placeholder_the_engine_glues_to_a_word_never_reaches_the_output() -> None:
+    """Apertium glues "43-year-old X" into "Xde43años"; the name comes back all the same."""
+    text = '"I could not stand," wrote 43-year-old Martin Taylor of Aberdeenshire.'
+    result = translate_article(ApertiumEngine(), Article(title="T", body_html=f"<p>{text}</p>"),
+                               "en", "es")  # fmt: skip
+    assert "Martin Taylor" in result.body_html
+    assert not any(name in result.body_html for name in PLACEHOLDER_NAMES)

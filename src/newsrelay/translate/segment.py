@@ -25,11 +25,12 @@ from newsrelay.text import sentences
 TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
 VOID = frozenset("br wbr img hr".split())
 PIECES = re.compile(r"(<[^>]*>)")  # splits HTML into text, tag, text, ...
-# Surnames that may stand for a hidden name; those the engine knows only as names are used.
+# Surnames that may stand for a hidden name (those the engine knows only as names are used);
+# none is a word of a language newsrelay translates into, nor the start of one.
 PLACEHOLDER_NAMES = (
     "Johnson Williams Jones Davis Wilson Anderson Thompson Harris Robinson Jackson Martinez "
-    "Garcia Rodriguez Hernandez Lopez Gonzalez Perez Sanchez Torres Nguyen Novak Schmidt "
-    "Fischer Weber Wagner Hoffmann Ivanov Petrov Tanaka Chen Singh"
+    "Garcia Rodriguez Hernandez Lopez Gonzalez Sanchez Nguyen Novak Schmidt Fischer Weber "
+    "Wagner Hoffmann Ivanov Petrov Tanaka Chen Singh"
 ).split()
 
 
@@ -114,8 +115,8 @@ class Hidden:
                 pattern = rf"\s*{token}(?:\s+(?=[.,;:!?)\]»]))?"
             elif value.startswith("<") and not is_void(value):
                 pattern = rf"{token}\s*"
-            else:
-                pattern = rf"(?<!\w){token}(?!\w)"
+            else:  # not inside a word; glued after one ("Johnsonde43años") it is still ours
+                pattern = rf"(?<![^\W\d_]){token}"
             translated = re.sub(pattern, value.replace("\\", "\\\\"), translated)
         return _rejoin(self.source, translated)
 
@@ -131,8 +132,7 @@ def hide(
     comes back as ``replace[span]`` when the glossary forces a translation, else as it was."""
     replacements: list[str] = []
     tokens: list[str] = []
-    present = set(re.findall(r"\w+", segment.casefold()))
-    free = iter([n for n in names if n.casefold() not in present])
+    free = iter([n for n in names if n.casefold() not in segment.casefold()])
 
     def token(value: str, *, name: bool = False) -> str:
         replacements.append(value)
