@@ -25,37 +25,40 @@ def _pair_detector(first: str, second: str) -> Any:
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 
-def _language_of(sentence: str, source: str, target: str) -> tuple[str, float] | None:
+def _languages_of(texts: list[str], source: str, target: str) -> list[tuple[str, float] | None]:
+    """The likelier of the two languages for each text, with its confidence (lingua, all the
+    texts in one parallel call: several times faster than one call a text)."""
     try:
         detector = _pair_detector(*sorted((source, target)))
     except (AttributeError, ValueError):
-        return None  # a language lingua does not know
-    values = detector.compute_language_confidence_values(sentence)
-    if not values:
-        return None
-    best = values[0]
-    return str(best.language.iso_code_639_1.name).lower(), best.value
+        return [None] * len(texts)  # a language lingua does not know
+    found: list[tuple[str, float] | None] = []
+    for values in detector.compute_language_confidence_values_in_parallel(texts) if texts else []:
+        best = values[0] if values else None
+        found.append((str(best.language.iso_code_639_1.name).lower(), best.value) if best else None)
+    return found
 
 
 def check_untranslated(item: CheckInput) -> list[Finding]:
     """No sentence of the translation is still in the source language."""
-    findings = []
-    for index, paragraph in enumerate(item.translation):
-        for sentence in sentences(paragraph, item.target_language):
-            if len(re.findall(r"[^\W\d_]{2,}", sentence)) < MIN_WORDS:
-                continue
-            found = _language_of(sentence, item.source_language, item.target_language)
-            if found and found[0] == item.source_language and found[1] >= CONFIDENCE:
-                findings.append(
-                    Finding(
-                        "untranslated",
-                        "warning",
-                        f"a sentence is still in the source language ({found[0]})",
-                        paragraph=index,
-                        translation=sentence,
-                    )
-                )
-    return findings
+    judged = [
+        (index, sentence)
+        for index, paragraph in enumerate(item.translation)
+        for sentence in sentences(paragraph, item.target_language)
+        if len(re.findall(r"[^\W\d_]{2,}", sentence)) >= MIN_WORDS
+    ]
+    languages = _languages_of([s for _, s in judged], item.source_language, item.target_language)
+    return [
+        Finding(
+            "untranslated",
+            "warning",
+            f"a sentence is still in the source language ({found[0]})",
+            paragraph=index,
+            translation=sentence,
+        )
+        for (index, sentence), found in zip(judged, languages, strict=True)
+        if found and found[0] == item.source_language and found[1] >= CONFIDENCE
+    ]
 
 
 # Languages a wrong output is looked for among: widely published ones that lingua knows. Rare
@@ -74,9 +77,10 @@ def _output_detector() -> Any:
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
 
 
-def _chances(text: str) -> dict[str, float]:
-    values = _output_detector().compute_language_confidence_values(text)
-    return {str(v.language.iso_code_639_1.name).lower(): v.value for v in values}
+def _chances(texts: list[str]) -> list[dict[str, float]]:
+    batches = _output_detector().compute_language_confidence_values_in_parallel(texts)
+    return [{str(v.language.iso_code_639_1.name).lower(): v.value for v in values}
+            for values in batches]  # fmt: skip
 
 
 # The identifier's languages a language it does not know reads as: Galician as Portuguese or
@@ -97,10 +101,8 @@ def check_output_language(item: CheckInput) -> list[Finding]:
     target = item.target_language
     accepted = {target, item.source_language, *SIBLINGS.get(target, ())}
     findings = []
-    for index, paragraph in enumerate(item.translation):
-        if len(paragraph) < MIN_PARAGRAPH:
-            continue
-        chances = _chances(paragraph)
+    judged = [(i, p) for i, p in enumerate(item.translation) if len(p) >= MIN_PARAGRAPH]
+    for (index, paragraph), chances in zip(judged, _chances([p for _, p in judged]), strict=True):
         language = max(chances, key=chances.__getitem__, default=None)
         likely = sum(chances.get(lang, 0.0) for lang in accepted - {item.source_language})
         unlikely = likely < TARGET_CHANCE
