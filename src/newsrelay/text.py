@@ -14,8 +14,9 @@ from sentencex import segment
 
 # Spaces group thousands only after one to three digits ("7 000"), so "in 2026 300 people"
 # stays two numbers; points and commas group or mark decimals.
-NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?!\d)(?:,\d+)?|\d+(?:[.,]\d+)*")
-SPACES = "\u00a0\u202f "
+# The spaces that group thousands: no-break, narrow no-break, thin (French typesetting) and plain.
+NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?!\d)(?:,\d+)?|\d+(?:[.,]\d+)*")
+SPACES = "\u00a0\u202f\u2009 "
 # What no stored text may hold: C0 and C1 controls but tab and line breaks, lone surrogates and
 # noncharacters (none is legal in XML 1.0, so none may reach a page, a feed or the engine).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
@@ -161,7 +162,7 @@ def _read(token: str, language: str) -> Decimal | None:
 
 
 def _grouped(whole: str, fraction: str) -> Decimal | None:
-    groups = re.split(r"[.,\u00a0\u202f ]", whole)
+    groups = re.split(r"[.,\u00a0\u202f\u2009 ]", whole)
     if len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]):
         return None  # not a well-formed number: "2.200.12"
     return _decimal("".join(groups) + (f".{fraction}" if fraction else ""))

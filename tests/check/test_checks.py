@@ -158,3 +158,40 @@ def test_meaning_drift_when_enabled_flags_a_sentence_unlike_its_source() -> None
     assert not [
         f for f in check_texts(item).findings if f.kind == "meaning_drift"
     ]  # off by default
+
+
+def kinds_of(source: list[str], translation: list[str], target: str) -> set[str]:
+    item = CheckInput(source=source, translation=translation, source_language="en",
+                      target_language=target)  # fmt: skip
+    return {f.kind for f in check_texts(item).findings}
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "target"),
+    [
+        ("Some 330,000 people were infected.", "Unos 330\u2009000 infectados.", "fr"),  # thin space
+        ("Some 330,000 people were infected.", "Cerca de 330 mil pessoas.", "pt"),
+        ("It costs 1.5 million dollars.", "Cuesta 1,5 millones de dólares.", "es"),
+        ("It began in the 15th century.", "Cela commença au XVe siècle.", "fr"),
+        ("There were none since the 1800s.", "No hubo desde el siglo XIX.", "es"),
+    ],
+)
+def test_numbers_written_the_ways_translators_write_them(
+    source: str, translation: str, target: str
+) -> None:
+    assert "numbers" not in kinds_of([source], [translation], target)
+
+
+def test_negation_as_translators_render_it_is_no_finding_but_a_dropped_one_is() -> None:
+    def negation(source: str, translation: str, target: str = "es") -> bool:
+        return "negation" in kinds_of([source], [translation], target)
+
+    assert not negation("They are not only cheap but also good.", "Son baratos y buenos.")
+    assert not negation("The demands are not clear to us.", "Die Forderungen sind unklar.", "de")
+    assert not negation("It was driven by that and nothing else.", "Solo lo impulsaba eso.")
+    # moved to the other sentence ("if we fail ... we will not fail")
+    assert not negation("If we fail, it is over. But we will not fail.",
+                        "Si no lo logramos, se acaba. Pero lo lograremos.")  # fmt: skip
+    # dropped beside another negation, in a sentence of its own
+    assert negation("The mayor did not resign. She has no plans to leave.",
+                    "La alcaldesa dimitió. No tiene planes de irse.")  # fmt: skip

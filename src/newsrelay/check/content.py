@@ -22,7 +22,7 @@ from newsrelay.protect import (
     name_kinds,
     protected_spans,
 )
-from newsrelay.text import dates, fold, number_readings, number_spans
+from newsrelay.text import dates, fold, number_readings, number_spans, sentences
 
 # After a number: a unit a translator converts (80 degrees Fahrenheit become 27 grados), a
 # decade ("the 1960s", "in his 20s"), an hour written as four digits ("1200 GMT").
@@ -35,6 +35,13 @@ DECADE = re.compile(r"['’]?s\b")
 HOUR = re.compile(r"\s*(?:GMT|UTC|BST|EST|EDT|PST|PDT|hours?|hrs?)\b")
 # "09:19 p.m." may become 21:19, "10:00-11:00 pm" 22 h 00, "5.30pm" 17 h 30
 AFTERNOON = re.compile(r"(?::\d{2})?(?:\s*[-–]\s*\d{1,2}:\d{2})?\s*p\.?\s?m\b", re.I)
+# A number written as digits and a scale word ("330 mil", "1,5 millones", "2 Mrd."), by power of
+# ten: thousand, million, billion, in the languages newsrelay checks.
+SCALES = (
+    (9, r"mil\s+mill|mil\s+milh|milliard|miliard|mrd\b|млрд|миллиард|мільярд|bilh|billion|bill"),
+    (6, r"mill|milh|milió|milion|mio\b|млн|миллион|мільйон"),
+    (3, r"mil\b|mille|mila\b|tausend|тыс|тисяч"),
+)
 ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50),
          ("XL", 40), ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))  # fmt: skip
 
@@ -77,6 +84,10 @@ def _written_otherwise(
 ) -> bool:
     if DECADE.match(after) and value == value.to_integral() and value >= 10:
         decade = value % 100
+        if value >= 1000 and decade == 0:  # "the 1800s": the 19th century, "siglo XIX"
+            century = rf"\b{_roman(int(value) // 100 + 1)}(?:e|er|ème|ᵉ|\.?º)?\b"
+            if re.search(century, target) or value in present:
+                return True
         return decade in present or _in_words(decade, target, item.target_language)
     if HOUR.match(after) and value == value.to_integral() and 0 <= value <= 2359:
         hours, minutes = divmod(int(value), 100)
@@ -88,8 +99,18 @@ def _written_otherwise(
             return True
     if value != value.to_integral():
         return False
-    roman = 0 < value < 40 and re.search(rf"\b{_roman(int(value))}\b", target) is not None
-    return roman or _in_words(value, target, item.target_language)  # centuries: "siglo XV"
+    for power, words in SCALES:
+        scale = Decimal(10) ** power
+        if value >= scale and value % (scale / 100) == 0:
+            head = format(value / scale, "f")
+            head = head.rstrip("0").rstrip(".") if "." in head else head
+            forms = "|".join(re.escape(f) for f in {head, head.replace(".", ",")})
+            if re.search(rf"(?<![\d.,])(?:{forms})\s*(?:{words})", target, re.I):
+                return True  # "330 mil", "1,5 millones"
+    # centuries: "siglo XV", "XVe siècle", "XV.º"
+    numeral = rf"\b{_roman(int(value))}(?:e|er|ème|es|ᵉ|\.?º|\.?ª)?\b"
+    roman = 0 < value < 40 and re.search(numeral, target) is not None
+    return roman or _in_words(value, target, item.target_language)
 
 
 def _roman(value: int) -> str:
@@ -274,7 +295,7 @@ NEGATIONS = {
     "en": r"\bnot\b|n't\b|\bnever\b|\bno\b(?!-\w)|\bnobody\b|\bnothing\b|\bneither\b|\bnor\b|"
     r"\bwithout\b|\bunable\b|\bunknown\b|\bden(?:y|ies|ied)\b",
     "es": r"\bno\b|\bnunca\b|\bni\b|\bningun[oa]?s?\b|\bningún\b|\bnada\b|\bnadie\b|\bsin\b|"
-    r"\btampoco\b|\bjamás\b|\bdesconoc\w+|\bnieg\w+|\bneg(?:ó|aron|ar|ad[oa]s?|aba|aban)\b|"
+    r"\btampoco\b|\bjamás\b|\bdesconoc\w+|\bnieg\w+|\bneg(?:ó|aron|ar\w*|ad[oa]s?|aba|aban|ánd\w+)\b|"
     r"\bimposible\b|\bdej\w* de\b|\binocente|\biles[oa]s?\b|\bausencia\b|\bfalta\w*|"
     r"\bcarec\w+|\bincapa\w+|\bsalvo\b|\bexcepto\b|\bapenas\b|\brechaz\w+|\bevit\w+|"
     r"\bin\w+able\b|\bdesment\w+|\bdescart\w+",
@@ -291,13 +312,17 @@ NEGATIONS = {
     "gl": r"\bnon\b|\bnunca\b|\bnin\b|\bningún\b|\bningunha\b|\bnada\b|\bninguén\b|\bsen\b|"
     r"\btampouco\b|\bxamais\b|\bdeix\w* de\b|\binocente|\bilesos?\b|\bfalta\w*|\bincapa\w+|"
     r"\bneg\w+",
-    "it": r"\bnon\b|\bmai\b|\bné\b|\bnessun\w*|\bniente\b|\bnulla\b|\bsenza\b|\bneanche\b|"
+    "it": r"\bnon\b|\bmai\b|\bné\b|\bnessun\w*|\bnient\w*|\bnulla\b|\bsenza\b|\bneanche\b|"
+    r"\bpriv[oaie]\s+d|\bfals[oaie]\b|"
     r"\bnemmeno\b|\bneppure\b|\bsmess\w+|\bsmett\w+|\binnocent\w|\billes[oi]\b|"
     r"\bassenza\b|\bmancan\w+|\bincapac\w+|\btranne\b|\brifiut\w+|\bevit\w+|\bneg\w+|"
     r"\bimpossibil\w+|\bin\w+abil\w+",
     "de": r"\bnicht\b|\bkein\w*|\bnie\b|\bniemals\b|\bohne\b|\bnichts\b|\bniemand\b|"
     r"\bunbekannt\w*|\bbestritt\w*|\bweder\b|\bunschuldig\w*|\bunverletzt\w*|"
-    r"\bfehl\w*|\bunfähig\w*|\baußer\b|\blehnt\w*|\babgelehnt\w*|\bverweiger\w+",
+    r"\bfehl\w*|\bunfähig\w*|\baußer\b|\blehnt\w*|\babgelehnt\w*|\bverweiger\w+|"
+    # the negation in the word: "unklar", "bedingungslos", "außerstande"
+    r"\bun(?!ter|d\b|s\b|ser|sere|s[er]m|sre|ion|ivers|gefähr|fall)\w{4,}|\b\w{3,}los\b|"
+    r"\baußerstande\b|\bwenig\b|\berst\b|\berstmals\b|\begal\b",
     "ro": r"\bnu\b|\bniciodată\b|\bnici\w*|\bnimic\b|\bnimeni\b|\bfără\b|\bnevinovat\w*",
     "ru": r"\bне\b|\bни\b|\bнет\b|\bнельзя\b|\bбез\w*|\bникто\b|\bничего\b|\bникогда\b|"
     r"\bне(?!скольк|дел|мец|мн|го\b|му\b|ё\b|е\b|м\b|й\b)\w+|\bотсутств\w+|\bутрат\w+|\bлиш\w+",
@@ -306,18 +331,76 @@ NEGATIONS = {
 }
 
 
+# What reads as a negation but states something ("not only ... but also"), and what a negation
+# of the kind "nothing else" is rendered as ("only"), in the source's and the targets' words.
+NOT_NEGATIONS = {
+    "en": r"\bnot\s+(?:only|just|merely|to\s+mention)\b|\bno\s+(?:doubt|matter)\b|"
+    r"\bnot\s+long\s+(?:after|before|ago)\b"
+}
+ONLY_KIND = {
+    "en": r"\b(?:nothing|no\s+one|nobody|none)\s+(?:else|other|but)\b|\bno\s+other\b|"
+    r"(?:\bnot\b|n't\b)(?=[^.;]*\buntil\b)"
+}  # "did not open until": "only opened in"
+ONLY = {
+    "es": r"\bs[oó]lo\b|\bsolamente\b|\búnic\w+", "pt": r"\bs[oó]\b|\bsomente\b|\búnic\w+",
+    "ca": r"\bnomés\b|\búnic\w+", "gl": r"\bsó\b|\bsoamente\b|\búnic\w+",
+    "fr": r"\bseul\w*|\buniquement\b", "it": r"\bsolo\b|\bsoltanto\b|\bunic\w+",
+    "de": r"\bnur\b|\beinzig\w*", "ro": r"\bdoar\b|\bnumai\b|\bunic\w*",
+    "ru": r"\bтолько\b|\bлишь\b|\bединствен\w+", "uk": r"\bлише\b|\bтільки\b|\bєдин\w+",
+}  # fmt: skip
+
+
+def _source_negations(text: str, item: CheckInput) -> int:
+    """The negations of a source text ("not only" and the like are none)."""
+    stated = NOT_NEGATIONS.get(item.source_language)
+    denied = re.sub(stated, " ", text, flags=re.I) if stated else text
+    return len(re.findall(NEGATIONS[item.source_language], denied, re.I))
+
+
+def _dropped(source: str, target: str, item: CheckInput) -> int:
+    """How many negations of ``source`` its translation ``target`` lost: all of them when it
+    holds none ("nothing else" may become "only")."""
+    had = _source_negations(source, item)
+    if not had or re.search(NEGATIONS[item.target_language], target, re.I):
+        return 0
+    only_kind, only = ONLY_KIND.get(item.source_language), ONLY.get(item.target_language)
+    if only_kind and only and re.search(only, target, re.I):
+        stated = NOT_NEGATIONS.get(item.source_language)
+        denied = re.sub(stated, " ", source, flags=re.I) if stated else source
+        had -= len(re.findall(only_kind, denied, re.I))
+    return max(had, 0)
+
+
+def _lost(source: str, target: str, item: CheckInput) -> int:
+    """The negations a paragraph lost: sentence by sentence where its sentences correspond
+    (a negation dropped beside another one is seen), unless as many turn up in sentences that
+    had fewer in the source (a translator moved them: "if we fail ... we will not fail" as
+    "if we do not pass ... we will pass"); else the paragraph as a whole."""
+    ours = sentences(source, item.source_language)
+    theirs = sentences(target, item.target_language)
+    if len(ours) != len(theirs) or len(ours) < 2:
+        return _dropped(source, target, item)
+    lost = [_dropped(s, t, item) for s, t in zip(ours, theirs, strict=True)]
+    surplus = sum(
+        max(0, len(re.findall(NEGATIONS[item.target_language], t, re.I))
+            - _source_negations(s, item))
+        for s, t, n in zip(ours, theirs, lost, strict=True) if not n
+    )  # fmt: skip
+    return max(sum(lost) - surplus, _dropped(source, target, item))
+
+
 def check_negation(item: CheckInput) -> list[Finding]:
     """A paragraph whose source denies something still denies it in the translation: a dropped
     negation flips a story's meaning. (An added one is usually a paraphrase, "unable" becoming
     "no pudo", and is not reported.)"""
-    source_words = NEGATIONS.get(item.source_language)
-    target_words = NEGATIONS.get(item.target_language)
-    if not source_words or not target_words or len(item.source) != len(item.translation):
+    if item.source_language not in NEGATIONS or item.target_language not in NEGATIONS:
+        return []
+    if len(item.source) != len(item.translation):
         return []
     findings = []
     for index, (source, target) in enumerate(zip(item.source, item.translation, strict=True)):
-        had = len(re.findall(source_words, source, re.I))
-        if had and not re.search(target_words, target, re.I):
+        had = _lost(source, target, item)
+        if had:
             findings.append(
                 Finding(
                     "negation",
