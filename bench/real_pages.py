@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from newsrelay import Store, load_settings, run_once
+from newsrelay.check import Policy
 from newsrelay.check.residue import residue_findings
 from newsrelay.config import render_config
 from newsrelay.extract import html_paragraphs
@@ -129,7 +130,9 @@ def summarise(store: Store, engine: ApertiumEngine, language: str, truth: dict[s
               examples: int) -> None:  # fmt: skip
     """Published and held stories in ``language``, and what a reader sees in the published."""
     rows = store.held()
-    held = Counter(kind for row in rows if row["language"] == language for kind in row["kinds"])
+    holding = Policy.from_settings().hold  # the kinds that hold, not the notes beside them
+    held = Counter(kind for row in rows if row["language"] == language
+                   for kind in row["kinds"] if kind in holding)  # fmt: skip
     n_held = sum(1 for row in rows if row["language"] == language)
     published = store.stories(language=language)
     leftovers, lost_in, promos, shown = [], 0, 0, Counter()

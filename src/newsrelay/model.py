@@ -186,6 +186,9 @@ class Translation:
     standfirst: str | None = None  # the source's standfirst and lead image caption, translated
     image_caption: str | None = None
     usage: Usage = field(default_factory=Usage, compare=False)  # not part of what it says
+    # what the engine marked, by paragraph (0 the headline): "*word" a word it did not know,
+    # "@word" a lemma without a translation, "#word" a form it could not generate
+    marks: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,33 @@ def test_negation_as_translators_render_it_is_no_finding_but_a_dropped_one_is() 
     # dropped beside another negation, in a sentence of its own
     assert negation("The mayor did not resign. She has no plans to leave.",
                     "La alcaldesa dimitió. No tiene planes de irse.")  # fmt: skip
+
+
+def test_a_billion_read_as_a_million_million_is_a_changed_number() -> None:
+    assert "numbers" in kinds_of(["Tariffs on $22.6bn of goods."],
+                                 ["Aranceles sobre 22,6 billones de dólares."], "es")  # fmt: skip
+    assert "numbers" not in kinds_of(["Tariffs on $22.6bn of goods."],
+                                     ["Aranceles sobre 22.600 millones de dólares."], "es")  # fmt: skip
+
+
+def test_what_the_engine_marks_is_a_finding_by_paragraph() -> None:
+    item = CheckInput(
+        source=["Gamers love virtual perks", "The gamers spend money on perks."],
+        translation=["Gamers Quiere virtual perks", "El gamers pasa dinero en perks."],
+        source_language="en", target_language="es",
+        marks=[(0, "*Gamers"), (0, "*perks"), (1, "*gamers"), (1, "#canal")],
+    )  # fmt: skip
+    found = {(f.kind, f.paragraph): f.message for f in check_texts(item).findings}
+    assert "perks" in found["untranslated", 0] and "Gamers" not in found["untranslated", 0]
+    assert "gamers" in found["engine_marks", 1] and "canal" in found["engine_marks", 1]
+    assert check_texts(item).decision == Decision.HOLD
+
+
+def test_apertium_marks_are_kept_beside_the_translation_not_in_it() -> None:
+    from newsrelay.model import Article
+    from newsrelay.translate import translate_article
+
+    article = Article(title="Gamers love virtual perks", body_html="<p>Wear a #MeToo pin.</p>")
+    result = translate_article(ApertiumEngine(), article, "en", "es")
+    assert "*" not in result.title and (0, "*perks") in result.marks
+    assert "#MeToo" in result.body_html  # written by the source: no mark

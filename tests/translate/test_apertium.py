@@ -164,7 +164,7 @@ def test_inline_markup_travels_with_its_words() -> None:
 def test_one_process_serves_every_request_of_a_pair() -> None:
     engine = ApertiumEngine()
     engine.translate(["The house is red."], "en", "es")
-    pipeline = engine.pipelines[("eng-spa", "-n")]
+    pipeline = engine.pipelines[("eng-spa", "-g")]
     assert pipeline.process is not None
     pid = pipeline.process.pid
     engine.translate(["The dog is black."], "en", "es")
@@ -176,7 +176,7 @@ def test_one_process_serves_every_request_of_a_pair() -> None:
 def test_a_pipeline_that_died_is_started_again() -> None:
     engine = ApertiumEngine()
     engine.translate(["The house is red."], "en", "es")
-    pipeline = engine.pipelines[("eng-spa", "-n")]
+    pipeline = engine.pipelines[("eng-spa", "-g")]
     assert pipeline.process is not None
     pid = pipeline.process.pid
     os.killpg(pid, signal.SIGKILL)

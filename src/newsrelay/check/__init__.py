@@ -52,6 +52,9 @@ class CheckInput:
     # that no dictionary justifies is then held ("Star Wars" as "Guerras de Estrella"); a
     # person's rendering of a place or an organisation is only reported.
     machine: bool = False
+    # What the engine marked, by paragraph of the translation (0 the headline): "*word" it did
+    # not know, "@word" a lemma without a translation, "#word" a form it could not generate.
+    marks: Sequence[tuple[int, str]] = ()
 
 
 Check = Callable[[CheckInput], Iterable[Finding]]
@@ -130,6 +133,7 @@ def check_translation(
         forced=forced or {},
         engine=engine,
         machine=machine,
+        marks=translation.marks,
     )
     policy = policy or Policy.from_settings()
     verdict = check_texts(item, policy)

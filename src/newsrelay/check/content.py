@@ -76,7 +76,30 @@ def check_numbers(item: CheckInput) -> list[Finding]:
                     source=token,
                 )
             )  # fmt: skip
-    return findings
+    return findings + _billions(item)
+
+
+# English "billion" is a thousand million; these words of the targets are a million million.
+BILLION = re.compile(r"\d\s*(?:billion|bn)\b", re.I)
+FALSE_BILLION = {
+    "es": r"\bbill(?:ón|ones)\b", "gl": r"\bbill(?:ón|óns)\b", "ca": r"\bbili(?:ó|ons)\b",
+    "fr": r"\bbillions?\b", "it": r"\bbilion[ei]\b", "de": r"\bBillion(?:en)?\b",
+}  # fmt: skip
+
+
+def _billions(item: CheckInput) -> list[Finding]:
+    """An English billion (10^9) rendered by the word that in the target means 10^12 ("22,6
+    billones"): the number reads a thousand times too large."""
+    wrong = FALSE_BILLION.get(item.target_language)
+    if item.source_language != "en" or not wrong or len(item.source) != len(item.translation):
+        return []
+    return [
+        Finding("numbers", "warning", f"'{found.group()}' is a million million in this "
+                "language; the source's billion is a thousand million", paragraph=index,
+                translation=found.group())
+        for index, (source, target) in enumerate(zip(item.source, item.translation, strict=True))
+        if BILLION.search(source) and (found := re.search(wrong, target))
+    ]  # fmt: skip
 
 
 def _written_otherwise(

@@ -173,3 +173,43 @@ def _splits(word: str) -> list[tuple[str, ...]]:
     found += [(word[:i], word[i:j], word[j:]) for i in range(3, n - 4)
               for j in range(i + 2, min(i + 4, n - 2))]  # fmt: skip
     return found
+
+
+def _plain_word(word: str) -> bool:
+    """A lower-case word of letters: not a name, a brand written with inner capitals or
+    digits ("xCloud", "my6sense"), or a piece of a hyphenated one."""
+    return word[:1].islower() and word.isalpha() and word.islower()
+
+
+def check_engine_marks(item: CheckInput) -> list[Finding]:
+    """What the engine itself says it could not do (Apertium's marks). In the headline, which
+    every reader sees first, a word the engine did not know ("Gamers Quiere virtual perks")
+    holds the story as untranslated, and a form it could not generate ("la canal") as
+    garbled. In the body they are reported by paragraph, for a person to see. Capitalised
+    unknown words, and words with capitals or digits inside, are not counted: they are mostly
+    names and brands."""
+    by_paragraph: dict[int, list[str]] = {}
+    for paragraph, word in item.marks:
+        by_paragraph.setdefault(paragraph, []).append(word)
+    findings = []
+    for paragraph, words in sorted(by_paragraph.items()):
+        where = item.translation[paragraph] if paragraph < len(item.translation) else None
+        broken = sorted({w[1:] for w in words if w[0] == "#"})
+        unknown = sorted({w[1:] for w in words if w[0] in "*@" and _plain_word(w[1:])})
+        if paragraph == 0:
+            if unknown:
+                findings.append(Finding("untranslated", "warning", "the headline keeps words "
+                                        "the engine did not know: " + ", ".join(unknown),
+                                        paragraph=0, translation=where))  # fmt: skip
+            if broken:
+                findings.append(Finding("garbled", "warning", "in the headline the engine "
+                                        "could not form " + ", ".join(broken), paragraph=0,
+                                        translation=where))  # fmt: skip
+            continue
+        if unknown or broken:
+            said = [f"words it did not know, left as in the source: {', '.join(unknown)}"] * bool(
+                unknown
+            ) + [f"forms it could not generate: {', '.join(broken)}"] * bool(broken)
+            findings.append(Finding("engine_marks", "info", "the engine marked " + "; ".join(said),
+                                    paragraph=paragraph, translation=where))  # fmt: skip
+    return findings

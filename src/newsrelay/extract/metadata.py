@@ -35,10 +35,14 @@ BYLINE_OPENING = re.compile(
     r"(?:by|por|par|von|di|da|de|per|door|av)\s+",
     re.I,
 )
+# A role after a name or split from it: "AP Sports Writer", "Staff Reporter", "Sports editor"
+# (a descriptor or an acronym before the role word; "Ann Writer" is a name)
 ROLE = re.compile(
-    r"\b(?:writer|reporter|correspondent|editor|staff|contributor|columnist|journalist|"
-    r"producer|analyst|redactor|redactora|corresponsal|periodista|journaliste|reporter)s?\b",
-    re.I,
+    r"(?:\b[A-Z]{2,}\s+|(?i:\b(?:staff|sports?|senior|chief|political|science|special|foreign|"
+    r"business|contributing|associate|managing|deputy|local|national|investigative|health|"
+    r"tech(?:nology)?|digital|news|metro|world|opinion|culture|arts|features?)\s+))"
+    r"(?i:[\w\s]*\b(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|"
+    r"producer|analyst)s?\b)|(?i:\b(?:redactora?|corresponsal|periodista|journaliste)\b)"
 )
 
 

@@ -764,7 +764,8 @@ class Store:
         """Store a translation of an article; return its id."""
         values = asdict(translation)
         usage = values.pop("usage").values()
-        values |= {"article_id": article_id, "created_at": utcnow()}
+        values |= {"article_id": article_id, "created_at": utcnow(),
+                   "marks": json.dumps(values["marks"], ensure_ascii=False)}  # fmt: skip
         values |= dict(zip(USAGE_COLUMNS, usage, strict=True))
         with self._tx() as conn:
             key = conn.execute(insert(translations).values(**values)).inserted_primary_key
@@ -1456,4 +1457,5 @@ def _translation(row: Any) -> Translation:
         standfirst=row.t_standfirst,
         image_caption=row.t_image_caption,
         usage=Usage(*(row._mapping[f"t_{name}"] for name in USAGE_COLUMNS)),
+        marks=tuple((int(i), str(w)) for i, w in json.loads(row.t_marks or "[]")),
     )

@@ -165,6 +165,7 @@ translations = Table(
     Column("segments_sent", Integer, nullable=False, server_default="0"),
     Column("segments_recalled", Integer, nullable=False, server_default="0"),
     Column("engine_seconds", Float, nullable=False, server_default="0"),
+    Column("marks", Text, nullable=False, server_default="[]"),  # JSON: what the engine marked
     UniqueConstraint("article_id", "language", name="uq_translations_article_language"),
 )
 

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from html import escape
 from importlib.metadata import entry_points
@@ -216,6 +216,7 @@ class _Job:
     target: str
     memory: Memory | None
     seconds: float = 0.0  # the engine's time on the segments sent
+    marks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by key: words it marked
 
     @classmethod
     def prepare(
@@ -258,6 +259,9 @@ class _Job:
         segments = [h.text for h in self.sent.values()]
         started = time.perf_counter()
         answers = self.engine.translate(segments, self.source, self.target) if segments else []
+        marks_of = getattr(self.engine, "last_marks", None)  # an engine that marks words
+        if marks_of is not None and segments:
+            self.marks = dict(zip(self.sent, marks_of(), strict=False))
         self.seconds = time.perf_counter() - started
         if len(answers) != len(segments):
             raise EngineError(
@@ -287,6 +291,7 @@ class _Job:
                 name,
                 self.target,
                 usage,
+                [self.marks.get(k, ()) for k in keys],
             )
             for draft, keys, usage in zip(self.drafts, self.keys, self._usage(answers), strict=True)
         ]
@@ -345,7 +350,18 @@ class _Draft:
                 found.append(" ".join(_text(piece) for piece in block))
         return "\n".join(found)
 
-    def finish(self, translated: list[str], engine: str, target: str, usage: Usage) -> Translation:
+    def finish(
+        self, translated: list[str], engine: str, target: str, usage: Usage,
+        marks: list[tuple[str, ...]],
+    ) -> Translation:  # fmt: skip
+        marked = iter(marks)
+        # the words the engine marked, by paragraph: the headline is 0, the body's blocks follow
+        # (the standfirst and the caption are not paragraphs)
+        found = []
+        for index, block in enumerate(self.pieces):
+            words = [w for _ in block for w in next(marked)]
+            if index == 0 or index >= 3:
+                found += [(0 if index == 0 else index - 2, w) for w in words]
         restored = iter(translated)
         title, standfirst, caption, *bodies = [
             " ".join(next(restored) for _ in block) for block in self.pieces
@@ -358,6 +374,7 @@ class _Draft:
             body_html=sanitize_html(body),
             standfirst=_text(standfirst) if self.present[0] else None,
             image_caption=_text(caption) if self.present[1] else None, usage=usage,
+            marks=tuple(found),
         )  # fmt: skip
 
 

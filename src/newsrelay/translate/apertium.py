@@ -68,8 +68,11 @@ _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
 # ^surface/reading/reading$: a reading is lemma<tag><tag>..., or *surface for an unknown word
 LEXICAL_UNIT = re.compile(r"\^((?:[^/$\\]|\\.)+)((?:/(?:[^/$\\]|\\.)*)+)\$")
 APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing text
-# The pipeline's generator leaves unknown words unmarked (-n, not -g); the tagger takes no option.
-UNMARKED = "-n"
+# The pipeline's generator marks what it could not do (-g): "*word" unknown, "@word" a lemma
+# without a translation, "#word" a form it could not generate; the marks are taken off the text
+# and kept beside it (``last_marks``). The tagger takes no option.
+MARKED = "-g"
+MARK = re.compile(r"(?<![\w*@#])([*@#])([^\W\d_][\w'’-]*)")  # noqa: RUF001
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
 PIPE_BUF = 1 << 12  # bytes written at a time: a pipe takes this much without blocking
 
@@ -166,6 +169,7 @@ class ApertiumEngine:
     def __init__(self, settings: Settings | None = None) -> None:
         self.apy_url = settings.translate.apy_url.rstrip("/") if settings else ""
         self.binary = shutil.which("apertium")
+        self._last = threading.local()  # the marks of each thread's last translation
         if self.apy_url:
             self.client = httpx.Client(timeout=TIMEOUT)
             return
@@ -242,24 +246,42 @@ class ApertiumEngine:
         return f"{mode}@{digest.hexdigest()[:12]}"
 
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
-        """Translate all segments, in one request per pair (two through a pivot language)."""
+        """Translate all segments, in one request per pair (two through a pivot language).
+        The words Apertium marked in them are kept for ``last_marks``."""
+        marked = self._translate(segments, source, target)
+        self._last.marks = [marks for _, marks in marked]
+        return [text for text, _ in marked]
+
+    def last_marks(self) -> list[tuple[str, ...]]:
+        """The words Apertium marked in each segment of this thread's last ``translate``:
+        ``*word`` it did not know (left as in the source), ``@word`` a lemma its bilingual
+        dictionary lacks, ``#word`` a form its generator could not make (none through APY)."""
+        return list(getattr(self._last, "marks", []))
+
+    def _translate(
+        self, segments: Sequence[str], source: str, target: str
+    ) -> list[tuple[str, tuple[str, ...]]]:
         if not segments:
             return []
         if middle := self.via(source, target):
-            return self.translate(self.translate(segments, source, middle), middle, target)
+            first = self._translate(segments, source, middle)
+            second = self._translate([t for t, _ in first], middle, target)
+            return [(t, (*m1, *m2)) for (_, m1), (t, m2) in zip(first, second, strict=True)]
         mode = self._mode(source, target)
         if self.apy_url:
             return [
-                text
+                (text, ())
                 for batch in batches(segments, APY_BATCH_CHARS)
                 for text in self._translate_apy(mode, batch)
             ]
         request, stacks = deformat(segments)
         try:
-            texts = reformat(self._pipeline(mode, UNMARKED)(request), stacks, len(segments))
+            texts = reformat(self._pipeline(mode, MARKED)(request), stacks, len(segments))
         except ValueError as exc:
             raise EngineError(f"apertium {mode}: {exc}") from None
-        return self.part_run_together(texts, target)
+        unmarked = [_unmark(text, segment) for text, segment in zip(texts, segments, strict=True)]
+        parted = self.part_run_together([text for text, _ in unmarked], target)
+        return [(text, marks) for text, (_, marks) in zip(parted, unmarked, strict=True)]
 
     def part_run_together(self, texts: list[str], language: str) -> list[str]:
         """``texts`` with the words Apertium's generator ran together parted again: some pairs
@@ -380,6 +402,20 @@ class ApertiumEngine:
         if not isinstance(answer, dict) or answer.get("responseStatus", 200) != 200:
             raise EngineError(f"APY {url}: {str(answer)[:200]}")
         return answer
+
+
+def _unmark(text: str, source: str) -> tuple[str, tuple[str, ...]]:
+    """A translated segment without the generator's marks, and the marked words (a ``*``,
+    ``@`` or ``#`` that the source itself wrote before a word, as in "#MeToo", is no mark)."""
+    marks: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        if match.group() in source:
+            return match.group()
+        marks.append(match.group())
+        return match.group(2)
+
+    return MARK.sub(take, text), tuple(marks)
 
 
 def _blocks(output: str, expected: int, who: str) -> list[str]:

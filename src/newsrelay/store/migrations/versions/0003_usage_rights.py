@@ -1,5 +1,5 @@
-"""translations: what each asked of its engine (characters, segments, seconds); sources: what
-the feed states about reuse
+"""translations: what each asked of its engine (characters, segments, seconds) and the words
+the engine marked; sources: what the feed states about reuse
 
 Revision ID: 0003
 Revises: 0002
@@ -23,6 +23,7 @@ def upgrade() -> None:
     with op.batch_alter_table("translations") as batch:
         for name, kind in USAGE:
             batch.add_column(sa.Column(name, kind(), nullable=False, server_default="0"))
+        batch.add_column(sa.Column("marks", sa.Text(), nullable=False, server_default="[]"))
     with op.batch_alter_table("sources") as batch:
         batch.add_column(sa.Column("rights", sa.Text()))
 
@@ -31,5 +32,6 @@ def downgrade() -> None:
     with op.batch_alter_table("sources") as batch:
         batch.drop_column("rights")
     with op.batch_alter_table("translations") as batch:
+        batch.drop_column("marks")
         for name, _ in reversed(USAGE):
             batch.drop_column(name)
