@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from newsrelay.errors import NewsrelayError
-from newsrelay.text import calendar_words, sentences
+from newsrelay.text import calendar_words, locale, sentences
 
 # Words, with inner apostrophes and hyphens (O'Neill, Won-sik) but not a possessive 's.
 WORD = re.compile(r"\w[\w'’-]*?(?=['’]s\b|[^\w'’-]|$)")  # noqa: RUF001
@@ -129,6 +129,13 @@ GEOGRAPHY = frozenset(
     "north south east west northern southern eastern western central new old great greater "
     "upper lower little saint san santa costa puerto".split()
 )
+# Capitalised in English though they are no names, or names every language translates.
+COMMON_CAPITALISED = frozenset(
+    "sun moon earth internet web god bible church state west east north south mr mrs ms dr "
+    "sir madam lord lady king queen prince princess pope".split()
+)
+# What opens a quotation or a clause that starts with a capital: "He said: “Trees ..."
+OPENING = re.compile(r"[:\"“«(‘'—–-]\s*$")  # noqa: RUF001
 # Words that open an apposition after a person's name ("Helen Marsh, a nurse,"); not the
 # articles of languages where "X, la que ..." is as likely a relative clause.
 APPOSITION = {
@@ -227,7 +234,7 @@ def name_kinds(text: str, language: str, *, lexicon: Lexicon | None = None) -> d
 def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[tuple[str, str]]:
     tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(sentence)]
     long = [t[0] for t in tokens if len(t[0]) >= 4]  # a headline in title case names nothing
-    headline = len(long) >= 3 and sum(w[0].islower() for w in long) <= len(long) // 5
+    headline = len(long) >= 3 and not any(w[0].islower() for w in long)
     for start, end in _runs(sentence, tokens, ctx.function_words):
         words = [t[0] for t in tokens[start:end]]
         while (words and words[0].casefold().rstrip(".") in ctx.titles | ARTICLES) or (
@@ -244,43 +251,67 @@ def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[tup
         else:
             found, kind = _named_by_lexicon(words, start, before, after, ctx, lexicon)
             if not found and not headline:
-                found, kind = _work_or_brand(words, start, ctx, lexicon), OTHER
+                opens = start == 0 or OPENING.search(sentence[: tokens[start][1]]) is not None
+                found, kind = _work_or_brand(words, opens, ctx, lexicon, before == "the"), OTHER
         if found:
             yield found, kind
             if start == 0 and len(words) > 2 and found == " ".join(words):
                 yield " ".join(words[1:]), kind  # "Read <a>Hope Church's</a> column"
 
 
-def _work_or_brand(words: list[str], start: int, ctx: Context, lexicon: Lexicon) -> str:
+def _work_or_brand(
+    words: list[str], opens: bool, ctx: Context, lexicon: Lexicon, after_the: bool = False
+) -> str:
     """A name the engine would translate word by word, that must be kept, or "": an acronym
     the dictionary reads as an ordinary word ("WIRED" as "alambrado", "LED" as "dirigió", "IT"
-    as "lo"), or in a language that writes titles in title case, a run of capitalised ordinary
-    words ("Star Wars", "Oklahoma City Thunder", "Super Bowl"; at the start of a sentence only
-    from three words, and not after a verb: "Buy Pokemon"); not a place ("North Korea"), an
-    institution, a title, a date or a name languages translate ("White House"), which are left
-    to the engine."""
+    as "lo"); in a language that writes names with a capital and nothing else (English), a
+    capitalised noun inside a sentence ("Apple", "Musk", "Switch") and a run of capitalised
+    ordinary words ("Star Wars", "Oklahoma City Thunder", "Super Bowl"; at the start of a
+    sentence only from three words, and not after a verb: "Buy Pokemon"). Not a place ("North
+    Korea"), an institution, a title, a date, an adjective (demonyms: "English") or a name
+    languages translate ("White House"), which are left to the engine. ``opens``: the words
+    open a sentence or a quotation."""
     kinds = [lexicon.get(w) or frozenset() for w in words]
+    lowered = [w.casefold() for w in words]
+    barred = INSTITUTIONS | ctx.titles | ctx.calendar | KINDS | GEOGRAPHY | COMMON_CAPITALISED
     if len(words) == 1:
         word, found = words[0], kinds[0]
-        acronym = word.isupper() and word.isalpha() and len(word) >= 2
-        named = acronym and not any(k.startswith("np") for k in found)
-        return word if named and found & {"vblex", "adj", "prn", "det", "pr"} else ""
+        if any(k.startswith("np") for k in found):
+            return ""
+        if word.isupper() and word.isalpha() and len(word) >= 2:
+            return word if found & {"vblex", "adj", "prn", "det", "pr"} else ""
+        noun = bool(found) and found <= {"n", "vblex"} and "n" in found
+        proper = word[:1].isupper() and word[1:].islower() and len(word) >= 3
+        # not a plural ("Americans", "Allies"), a language ("Arabic") or a noun after "the",
+        # a part of a longer name as often ("the Declaration of Independence")
+        named = proper and noun and not word.endswith("s") and not _language_name(word)
+        titled = ctx.title_case and not opens and named and not after_the
+        return word if titled and lowered[0] not in barred else ""
     while words and (_closed(kinds[-1]) or "num" in kinds[-1]):  # "Amsterdam From"
-        words, kinds = words[:-1], kinds[:-1]
+        words, kinds, lowered = words[:-1], kinds[:-1], lowered[:-1]
+    stripped = 0
     while words and (_closed(kinds[0]) or "num" in kinds[0]):  # "Two United States"
-        words, kinds, start = words[1:], kinds[1:], start + 1
-    opening = start == 0 and (len(words) < 3 or "vblex" in kinds[0])
+        words, kinds, lowered, stripped = words[1:], kinds[1:], lowered[1:], stripped + 1
+    opening = opens and not stripped and (len(words) < 3 or "vblex" in kinds[0])
     if not ctx.title_case or len(words) < 2 or opening:
         return ""
-    lowered = [w.casefold() for w in words]
-    barred = INSTITUTIONS | ctx.titles | ctx.calendar | KINDS
-    if " ".join(lowered) in TRANSLATED_NAMES or any(w in barred for w in lowered):
+    if " ".join(lowered) in TRANSLATED_NAMES or any(w in barred - GEOGRAPHY for w in lowered):
         return ""
+    if "adj" in kinds[0] and not any(k.startswith("np") for k in kinds[0]):
+        return ""  # "Solar System", "Iranian Revolution", "Red Cross": described, translated
     ordinary = [i for i, k in enumerate(kinds) if k and not any(x.startswith("np") for x in k)]
     places = [i for i, k in enumerate(kinds) if k & PLACE]
     if places and all(lowered[i] in GEOGRAPHY or i in places for i in range(len(words))):
         return ""  # "North Korea", "New South Wales"
     return " ".join(words) if ordinary else ""
+
+
+@cache
+def _language_name(word: str) -> bool:
+    """Whether CLDR names a language or a territory so in English ("Arabic", "Filipino")."""
+    english = locale("en")
+    assert english is not None
+    return word in english.languages.values() or word in english.territories.values()
 
 
 def _is_name(words: list[str], start: int, before: str, after: str, ctx: Context) -> str:
@@ -412,7 +443,13 @@ def _named_by_lexicon(
         return " ".join(words), PERSON
     if len(words) >= 2 and by_role:
         return " ".join(words), OTHER
-    if len(words) == 1 and named and has(0, "np:cog") and not has(0, "adj"):
+    if (
+        len(words) == 1
+        and named
+        and has(0, "np:cog")
+        and not has(0, "adj")
+        and not _closed(kinds[0])
+    ):
         return words[0], PERSON  # "Marsh's critics", "Field said"; not "Scientists said"
     return "", ""
 

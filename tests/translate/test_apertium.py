@@ -91,12 +91,12 @@ def test_pair_without_a_direct_mode_goes_through_a_pivot_and_says_so() -> None:
 
 def test_glossary_names_are_never_translated() -> None:
     article = Article(
-        title="The bakery Crumb opens a second shop",
-        body_html="<p>The bakery Crumb opened a second shop in the old market on Friday.</p>",
+        title="Crumb opens a second shop",
+        body_html="<p>Crumb opened a second shop in the old market on Friday.</p>",
     )
     plain = translate_article(ApertiumEngine(), article, "en", "es")
     kept = translate_article(ApertiumEngine(), article, "en", "es", keep=["Crumb"])
-    assert "Crumb" not in plain.title  # a name of one ordinary word: Apertium translates it
+    assert "Crumb" not in plain.title  # one ordinary word opening a sentence: translated
     assert "Crumb" in kept.title and "Crumb" in kept.body_html
 
 
@@ -316,3 +316,12 @@ def test_a_placeholder_the_engine_glues_to_a_word_never_reaches_the_output() -> 
                                "en", "es")  # fmt: skip
     assert "Martin Taylor" in result.body_html
     assert not any(name in result.body_html for name in PLACEHOLDER_NAMES)
+
+
+def test_a_capitalised_noun_inside_a_sentence_is_a_name_but_he_is_not() -> None:
+    text = 'Shares of Apple rose after Musk spoke. He said: "Americans like the English."'
+    result = translate_article(ApertiumEngine(), Article(title="T", body_html=f"<p>{text}</p>"),
+                               "en", "es")  # fmt: skip
+    assert "Apple" in result.body_html and "Musk" in result.body_html
+    assert "He " not in result.body_html  # "He said" is "Dijo", not a name kept
+    assert "Americans" not in result.body_html and "English" not in result.body_html
