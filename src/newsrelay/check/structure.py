@@ -15,6 +15,7 @@ from newsrelay.text import sentences, words
 LENGTH_FACTOR = 2.0  # a paragraph this many times longer or shorter than the article's norm
 MIN_LENGTH = 40  # characters: shorter paragraphs vary too much to judge by length
 OMISSION_SHARE = 0.85  # a paragraph that lost a sentence is shorter than this share of its norm
+ADDITION_SHARE = 1.15  # a paragraph that gained a sentence is longer than this share of its norm
 REPEATS = 3  # a word trigram this often in one paragraph, close together, is degenerate
 NEAR = 12  # words: repeats of a trigram this close are a loop, farther apart they are style
 
@@ -47,13 +48,17 @@ def check_paragraphs(item: CheckInput) -> list[Finding]:
 
 def _sentence_counts(item: CheckInput) -> list[Finding]:
     """Paragraphs with fewer sentences than their source and shorter than the norm says (a
-    segmenter can merge two sentences; a dropped sentence also shortens the paragraph)."""
+    segmenter can merge two sentences; a dropped sentence also shortens the paragraph), or
+    with more and longer than it says."""
     norm = _length_norm(item)
     findings = []
     for index, (source, target) in enumerate(zip(item.source, item.translation, strict=True)):
         have = len(sentences(target, item.target_language))
         want = len(sentences(source, item.source_language))
         short = len(target) < OMISSION_SHARE * norm * len(source)
+        # an added sentence makes the paragraph longer too; a segmenter that cuts at "z.B." or
+        # "cu.ft." only makes more of the same text
+        long = len(target) > ADDITION_SHARE * norm * len(source)
         if have < want and short:
             findings.append(
                 Finding(
@@ -65,7 +70,7 @@ def _sentence_counts(item: CheckInput) -> list[Finding]:
                     translation=target,
                 )
             )
-        elif have > want + (1 if item.machine else 3):  # a translator may split a sentence
+        elif have > want + (1 if item.machine else 3) and long:  # a translator may split one
             findings.append(
                 Finding(
                     "addition",
@@ -155,18 +160,25 @@ def _repeated_sentences(paragraph: str, language: str) -> list[str]:
 
 
 def check_markup(item: CheckInput) -> list[Finding]:
-    """Links and emphasis of the source survive: same link targets, same number of each tag."""
+    """Links and emphasis of the source survive. A link target lost or changed holds the
+    story (a reader is sent elsewhere, or not to the source's reference); emphasis the engine
+    dropped or doubled is only reported (the words are all there)."""
     if not item.source_html or not item.translation_html:
         return []
-    source, target = _markup(item.source_html), _markup(item.translation_html)
-    if source == target:
-        return []
-    return [Finding("markup", "warning", f"markup differs: source {source}, translation {target}")]
+    (source_tags, source_links), (tags, links) = (
+        _markup(item.source_html), _markup(item.translation_html))  # fmt: skip
+    if source_links != links:
+        lost = sorted(set(source_links) - set(links)) or links
+        return [Finding("markup", "warning", "links differ: " + ", ".join(lost[:3]))]
+    if source_tags != tags:
+        return [Finding("emphasis", "info",
+                        f"emphasis differs: source {source_tags}, translation {tags}")]  # fmt: skip
+    return []
 
 
-def _markup(html: str) -> dict[str, object]:
+def _markup(html: str) -> tuple[dict[str, int], list[str]]:
+    """The inline tags of a body, counted (b as strong, i as em), and its link targets."""
     tree = lxml.html.fragment_fromstring(html, create_parent="div")
     tags = Counter(re.sub(r"^(b|strong)$", "strong", re.sub(r"^(i|em)$", "em", e.tag))
-                   for e in tree.iter("a", "em", "i", "strong", "b"))  # fmt: skip
-    links = sorted(a.get("href", "") for a in tree.iter("a"))
-    return {"tags": dict(sorted(tags.items())), "links": links}
+                   for e in tree.iter("em", "i", "strong", "b"))  # fmt: skip
+    return dict(sorted(tags.items())), sorted(a.get("href", "") for a in tree.iter("a"))
