@@ -222,7 +222,7 @@ def test_an_article_host_down_is_retried_not_taken_for_robots(tmp_path: Path) ->
 def test_two_runs_at_once_one_works_the_other_reports_the_lock(tmp_path: Path) -> None:
     server = MockServer()
     try:
-        links = [server.route(f"/n/{i}.html", article_page(text[0][:30], text))
+        links = [server.route(f"/n/{i}.html", article_page(" ".join(text[0].split()[:5]), text))
                  for i, text in enumerate(STORIES)]  # fmt: skip
         server.route("/feed.xml", rss([(f"Story {i}", link) for i, link in enumerate(links)]))
         # the first run is slowed by a source that answers after 3 seconds

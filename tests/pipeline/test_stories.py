@@ -17,7 +17,7 @@ def test_wire_copy_joins_the_story_and_is_credited(
     copy = server.route(
         "/b/1.html", article_page("Free buses for young people from September", COPY)
     )
-    other = server.route("/b/2.html", article_page("Drivers fear crowded buses", SAME_TOPIC))
+    other = server.route("/b/2.html", article_page("Bus drivers ask for more staff", SAME_TOPIC))
     sources = [
         Source(name="Wire A", url=server.route("/a.xml", rss([("A", first)]))),
         Source(name="Daily B", url=server.route("/b.xml", rss([("B", copy), ("C", other)]))),
