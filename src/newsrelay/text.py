@@ -98,7 +98,7 @@ def decimal_mark(language: str) -> str:
 
 def localize_numbers(text: str, source_text: str, source: str, target: str) -> str:
     """``text``, an engine's answer to ``source_text``, with each number it copied from the
-    source as written there ("1,240", "2.8") in the target's convention instead ("1240",
+    source as written there ("1,240", "2.8") in the target's convention instead ("1.240",
     "2,8" in Spanish; "1 240" in French), by CLDR through Babel; a reader of the target would
     read "1,240" as 1.24. Only the numbers of the source are touched, and only when the source
     wrote them with a mark its own convention reads unambiguously; times ("10.30am") and

@@ -373,11 +373,15 @@ ONLY = {
 }  # fmt: skip
 
 
+def _denying(text: str, item: CheckInput) -> str:
+    """A source text without what reads as a negation but denies nothing ("not only")."""
+    stated = NOT_NEGATIONS.get(item.source_language)
+    return re.sub(stated, " ", text, flags=re.I) if stated else text
+
+
 def _source_negations(text: str, item: CheckInput) -> int:
     """The negations of a source text ("not only" and the like are none)."""
-    stated = NOT_NEGATIONS.get(item.source_language)
-    denied = re.sub(stated, " ", text, flags=re.I) if stated else text
-    return len(re.findall(NEGATIONS[item.source_language], denied, re.I))
+    return len(re.findall(NEGATIONS[item.source_language], _denying(text, item), re.I))
 
 
 def _dropped(source: str, target: str, item: CheckInput) -> int:
@@ -388,9 +392,7 @@ def _dropped(source: str, target: str, item: CheckInput) -> int:
         return 0
     only_kind, only = ONLY_KIND.get(item.source_language), ONLY.get(item.target_language)
     if only_kind and only and re.search(only, target, re.I):
-        stated = NOT_NEGATIONS.get(item.source_language)
-        denied = re.sub(stated, " ", source, flags=re.I) if stated else source
-        had -= len(re.findall(only_kind, denied, re.I))
+        had -= len(re.findall(only_kind, _denying(source, item), re.I))
     return max(had, 0)
 
 
