@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 from mockserver import MockServer
 from newsrelay.config import Settings, load_settings, render_config
 from newsrelay.model import Source
+from newsrelay.store import Store
+from postgres import IN_USE, PostgresServer
 
 
 @pytest.fixture
@@ -40,6 +43,57 @@ FAST_FETCH = {"fetch.delay": 0.0, "fetch.backoff": 0.05, "fetch.timeout": 1.0,
 os.environ.setdefault("NEWSRELAY_FETCH_ALLOW_ADDRESSES", "127.0.0.1")
 
 
+POSTGRES = IN_USE
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session, started on first use (in a folder of its own:
+    pytest's are closed to the ``postgres`` user)."""
+    base = Path(tempfile.mkdtemp(prefix="newsrelay-postgres-"))
+    server = PostgresServer(base)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store of this test: a SQLite file in tmp_path, or under
+    ``NEWSRELAY_TEST_DATABASE=postgresql`` a fresh PostgreSQL database."""
+    if POSTGRES:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        return server.database()
+    return f"sqlite:///{tmp_path / 'newsrelay.db'}"
+
+
+@pytest.fixture(autouse=True)
+def _store_everywhere(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Under PostgreSQL, every test with a folder of its own (where a store would live) has its
+    own database, for newsrelay in the test and in the subprocesses it starts."""
+    if not POSTGRES:
+        yield
+        return
+    if "tmp_path" in request.fixturenames:
+        monkeypatch.setenv("NEWSRELAY_DATABASE_URL", request.getfixturevalue("store_url"))
+    opened: list[Store] = []
+    open_store = Store.open.__func__  # type: ignore[attr-defined]
+
+    def tracked(cls: type[Store], url: str) -> Store:
+        opened.append(open_store(cls, url))
+        return opened[-1]
+
+    monkeypatch.setattr(Store, "open", classmethod(tracked))
+    yield
+    for store in opened:  # a test that leaves its store open leaves a server connection open
+        store.close()
+
+
 @pytest.fixture
 def write_settings(tmp_path: Path) -> WriteSettings:
     """Write a newsrelay.toml for ``sources`` into tmp_path and load it with fast fetching."""
@@ -47,6 +101,8 @@ def write_settings(tmp_path: Path) -> WriteSettings:
     def write(sources: list[Source], overrides: dict[str, object] | None = None) -> Settings:
         path = tmp_path / "newsrelay.toml"
         path.write_text(render_config(sources), encoding="utf-8")
-        return load_settings(path, environ={}, overrides=FAST_FETCH | (overrides or {}))
+        database = {"database_url": os.environ["NEWSRELAY_DATABASE_URL"]} if POSTGRES else {}
+        return load_settings(path, environ={},
+                             overrides=FAST_FETCH | database | (overrides or {}))  # fmt: skip
 
     return write

@@ -11,7 +11,7 @@ import pytest
 
 from mockserver import MockServer, article_page, rss
 from newsrelay import Store
-from newsrelay.config import render_config
+from newsrelay.config import load_settings, render_config
 from newsrelay.demo import PROMO_TEXTS, STORIES
 from newsrelay.model import Source
 
@@ -109,7 +109,7 @@ def test_translate_uses_the_glossary_and_the_memory_of_the_configured_store(
     assert "dilluns" in done.stdout and not (tmp_path / "newsrelay.db").exists()
     done = newsrelay("translate", str(source), "--to", "es", cwd=tmp_path)
     assert "dilluns" in done.stdout
-    store = Store.open(f"sqlite:///{tmp_path / 'newsrelay.db'}")
+    store = Store.open(load_settings(tmp_path / "newsrelay.toml").store_url)
     assert store.memory_size() == 2  # the headline and the sentence
     store.close()
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select, update
@@ -18,8 +17,8 @@ from newsrelay.store.schema import locks
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(f"sqlite:///{tmp_path / 'lock.db'}")
+def store(store_url: str) -> Store:
+    return Store.open(store_url)
 
 
 def holder_row(store: Store) -> str | None:

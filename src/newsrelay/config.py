@@ -225,6 +225,9 @@ class PollSettings:
     max_entries: int = setting(
         500, "Entries taken from one feed or sitemap in one poll at most, the newest first."
     )
+    interval_minutes: float = setting(
+        15.0, "The Celery scheduler polls each source again after this many minutes."
+    )
 
 
 @dataclass(frozen=True)

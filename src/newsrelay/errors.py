@@ -42,6 +42,11 @@ class Locked(StoreError):
     """Another ``newsrelay run`` holds the store's run lock."""
 
 
+class Stale(NewsrelayError):
+    """An item moved on while a worker worked on it (another worker wrote it first, or its
+    source changed it); the worker's result is not written."""
+
+
 class NotFound(NewsrelayError):
     """An item named by its id (a translation, a removed block, a source) is not in the store."""
 

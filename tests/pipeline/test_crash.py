@@ -5,18 +5,19 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from mockserver import MockServer, article_page, rss
 from newsrelay import Store, load_settings
 from newsrelay.config import render_config
 from newsrelay.model import Source
+from postgres import sql
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 COUNT = 12
@@ -39,15 +40,16 @@ def story(i: int) -> list[str]:
     ]
 
 
-def count_rows(db: Path, table: str) -> int:
+def count_rows(url: str, table: str) -> int:
     try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return int(conn.execute(f"select count(*) from {table}").fetchone()[0])
-    except sqlite3.OperationalError:
+        return int(str(sql(url, f"select count(*) from {table}")[0][0]))
+    except sqlalchemy.exc.SQLAlchemyError:
         return 0  # not created yet
 
 
-def test_sigkill_mid_run_then_rerun_completes(server: MockServer, tmp_path: Path) -> None:
+def test_sigkill_mid_run_then_rerun_completes(
+    server: MockServer, tmp_path: Path, store_url: str
+) -> None:
     links = [
         server.route(f"/n/{i}.html", article_page(f"Report {i}", story(i))) for i in range(COUNT)
     ]
@@ -57,7 +59,6 @@ def test_sigkill_mid_run_then_rerun_completes(server: MockServer, tmp_path: Path
     config.write_text(
         render_config([Source(name="G", url=feed)]).replace("delay = 0.2", "delay = 1.0")
     )
-    db = tmp_path / "newsrelay.db"
 
     run = subprocess.Popen(
         [sys.executable, "-m", "newsrelay", "run"],
@@ -66,11 +67,11 @@ def test_sigkill_mid_run_then_rerun_completes(server: MockServer, tmp_path: Path
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
-    while count_rows(db, "pages") < 3 and time.monotonic() < deadline and run.poll() is None:
+    while count_rows(store_url, "pages") < 3 and time.monotonic() < deadline and run.poll() is None:
         time.sleep(0.05)
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
-    assert count_rows(db, "pages") < COUNT, "the run finished before it was killed"
+    assert count_rows(store_url, "pages") < COUNT, "the run finished before it was killed"
 
     rerun = subprocess.run(
         [sys.executable, "-m", "newsrelay", "run"],

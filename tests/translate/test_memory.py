@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 
@@ -45,8 +44,8 @@ def article(paragraphs: list[str]) -> Article:
     return Article(title="Town news", body_html="".join(f"<p>{p}</p>" for p in paragraphs))
 
 
-def test_only_the_changed_paragraph_is_translated_again(tmp_path: Path) -> None:
-    store = Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+def test_only_the_changed_paragraph_is_translated_again(store_url: str) -> None:
+    store = Store.open(store_url)
     engine = Counting()
     first = translate_article(engine, article(PARAGRAPHS), "en", "es", memory=store)
     assert len(engine.sent) == 1 + 6  # the headline and six sentences
@@ -67,8 +66,8 @@ def test_only_the_changed_paragraph_is_translated_again(tmp_path: Path) -> None:
     store.close()
 
 
-def test_other_engine_data_misses_the_memory(tmp_path: Path) -> None:
-    store = Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+def test_other_engine_data_misses_the_memory(store_url: str) -> None:
+    store = Store.open(store_url)
     translate_article(Counting(), article(PARAGRAPHS), "en", "es", memory=store)
     upgraded = Counting(version="-new")
     translate_article(upgraded, article(PARAGRAPHS), "en", "es", memory=store)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
@@ -20,7 +20,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
 from newsrelay.dedupe import story_text
-from newsrelay.errors import NotConfigured, NotFound, StoreError
+from newsrelay.errors import NotConfigured, NotFound, Stale, StoreError
 from newsrelay.extract import block_key
 from newsrelay.model import (
     Article,
@@ -40,7 +40,7 @@ from newsrelay.model import (
     Usage,
     Verdict,
 )
-from newsrelay.store import migrate
+from newsrelay.store import claims, migrate
 from newsrelay.store.lock import RunLock
 from newsrelay.store.schema import (
     allowed_blocks,
@@ -112,6 +112,10 @@ class Store:
     def run_lock(self) -> RunLock:
         """The lease that keeps two runs from working on this store at once."""
         return RunLock(self.engine)
+
+    def lock(self, name: str) -> RunLock:
+        """The lease named ``name``: work that one worker at a time does (dedupe, the site)."""
+        return RunLock(self.engine, name)
 
     def check_integrity(self) -> None:
         """Raise StoreError when the database file is damaged (SQLite's quick_check)."""
@@ -288,6 +292,41 @@ class Store:
         self._log(conn, "poll", "entry", row.id, Outcome.OK, "changed", item.url)
         return "changed"
 
+    # work ----------------------------------------------------------------------------------
+
+    def claim_due(
+        self,
+        stage: str,
+        limit: int,
+        worker: str,
+        *,
+        lease: timedelta = timedelta(minutes=10),
+        max_attempts: int = 5,
+        languages: Sequence[str] = (),
+        among: Collection[int] | None = None,
+        scheduled: bool = True,
+    ) -> list[str]:
+        """Lease to ``worker`` up to ``limit`` items of ``stage`` that are due and that no other
+        worker holds; return them (see ``newsrelay.store.claims``)."""
+        now = utcnow()
+        with self._tx() as conn:
+            items = claims.due(conn, stage, now, limit=limit, max_attempts=max_attempts,
+                               languages=languages, among=among, scheduled=scheduled)  # fmt: skip
+            return claims.claim(conn, stage, items, worker, now, lease)
+
+    def release(self, stage: str, items: Sequence[str], worker: str) -> None:
+        """Give back the leases ``worker`` holds on ``items`` of ``stage``."""
+        if items:
+            with self._tx() as conn:
+                claims.release(conn, stage, items, worker)
+
+    def schedule_poll(self, source_id: int, at: datetime) -> None:
+        """Poll a source next at ``at`` (the scheduler's next poll)."""
+        with self._tx() as conn:
+            conn.execute(
+                sql_update(sources).where(sources.c.id == source_id).values(next_poll_at=at)
+            )
+
     # entries -------------------------------------------------------------------------------
 
     def entries_with_status(self, status: EntryStatus, *, due: bool = False) -> list[Entry]:
@@ -301,15 +340,24 @@ class Store:
         with self._tx() as conn:
             return [_entry(row) for row in conn.execute(query)]
 
+    def entry(self, entry_id: int) -> Entry:
+        """An entry by id."""
+        with self._tx() as conn:
+            row = conn.execute(select(entries).where(entries.c.id == entry_id)).first()
+        if row is None:
+            raise NotFound(f"entry {entry_id}: no such entry")
+        return _entry(row)
+
     def save_page(
-        self, entry_id: int, page: Page, *, next_check_at: datetime | None = None
-    ) -> None:
+        self, entry_id: int, page: Page, *, next_check_at: datetime | None = None,
+        expected: Collection[EntryStatus] | None = None,
+    ) -> None:  # fmt: skip
         """Store the fetched page of an entry and move it on to extraction; once published, the
         page is fetched again from ``next_check_at`` on."""
         values = asdict(page) | {"fetched_at": utcnow(), "next_check_at": next_check_at}
         with self._tx() as conn:
+            self._move(conn, entry_id, EntryStatus.FETCHED, expected=expected)
             _replace(conn, pages, entry_id, values)
-            self._move(conn, entry_id, EntryStatus.FETCHED)
             self._log(conn, "fetch", "entry", entry_id, Outcome.OK, None, page.url)
 
     def page(self, entry_id: int) -> Page:
@@ -412,7 +460,9 @@ class Store:
             )  # fmt: skip
             self._log(conn, stage, "entry", entry_id, Outcome.OK, reason, detail)
 
-    def save_article(self, entry_id: int, article: Article) -> None:
+    def save_article(
+        self, entry_id: int, article: Article, *, expected: Collection[EntryStatus] | None = None
+    ) -> None:
         """Store an entry's article, replacing an earlier one and everything derived from it,
         with the blocks it lost and the blocks it showed (for learning the source's template).
 
@@ -430,10 +480,10 @@ class Store:
             "signature": None,  # signed again by the dedupe stage; its story stays its own
         }
         with self._tx() as conn:
+            self._move(conn, entry_id, EntryStatus.EXTRACTED, expected=expected)
             old = conn.execute(select(articles).where(articles.c.entry_id == entry_id)).first()
             reason = self._article_change(conn, entry_id, old, values)
             if reason == "unchanged":
-                self._move(conn, entry_id, EntryStatus.EXTRACTED)
                 self._restore(conn, entry_id)
                 self._log(conn, "extract", "entry", entry_id, Outcome.SKIPPED, reason,
                           article.title)  # fmt: skip
@@ -451,7 +501,6 @@ class Store:
                       "block_key": block_key(r.text)} for r in article.removed],
                 )  # fmt: skip
             self._record_sightings(conn, entry_id, article)
-            self._move(conn, entry_id, EntryStatus.EXTRACTED)
             self._restore(conn, entry_id)
             self._log(conn, "extract", "entry", entry_id, Outcome.OK, reason, article.title)
 
@@ -588,18 +637,22 @@ class Store:
                       row.text[:200])  # fmt: skip
         return {"text": row.text, "source_id": row.source_id, "articles_requeued": again}
 
-    def drop_entry(self, entry_id: int, stage: str, reason: str, detail: str) -> None:
+    def drop_entry(
+        self, entry_id: int, stage: str, reason: str, detail: str, *,
+        expected: Collection[EntryStatus] | None = None,
+    ) -> None:  # fmt: skip
         """Mark an entry as an expected rejection, with its reason code."""
         with self._tx() as conn:
-            self._move(conn, entry_id, EntryStatus.DROPPED, reason, detail)
+            self._move(conn, entry_id, EntryStatus.DROPPED, reason, detail, expected=expected)
             self._log(conn, stage, "entry", entry_id, Outcome.DROPPED, reason, detail)
 
     def fail_entry(
-        self, entry_id: int, stage: str, reason: str, detail: str, *, retry_in: timedelta
-    ) -> None:
+        self, entry_id: int, stage: str, reason: str, detail: str, *, retry_in: timedelta,
+        expected: Collection[EntryStatus] | None = None,
+    ) -> None:  # fmt: skip
         """Mark an entry as failed; it is retried after ``retry_in`` by a later run."""
         with self._tx() as conn:
-            self._move(conn, entry_id, EntryStatus.FAILED, reason, detail)
+            self._move(conn, entry_id, EntryStatus.FAILED, reason, detail, expected=expected)
             conn.execute(
                 sql_update(entries)
                 .where(entries.c.id == entry_id)
@@ -614,32 +667,34 @@ class Store:
         status: EntryStatus,
         reason: str | None = None,
         detail: str | None = None,
+        *,
+        expected: Collection[EntryStatus] | None = None,
     ) -> None:
-        conn.execute(
-            sql_update(entries)
-            .where(entries.c.id == entry_id)
-            .values(status=status.value, reason=reason, detail=detail, updated_at=utcnow())
+        """Move an entry to ``status``; with ``expected``, only from one of those (else raise
+        Stale, and the transaction is rolled back)."""
+        query = sql_update(entries).where(entries.c.id == entry_id)
+        if expected is not None:
+            query = query.where(entries.c.status.in_([s.value for s in expected]))
+        done = conn.execute(
+            query.values(status=status.value, reason=reason, detail=detail, updated_at=utcnow())
         )
+        if done.rowcount == 0 and expected is not None:
+            raise Stale(f"entry {entry_id} is no longer {' or '.join(map(str, expected))}")
 
     # stories -------------------------------------------------------------------------------
 
-    def articles_unsigned(self) -> list[dict[str, Any]]:
-        """Extracted articles not yet through near-duplicate detection, oldest first."""
+    def article_to_file(self, article_id: int) -> dict[str, Any]:
+        """An article as near-duplicate detection reads it: its text, time and current story."""
         query = (
-            select(
-                articles.c.id, articles.c.title, articles.c.body_html, articles.c.published,
-                articles.c.extracted_at, articles.c.story_id, sources.c.name.label("source"),
-                sources.c.license,
-            )
-            .join(entries, entries.c.id == articles.c.entry_id)
-            .join(sources, sources.c.id == entries.c.source_id)
-            .where(entries.c.status == EntryStatus.EXTRACTED.value)
-            .where(articles.c.signature.is_(None))
-            .order_by(articles.c.id)
+            select(articles.c.id, articles.c.title, articles.c.body_html,
+                   articles.c.extracted_at, articles.c.story_id, articles.c.signature)
+            .where(articles.c.id == article_id)
         )  # fmt: skip
         with self._tx() as conn:
-            rows = [dict(row._mapping) for row in conn.execute(query)]
-        return [row | {"text": story_text(row["title"], row["body_html"])} for row in rows]
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"article {article_id}: no such article")
+        return dict(row._mapping) | {"text": story_text(row.title, row.body_html)}
 
     def story_of(self, article_id: int) -> int | None:
         """The story an article belongs to."""
@@ -667,29 +722,7 @@ class Store:
             ).first()
         return None if row is None else story_text(row.title, row.body_html)
 
-    def story_members(self, story_id: int) -> list[dict[str, Any]]:
-        """The articles of a story, with the source and time the choice of representative uses."""
-        query = (
-            select(articles.c.id, articles.c.signed_at, sources.c.name.label("source"),
-                   sources.c.license, sources.c.republish, entries.c.url)
-            .join(entries, entries.c.id == articles.c.entry_id)
-            .join(sources, sources.c.id == entries.c.source_id)
-            .where(articles.c.story_id == story_id)
-            .order_by(articles.c.signed_at, articles.c.id)
-        )  # fmt: skip
-        with self._tx() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
-
-    def representative(self, story_id: int) -> int:
-        """The id of the article of a story that is translated and credited."""
-        with self._tx() as conn:
-            return int(
-                conn.execute(
-                    select(stories.c.article_id).where(stories.c.id == story_id)
-                ).scalar_one()
-            )
-
-    def sign_article(
+    def file_article(
         self,
         article_id: int,
         signature: bytes,
@@ -697,9 +730,13 @@ class Store:
         *,
         story_id: int | None,
         relation: str,
+        choose: Callable[[list[dict[str, Any]]], int] | None = None,
     ) -> int:
-        """Store an article's signature and put it in a story: ``story_id``'s, or a new one.
-        Return the story id."""
+        """Store an article's signature and file it in a story, in one transaction: in
+        ``story_id``'s (a ``duplicate``), in its own story (an ``update`` keeps the one it has),
+        or in a new one; then, for a duplicate, make ``choose(members)`` the story's translated
+        article (the previous one's translations are withdrawn). Return the story id; raise
+        Stale when the article was filed meanwhile."""
         with self._tx() as conn:
             current = conn.execute(
                 select(articles.c.story_id).where(articles.c.id == article_id)
@@ -710,39 +747,67 @@ class Store:
                     insert(stories).values(article_id=article_id, created_at=utcnow())
                 ).inserted_primary_key
                 story_id = int(key[0]) if key else 0
-            conn.execute(
+            done = conn.execute(
                 sql_update(articles)
-                .where(articles.c.id == article_id)
+                .where(articles.c.id == article_id, articles.c.signature.is_(None))
                 .values(signature=signature, signed_at=when, story_id=story_id)
             )
+            if done.rowcount == 0:
+                raise Stale(f"article {article_id} was filed meanwhile")
             outcome = Outcome.DROPPED if relation == "duplicate" else Outcome.OK
             self._log(conn, "dedupe", "article", article_id, outcome, relation,
                       f"story {story_id}")  # fmt: skip
+            _forget(conn, "dedupe", "article", article_id)
+            if choose is not None:
+                self._choose(conn, story_id, choose(self._members(conn, story_id)))
         return story_id
 
-    def choose_representative(self, story_id: int, article_id: int) -> None:
-        """Make ``article_id`` the story's translated article; the previous one's translations
-        are withdrawn, and the new one is translated on this run."""
+    def story_members(self, story_id: int) -> list[dict[str, Any]]:
+        """The articles of a story, with the source and time the choice of representative uses."""
         with self._tx() as conn:
-            previous = conn.execute(
-                select(stories.c.article_id).where(stories.c.id == story_id)
-            ).scalar_one()
-            if previous == article_id:
-                return
-            _delete_translations(conn, previous)
-            conn.execute(
-                sql_update(stories).where(stories.c.id == story_id).values(article_id=article_id)
+            return self._members(conn, story_id)
+
+    def _members(self, conn: Connection, story_id: int) -> list[dict[str, Any]]:
+        query = (
+            select(articles.c.id, articles.c.signed_at, sources.c.name.label("source"),
+                   sources.c.license, sources.c.republish, entries.c.url)
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(articles.c.story_id == story_id)
+            .order_by(articles.c.signed_at, articles.c.id)
+        )  # fmt: skip
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+    def representative(self, story_id: int) -> int:
+        """The id of the article of a story that is translated and credited."""
+        with self._tx() as conn:
+            return int(
+                conn.execute(
+                    select(stories.c.article_id).where(stories.c.id == story_id)
+                ).scalar_one()
             )
-            self._log(conn, "dedupe", "story", story_id, Outcome.OK, "representative",
-                      f"article {previous} -> {article_id}")  # fmt: skip
+
+    def _choose(self, conn: Connection, story_id: int, article_id: int) -> None:
+        """Make ``article_id`` the story's translated article; the previous one's translations
+        are withdrawn, and the new one is translated next."""
+        previous = conn.execute(
+            select(stories.c.article_id).where(stories.c.id == story_id)
+        ).scalar_one()
+        if previous == article_id:
+            return
+        _delete_translations(conn, previous)
+        conn.execute(
+            sql_update(stories).where(stories.c.id == story_id).values(article_id=article_id)
+        )
+        self._log(conn, "dedupe", "story", story_id, Outcome.OK, "representative",
+                  f"article {previous} -> {article_id}")  # fmt: skip
 
     # translations --------------------------------------------------------------------------
 
-    def articles_missing(self, language: str) -> list[tuple[int, Article, str, str]]:
-        """Representative articles of stories not yet translated into ``language``, with the
-        source's language and name (sources in monitor mode included: their translations are
-        read, never published)."""
-        done = select(translations.c.article_id).where(translations.c.language == language)
+    def articles_to_translate(
+        self, article_ids: Collection[int]
+    ) -> dict[int, tuple[Article, str, str]]:
+        """Articles by id, with their source's language and name."""
         query = (
             select(
                 articles,
@@ -751,14 +816,11 @@ class Store:
             )
             .join(entries, entries.c.id == articles.c.entry_id)
             .join(sources, sources.c.id == entries.c.source_id)
-            .join(stories, stories.c.article_id == articles.c.id)
-            .where(entries.c.status == EntryStatus.EXTRACTED.value)
-            .where(articles.c.id.not_in(done))
-            .order_by(articles.c.id)
+            .where(articles.c.id.in_(list(article_ids)))
         )
         with self._tx() as conn:
             rows = conn.execute(query).all()
-        return [(row.id, _article(row), row.source_language, row.source_name) for row in rows]
+        return {row.id: (_article(row), row.source_language, row.source_name) for row in rows}
 
     def save_translation(self, article_id: int, translation: Translation) -> int:
         """Store a translation of an article; return its id."""
@@ -767,18 +829,25 @@ class Store:
         values |= {"article_id": article_id, "created_at": utcnow(),
                    "marks": json.dumps(values["marks"], ensure_ascii=False)}  # fmt: skip
         values |= dict(zip(USAGE_COLUMNS, usage, strict=True))
-        with self._tx() as conn:
-            key = conn.execute(insert(translations).values(**values)).inserted_primary_key
-            translation_id = int(key[0]) if key else 0
-            self._log(
-                conn, "translate", "translation", translation_id, Outcome.OK, None,
-                f"article {article_id} -> {translation.language} with {translation.engine}",
-            )  # fmt: skip
+        chosen = select(stories.c.id).where(stories.c.article_id == article_id)
+        try:
+            with self._tx() as conn:
+                if conn.execute(chosen).first() is None:
+                    raise Stale(f"article {article_id} is no longer its story's chosen article")
+                key = conn.execute(insert(translations).values(**values)).inserted_primary_key
+                translation_id = int(key[0]) if key else 0
+                _forget(conn, "translate", f"article:{translation.language}", article_id)
+                self._log(
+                    conn, "translate", "translation", translation_id, Outcome.OK, None,
+                    f"article {article_id} -> {translation.language} with {translation.engine}",
+                )  # fmt: skip
+        except IntegrityError:
+            raise Stale(f"article {article_id} was translated into {translation.language} "
+                        "meanwhile") from None  # fmt: skip
         return translation_id
 
-    def translations_unchecked(self) -> list[tuple[int, Translation, Article, str]]:
-        """Translations that have no verdict yet, with their source articles and source names."""
-        checked = select(verdicts.c.translation_id)
+    def translation_to_check(self, translation_id: int) -> tuple[Translation, Article, str]:
+        """A translation, its source article and the source's name."""
         query = (
             select(
                 *[c.label(f"t_{c.name}") for c in translations.c],
@@ -788,17 +857,25 @@ class Store:
             .join(articles, articles.c.id == translations.c.article_id)
             .join(entries, entries.c.id == articles.c.entry_id)
             .join(sources, sources.c.id == entries.c.source_id)
-            .where(translations.c.id.not_in(checked))
-            .order_by(translations.c.id)
+            .where(translations.c.id == translation_id)
         )
         with self._tx() as conn:
-            rows = conn.execute(query).all()
-        return [(row.t_id, _translation(row), _article(row), row.source_name) for row in rows]
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"translation {translation_id}: no such translation")
+        return _translation(row), _article(row), row.source_name
 
     def save_verdict(self, translation_id: int, verdict: Verdict) -> None:
         """Store the checks' verdict on a translation."""
         findings = json.dumps([asdict(f) for f in verdict.findings])
+        try:
+            self._save_verdict(translation_id, verdict, findings)
+        except IntegrityError:
+            raise Stale(f"translation {translation_id} was checked meanwhile") from None
+
+    def _save_verdict(self, translation_id: int, verdict: Verdict, findings: str) -> None:
         with self._tx() as conn:
+            _forget(conn, "check", "translation", translation_id)
             conn.execute(
                 insert(verdicts).values(
                     translation_id=translation_id,
@@ -842,22 +919,30 @@ class Store:
                 conn.execute(insert(failures).values(attempts=1, **row, **values))
             self._log(conn, stage, item_type, item_id, Outcome.FAILED, reason, detail)
 
-    def failing(self, stage: str, item_type: str) -> dict[int, tuple[int, datetime]]:
-        """Items of ``stage`` that failed and have not succeeded since: id -> (attempts, when
-        the next try is due)."""
-        query = select(failures.c.item_id, failures.c.attempts, failures.c.next_attempt_at).where(
-            failures.c.stage == stage, failures.c.item_type == item_type
-        )
+    def failures_waiting(
+        self, stage: str, item_type: str, now: datetime, max_attempts: int
+    ) -> set[int]:
+        """The items of ``stage`` whose failure makes them wait at ``now``."""
+        query = select(failures.c.item_id).where(
+            failures.c.stage == stage, failures.c.item_type == item_type,
+            (failures.c.next_attempt_at > now) | (failures.c.attempts >= max_attempts),
+        )  # fmt: skip
         with self._tx() as conn:
-            return {row.item_id: (row.attempts, row.next_attempt_at) for row in conn.execute(query)}
+            return set(conn.execute(query).scalars())
+
+    def attempts(self, stage: str, item_type: str, item_id: int) -> int:
+        """How many times ``stage`` failed on an item since it last went through."""
+        query = select(failures.c.attempts).where(
+            failures.c.stage == stage, failures.c.item_type == item_type,
+            failures.c.item_id == item_id,
+        )  # fmt: skip
+        with self._tx() as conn:
+            return int(conn.execute(query).scalar_one_or_none() or 0)
 
     def clear_failure(self, stage: str, item_type: str, item_id: int) -> None:
         """Forget the failures of an item that has now gone through ``stage``."""
         with self._tx() as conn:
-            conn.execute(delete(failures).where(
-                failures.c.stage == stage, failures.c.item_type == item_type,
-                failures.c.item_id == item_id,
-            ))  # fmt: skip
+            _forget(conn, stage, item_type, item_id)
 
     def held(self, *, monitored: bool = False) -> list[dict[str, Any]]:
         """Translations held for review, oldest first, with their findings' kinds; with
@@ -1377,6 +1462,14 @@ def _replace(conn: Connection, table: Any, entry_id: int, values: dict[str, Any]
         return int(key[0]) if key else 0
     conn.execute(sql_update(table).where(table.c.id == found.id).values(**values))
     return int(found.id)
+
+
+def _forget(conn: Connection, stage: str, item_type: str, item_id: int) -> None:
+    """Forget the failures of an item that went through ``stage``."""
+    conn.execute(delete(failures).where(
+        failures.c.stage == stage, failures.c.item_type == item_type,
+        failures.c.item_id == item_id,
+    ))  # fmt: skip
 
 
 def _delete_translations(conn: Connection, article_id: int) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from newsrelay.errors import Locked
 from newsrelay.store.schema import locks
 
-__all__ = ["RunLock"]
+__all__ = ["RunLock", "holder_gone", "holder_name"]
 
 log = logging.getLogger(__name__)
 HOST = socket.gethostname()
@@ -38,7 +38,7 @@ class RunLock:
         self.engine = engine
         self.name = name
         self.ttl = ttl
-        self.holder = f"{HOST}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.holder = holder_name()
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
@@ -95,11 +95,7 @@ class RunLock:
             return taken.rowcount == 1
 
     def _takeable(self, holder: str, renewed_at: datetime, now: datetime) -> bool:
-        host, _, rest = holder.partition(":")
-        pid = rest.partition(":")[0]
-        if host == HOST and pid.isdigit() and not _alive(int(pid)):
-            return True
-        return now - renewed_at > self.ttl
+        return holder_gone(holder) or now - renewed_at > self.ttl
 
     def _renew(self) -> None:
         while not self._stop.wait(self.ttl.total_seconds() / 4):
@@ -119,6 +115,18 @@ class RunLock:
         since = row.acquired_at.strftime("%Y-%m-%d %H:%M:%S UTC")
         return (f"another newsrelay run ({row.holder.rsplit(':', 1)[0]}) has held the store's run "
                 f"lock since {since}; try again when it ends, or pass --wait SECONDS")  # fmt: skip
+
+
+def holder_name() -> str:
+    """A name for this process's leases: host, process id and a random part."""
+    return f"{HOST}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def holder_gone(holder: str) -> bool:
+    """Whether a lease's holder is a process of this machine that no longer exists."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    return host == HOST and pid.isdigit() and not _alive(int(pid))
 
 
 def _now() -> datetime:

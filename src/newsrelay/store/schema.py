@@ -38,6 +38,7 @@ sources = Table(
     Column("error_count", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("rights", Text),  # what the feed last stated about reuse
+    Column("next_poll_at", DateTime),  # when the scheduler polls the source next
 )
 
 entries = Table(
@@ -275,4 +276,17 @@ failures = Table(
     Column("detail", Text, nullable=False),
     Column("failed_at", DateTime, nullable=False),
     Column("next_attempt_at", DateTime, nullable=False),
+)
+
+# Items a worker is working on: ``item`` (an id, or ``article:language`` for translation) of
+# ``stage`` is ``worker``'s until ``until``; a worker that dies leaves a lease that expires, and
+# the item is claimed again. A unit's result is written guarded by the item's state, so an item
+# whose lease expired while it was being worked on is not written twice.
+leases = Table(
+    "leases",
+    metadata,
+    Column("stage", String(16), primary_key=True),
+    Column("item", String(64), primary_key=True),
+    Column("worker", String(200), nullable=False),
+    Column("until", DateTime, nullable=False),
 )
