@@ -2,9 +2,10 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 # The demo needs Apertium and its pairs; the tests also start an APY server, Chromium and a real
-# WordPress with MariaDB (as processes of their own, not as system services).
+# WordPress with MariaDB, PostgreSQL and Redis (as processes of their own, not as system services).
 APT_DEMO := apertium apertium-eng-spa apertium-eng-cat apertium-por-cat
-APT_PACKAGES := $(APT_DEMO) apertium-apy chromium fonts-dejavu-core wordpress mariadb-server php-cli php-mysql
+APT_PACKAGES := $(APT_DEMO) apertium-apy chromium fonts-dejavu-core wordpress mariadb-server php-cli php-mysql \
+  postgresql redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-packages demo test lint bench

@@ -13,9 +13,11 @@ command.
 from __future__ import annotations
 
 import contextlib
+import enum
 import errno
 import json
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -172,6 +174,13 @@ def init(
     out.print(f"wrote {path}; add your sources, then run 'newsrelay run'")
 
 
+class Executor(enum.StrEnum):
+    """Who does a run's work."""
+
+    LOCAL = "local"
+    CELERY = "celery"
+
+
 @app.command()
 def run(
     watch: Annotated[
@@ -182,13 +191,24 @@ def run(
         float,
         typer.Option(help="Seconds to wait for another run on the same store to end.", min=0),
     ] = 0,
+    executor: Annotated[
+        Executor,
+        typer.Option(
+            help="local: this process does the work; celery: newsrelay workers do it, "
+            "this process sends it to them (broker_url)."
+        ),
+    ] = Executor.LOCAL,
 ) -> None:
     """Poll all sources once and take every story through to the site; exit 7 when the run did
     not work (every source failed, or a stage could not run), 8 when another run holds the
-    store."""
+    store. With ``--executor celery --watch`` it is the workers' scheduler: each source is
+    polled every ``poll.interval_minutes``, the site built and the targets pushed each minute."""
     settings = _settings({"translate.memory": False} if no_memory else None)
+    if executor == "celery" and watch is not None:
+        _dispatch_forever(settings, wait=wait)
+        return
     while True:
-        report = _run_pass(settings, wait=wait)
+        report = _run_pass(settings, wait=wait, executor=executor)
         _print_report(report)
         if report.outage:
             problems = [f"{stage}: {error}" for stage, error in report.stage_errors.items()]
@@ -207,19 +227,69 @@ def run(
             return
 
 
-def _run_pass(settings: Settings, *, wait: float = 0) -> pipeline.RunReport:
+def _run_pass(
+    settings: Settings, *, wait: float = 0, executor: str = "local"
+) -> pipeline.RunReport:
     _check_writable(settings.output_dir)
     store = Store.open(settings.store_url)
     try:
         store.check_integrity()
-        with store.run_lock().held(wait), RichProgress() as progress:
-            report = pipeline.run_once(settings, store, progress=progress)
+        if executor == "celery":
+            from newsrelay.pipeline.tasks import Dispatcher  # Celery only where it is used
+
+            with store.run_lock().held(wait):
+                report = Dispatcher(settings, store).once()
+        else:
+            with store.run_lock().held(wait), RichProgress() as progress:
+                report = pipeline.run_once(settings, store, progress=progress)
         if settings.metrics_file:
             text = metrics.render(metrics.from_status(store.metrics_snapshot(), report.seconds))
             write_atomic(settings.root / settings.metrics_file, text)
         return report
     finally:
         store.close()
+
+
+def _dispatch_forever(settings: Settings, *, wait: float) -> None:
+    from newsrelay.pipeline.tasks import Dispatcher
+
+    _check_writable(settings.output_dir)
+    store = Store.open(settings.store_url)
+    try:
+        with store.run_lock().held(wait):
+            out.print("sending work to the newsrelay workers (Ctrl-C stops)")
+            with contextlib.suppress(KeyboardInterrupt):
+                Dispatcher(settings, store).forever()
+    finally:
+        store.close()
+
+
+@app.command()
+def worker(
+    queues: Annotated[
+        str, typer.Option(help="The stages' queues this worker takes work from, comma-separated.")
+    ] = "poll,fetch,extract,dedupe,translate,check,publish,push",
+    concurrency: Annotated[
+        int, typer.Option(help="Worker processes (each with its own engine).", min=1)
+    ] = 2,
+) -> None:
+    """Work for ``newsrelay run --executor celery``: take the units of the given stages from
+    Redis (``broker_url``), with the store at ``database_url`` (PostgreSQL for several
+    machines); translation workers can run on the machines with GPUs (``--queues translate``)."""
+    from newsrelay.pipeline.tasks import QUEUES, make_app
+
+    settings = _settings()
+    wanted = [q.strip() for q in queues.split(",") if q.strip()]
+    unknown = sorted(set(wanted) - set(QUEUES))
+    if unknown or not wanted:
+        raise ConfigError(f"--queues: {', '.join(unknown) or 'none given'}: the queues are "
+                          f"{', '.join(QUEUES)}")  # fmt: skip
+    Store.open(settings.store_url).close()  # migrated, and reachable, before any work
+    celery = make_app(settings)
+    done = celery.Worker(queues=wanted, concurrency=concurrency, loglevel="INFO",
+                         hostname=f"newsrelay-{os.getpid()}@%h", quiet=True)  # fmt: skip
+    done.start()
+    raise typer.Exit(done.exitcode or 0)
 
 
 def _check_writable(folder: Path) -> None:
@@ -261,10 +331,13 @@ class RichProgress(pipeline.Progress):
 
 def _print_report(report: pipeline.RunReport) -> None:
     table = Table("stage", "outcomes", "seconds", title="this pass")
-    for stage, seconds in report.seconds.items():
+    for stage in pipeline.STAGES:  # the workers' seconds are in their logs, not in this report
+        if stage not in report.seconds and stage not in report.counts:
+            continue
         counts = report.counts.get(stage, {})
         text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to do"
-        table.add_row(stage, text, f"{seconds:.1f}")
+        seconds = report.seconds.get(stage)
+        table.add_row(stage, text, "" if seconds is None else f"{seconds:.1f}")
     out.print(table)
 
 

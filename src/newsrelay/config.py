@@ -240,6 +240,10 @@ class Settings:
         "A file newsrelay run rewrites after each pass with metrics in Prometheus' text "
         "format (for node_exporter's textfile collector); empty: none.",
     )
+    broker_url: str = setting(
+        "redis://127.0.0.1:6379/0",
+        "The Redis that Celery workers share (newsrelay worker, run --executor celery).",
+    )
     site: SiteSettings = field(default_factory=SiteSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -302,7 +306,7 @@ class SettingInfo:
         return ENV_PREFIX + self.name.replace(".", "_").upper()
 
 
-TOP_LEVEL = ("database_url", "metrics_file")  # settings outside a [section]
+TOP_LEVEL = ("database_url", "metrics_file", "broker_url")  # settings outside a [section]
 
 
 def settings_table() -> Iterator[SettingInfo]:

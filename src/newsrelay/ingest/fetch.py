@@ -19,7 +19,6 @@ import socket
 import ssl
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -58,22 +57,42 @@ class Response:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+class Spacing(Protocol):
+    """Where the next request to each host may start: in this process, or shared by all
+    workers (``newsrelay.pipeline.tasks.RedisSpacing``)."""
+
+    def reserve(self, host: str, delay: float) -> float:
+        """Book the next start for ``host``, ``delay`` seconds after the one booked before;
+        return the seconds to wait for it."""
+        ...
+
+
+class LocalSpacing:
+    """The spacing of one process's requests."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.next_start: dict[str, float] = {}
+
+    def reserve(self, host: str, delay: float) -> float:
+        """Book the next start for ``host``; return the seconds to wait for it."""
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start.get(host, 0.0))
+            self.next_start[host] = start + delay
+        return start - now
+
+
 class _HostGate:
     """Limits concurrency and spaces requests for one host."""
 
-    def __init__(self, per_host: int, delay: float) -> None:
+    def __init__(self, host: str, per_host: int, delay: float, spacing: Spacing) -> None:
         self.slots = threading.BoundedSemaphore(max(per_host, 1))
-        self.delay = delay
-        self.lock = threading.Lock()
-        self.next_start = 0.0
+        self.host, self.delay, self.spacing = host, delay, spacing
 
     def __enter__(self) -> None:
         self.slots.acquire()
-        with self.lock:
-            now = time.monotonic()
-            start = max(now, self.next_start)
-            self.next_start = start + self.delay
-        time.sleep(start - now)
+        time.sleep(max(self.spacing.reserve(self.host, self.delay), 0.0))
 
     def __exit__(self, *exc: object) -> None:
         self.slots.release()
@@ -101,6 +120,7 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         robots_cache: RobotsCache | None = None,
         resolver: Resolver = resolve,
+        spacing: Spacing | None = None,
     ) -> None:
         self.settings = settings
         self.robots_cache = robots_cache
@@ -118,9 +138,8 @@ class Fetcher:
             transport=transport or GuardedTransport(self.policy, limits),
             trust_env=settings.use_env_proxy,
         )
-        self._gates: dict[str, _HostGate] = defaultdict(
-            lambda: _HostGate(settings.per_host, settings.delay)
-        )
+        self.spacing = spacing or LocalSpacing()
+        self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
         self._robots: dict[str, Protego | FetchError] = {}
         self._robots_lock = threading.Lock()
@@ -206,8 +225,13 @@ class Fetcher:
         return Protego.parse(rules)
 
     def _gate(self, url: str) -> _HostGate:
+        host = urlsplit(url).netloc
         with self._gates_lock:
-            return self._gates[urlsplit(url).netloc]
+            if host not in self._gates:
+                self._gates[host] = _HostGate(
+                    host, self.settings.per_host, self.settings.delay, self.spacing
+                )
+            return self._gates[host]
 
     def _get_with_retries(self, url: str, headers: dict[str, str]) -> Response:
         def attempt() -> Response:

@@ -34,8 +34,12 @@ class RunReport:
 
     def add(self, stage: str, outcome: str) -> None:
         """Count one item of ``stage`` that ended with ``outcome``."""
+        self.add_many(stage, outcome, 1)
+
+    def add_many(self, stage: str, outcome: str, n: int) -> None:
+        """Count ``n`` items of ``stage`` that ended with ``outcome``."""
         stage_counts = self.counts.setdefault(stage, {})
-        stage_counts[outcome] = stage_counts.get(outcome, 0) + 1
+        stage_counts[outcome] = stage_counts.get(outcome, 0) + n
 
 
 @dataclass

@@ -108,6 +108,10 @@ class Deps:
         closing.extend(p.close for p in deps.publishers)
         return deps
 
+    def closes(self, *close: Callable[[], None]) -> None:
+        """Close these too, last, when the units are done."""
+        self._closing[:0] = close
+
     def close(self) -> None:
         """Close what ``open`` opened."""
         for close in reversed(self._closing):

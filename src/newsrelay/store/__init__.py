@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 
 PROBLEMS = (Outcome.FAILED, Outcome.DROPPED, Outcome.HELD)  # listed by ``newsrelay status``
 SOURCE_CHANGES = ("updated", "source_gone", "source_retracted")  # ... and these reasons too
+MIGRATION_LOCK = 0x6E657773  # PostgreSQL advisory lock held while a store is migrated
 
 
 def utcnow() -> datetime:
@@ -90,6 +91,8 @@ class Store:
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
             with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":  # workers starting at once migrate once
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 migrate.upgrade(conn)
         except ModuleNotFoundError as exc:
             raise NotConfigured(
@@ -305,14 +308,32 @@ class Store:
         languages: Sequence[str] = (),
         among: Collection[int] | None = None,
         scheduled: bool = True,
+        only: Collection[str] | None = None,
+        takeover: str | None = None,
     ) -> list[str]:
         """Lease to ``worker`` up to ``limit`` items of ``stage`` that are due and that no other
-        worker holds; return them (see ``newsrelay.store.claims``)."""
+        worker holds (but ``takeover``, whose leases this worker takes), of ``only`` when given;
+        return them (see ``newsrelay.store.claims``)."""
         now = utcnow()
         with self._tx() as conn:
             items = claims.due(conn, stage, now, limit=limit, max_attempts=max_attempts,
-                               languages=languages, among=among, scheduled=scheduled)  # fmt: skip
-            return claims.claim(conn, stage, items, worker, now, lease)
+                               languages=languages, among=among, scheduled=scheduled,
+                               only=only, takeover=takeover)  # fmt: skip
+            return claims.claim(conn, stage, items, worker, now, lease, takeover)
+
+    def leased(self, worker: str | None = None) -> dict[str, int]:
+        """Live leases per stage: items being worked on (by ``worker``, or by anyone)."""
+        with self._tx() as conn:
+            return claims.leased(conn, utcnow(), worker)
+
+    def record_dead_letter(self, stage: str, items: Sequence[str], detail: str) -> None:
+        """Record work that a worker gave up on after its retries (``newsrelay status`` lists
+        it with the other problems); its items are sent again when their leases expire."""
+        with self._tx() as conn:
+            for item in items or [""]:
+                item_id = int(item.split(":")[0]) if item else None
+                self._log(conn, stage, "task", item_id, Outcome.FAILED, "dead_letter",
+                          f"{item}: {detail}" if item else detail)  # fmt: skip
 
     def release(self, stage: str, items: Sequence[str], worker: str) -> None:
         """Give back the leases ``worker`` holds on ``items`` of ``stage``."""

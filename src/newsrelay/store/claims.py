@@ -34,7 +34,7 @@ from newsrelay.store.schema import (
     verdicts,
 )
 
-__all__ = ["STAGES", "claim", "due", "release", "waiting"]
+__all__ = ["STAGES", "claim", "due", "leased", "release", "waiting"]
 
 STAGES = ("poll", "fetch", "extract", "dedupe", "translate", "check")
 
@@ -49,19 +49,25 @@ def due(
     languages: Sequence[str] = (),
     among: Collection[int] | None = None,
     scheduled: bool = True,
+    only: Collection[str] | None = None,
+    takeover: str | None = None,
 ) -> list[str]:
     """Up to ``limit`` items of ``stage`` due at ``now`` that no live lease holds, oldest
     first. ``among`` limits poll to these sources (the configured ones not paused), which are
     due when their next poll time has come (``scheduled``) or else at once; ``languages`` are
-    the languages translation makes."""
+    the languages translation makes; ``only`` limits the items to these, and ``takeover``'s
+    leases do not count."""
     live = conn.execute(select(leases.c.item, leases.c.worker).where(
         leases.c.stage == stage, leases.c.until >= now))  # fmt: skip
-    held = {item for item, worker in live if not holder_gone(worker)}
+    held = {item for item, worker in live if worker != takeover and not holder_gone(worker)}
     want = limit + len(held)
     if stage == "translate":
-        found = _translations_missing(conn, now, languages, max_attempts, want)
+        articles_of = None if only is None else {int(item.split(":")[0]) for item in only}
+        found = _translations_missing(conn, now, languages, max_attempts, want, articles_of)
     else:
         query = _QUERIES[stage](now, max_attempts).limit(want)
+        if only is not None:
+            query = query.where(query.selected_columns[0].in_([int(item) for item in only]))
         if stage in ("fetch", "extract"):
             query = query.with_for_update(skip_locked=True)
         if stage == "poll":
@@ -71,15 +77,15 @@ def due(
                     or_(sources.c.next_poll_at.is_(None), sources.c.next_poll_at <= now)
                 )
         found = [str(item) for item in conn.execute(query).scalars()]
-    return [item for item in found if item not in held][:limit]
+    return [item for item in found if item not in held and (only is None or item in only)][:limit]
 
 
 def claim(
     conn: Connection, stage: str, items: Sequence[str], worker: str, now: datetime,
-    lease: timedelta,
+    lease: timedelta, takeover: str | None = None,
 ) -> list[str]:  # fmt: skip
-    """Take a lease on each of ``items`` not held by another worker's live lease; return those
-    taken."""
+    """Take a lease on each of ``items`` not held by another worker's live lease (``takeover``'s
+    excepted: a dispatcher's, whose items this worker now works on); return those taken."""
     if not items:
         return []
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -88,7 +94,7 @@ def claim(
     )
     held = conn.execute(select(leases.c.worker).where(
         leases.c.stage == stage, leases.c.item.in_(list(items)))).scalars()  # fmt: skip
-    gone = sorted({holder for holder in held if holder_gone(holder)})
+    gone = sorted({holder for holder in held if holder_gone(holder) or holder == takeover})
     upsert = upsert.on_conflict_do_update(
         index_elements=[leases.c.stage, leases.c.item],
         set_={"worker": upsert.excluded.worker, "until": upsert.excluded.until},
@@ -97,6 +103,18 @@ def claim(
     ).returning(leases.c.item)  # fmt: skip
     taken = set(conn.execute(upsert).scalars())
     return [item for item in items if item in taken]
+
+
+def leased(conn: Connection, now: datetime, worker: str | None = None) -> dict[str, int]:
+    """Live leases per stage (of ``worker``, or of every worker still alive)."""
+    query = select(leases.c.stage, leases.c.worker).where(leases.c.until >= now)
+    if worker is not None:
+        query = query.where(leases.c.worker == worker)
+    counts: dict[str, int] = {}
+    for stage, holder in conn.execute(query):
+        if not holder_gone(holder):
+            counts[stage] = counts.get(stage, 0) + 1
+    return counts
 
 
 def release(conn: Connection, stage: str, items: Sequence[str], worker: str) -> None:
@@ -161,8 +179,9 @@ def _check(now: datetime, max_attempts: int) -> Any:
 
 
 def _translations_missing(
-    conn: Connection, now: datetime, languages: Sequence[str], max_attempts: int, limit: int
-) -> list[str]:
+    conn: Connection, now: datetime, languages: Sequence[str], max_attempts: int, limit: int,
+    only: Collection[int] | None,
+) -> list[str]:  # fmt: skip
     """``article:language`` for the representative articles that lack a translation into one
     of ``languages`` (but not into their own language), the oldest articles first."""
     found: list[tuple[int, str]] = []
@@ -179,6 +198,8 @@ def _translations_missing(
             .order_by(articles.c.id)
             .limit(limit)
         )
+        if only is not None:
+            query = query.where(articles.c.id.in_(list(only)))
         found += [(article_id, language) for article_id in conn.execute(query).scalars()]
     return [f"{article_id}:{language}" for article_id, language in sorted(found)[:limit]]
 
