@@ -37,8 +37,10 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+# The suite on SQLite, then every test that opens a store again on a PostgreSQL the tests start.
 test: lint
 	$(BIN)/pytest; code=$$?; if [ $$code -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$code
+	NEWSRELAY_TEST_DATABASE=postgresql $(BIN)/pytest -q
 
 bench: setup
 	$(BIN)/python bench/pipeline.py

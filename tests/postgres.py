@@ -55,6 +55,9 @@ class PostgresServer:
         cannot."""
         self._run("initdb", "-D", self.data, "-U", ROLE, "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        self._start()
+
+    def _start(self) -> None:
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
                    f"-c unix_socket_directories={self.base} -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")  # fmt: skip
@@ -68,7 +71,7 @@ class PostgresServer:
     def restart(self) -> None:
         """Stop the server the hard way and start it again over the same data."""
         self.stop()
-        self._run("pg_ctl", "start", "-w", "-D", self.data, "-l", self.base / "server.log")
+        self._start()
 
     def database(self) -> str:
         """A new, empty database: its SQLAlchemy URL."""

@@ -372,6 +372,8 @@ def status(
         entries.add_row(name, str(count))
     entries.add_row("articles", str(report["stories"]["articles"]))
     entries.add_row("stories", str(report["stories"]["stories"]))
+    for stage, count in report["working"].items():
+        entries.add_row(f"being worked on: {stage}", str(count))
     out.print(health)
     languages = Table("language", "counts", title="translations")
     for language, counts in report["languages"].items():

@@ -30,6 +30,8 @@ from typing import Any
 from celery import Celery, chain
 from celery.signals import worker_process_init, worker_process_shutdown
 from kombu.exceptions import OperationalError as BrokerError
+from redis import Redis
+from redis.exceptions import RedisError
 
 from newsrelay.config import Settings
 from newsrelay.errors import Locked, StoreError
@@ -64,9 +66,7 @@ class RedisSpacing:
     """
 
     def __init__(self, url: str) -> None:
-        import redis
-
-        self.client = redis.Redis.from_url(url)
+        self.client = Redis.from_url(url)
         self.book = self.client.register_script(self.SCRIPT)
 
     def reserve(self, host: str, delay: float) -> float:
@@ -218,7 +218,7 @@ class Dispatcher:
         self.name = holder_name()
         self.sources = {s.id: s for s in store.sync_sources(settings.sources) if s.id is not None}
         self.report = RunReport()
-        self.sent: list[tuple[str, Any]] = []  # (stage, result) of the tasks not yet ended
+        self.sent: list[tuple[str, list[str], Any]] = []  # the tasks not known to have ended
         self.stopped: set[str] = set()  # stages whose task failed outright: no more is sent
 
     def once(self, tick: float = 0.5) -> RunReport:
@@ -244,11 +244,14 @@ class Dispatcher:
 
     def collect(self) -> None:
         """Count the outcomes of the tasks that ended; a task that failed outright stops its
-        stage."""
+        stage. A task none of whose items is leased any more is over too, whatever Redis says
+        (a Redis that restarted has lost its results; the store has the outcomes)."""
         running = []
-        for stage, result in self.sent:
+        leased = {stage: self.store.leased_items(stage) for stage in {s for s, _, _ in self.sent}}
+        for stage, items, result in self.sent:
             if not result.ready():
-                running.append((stage, result))
+                if leased[stage].intersection(items):
+                    running.append((stage, items, result))
             elif result.failed():
                 log.error("%s: a task failed on the workers: %s", stage, result.result)
                 self.report.stage_errors[stage] = f"{_reason(result.result)}: {result.result}"
@@ -294,7 +297,7 @@ class Dispatcher:
                 except BrokerError:
                     self.store.release(stage, items[start:], self.name)
                     raise
-                self.sent.append((stage, result))
+                self.sent.append((stage, part, result))
                 sent += len(part)
         return sent
 
@@ -338,6 +341,6 @@ def _tolerant(what: str) -> Iterator[None]:
     """The broker or the store down for a while: the dispatcher says so and tries again."""
     try:
         yield
-    except (BrokerError, StoreError, ConnectionError, OSError) as exc:
+    except (BrokerError, StoreError, RedisError, OSError) as exc:
         log.warning("%s: %s; trying again", what, exc)
         time.sleep(1.0)

@@ -321,6 +321,11 @@ class Store:
                                only=only, takeover=takeover)  # fmt: skip
             return claims.claim(conn, stage, items, worker, now, lease, takeover)
 
+    def leased_items(self, stage: str) -> set[str]:
+        """The items of ``stage`` under a live lease."""
+        with self._tx() as conn:
+            return claims.leased_items(conn, stage, utcnow())
+
     def leased(self, worker: str | None = None) -> dict[str, int]:
         """Live leases per stage: items being worked on (by ``worker``, or by anyone)."""
         with self._tx() as conn:
@@ -1238,7 +1243,8 @@ class Store:
     # reporting -----------------------------------------------------------------------------
 
     def status_counts(self) -> dict[str, Any]:
-        """Counts per stage and language, for ``newsrelay status``."""
+        """Counts per stage and language, and the items being worked on per stage, for
+        ``newsrelay status``."""
         with self._tx() as conn:
             by_status: dict[str, int] = dict(
                 conn.execute(
@@ -1267,7 +1273,7 @@ class Store:
         counts = self.row_counts()
         return {"entries": {s.value: by_status.get(s.value, 0) for s in EntryStatus},
                 "stories": {"stories": counts["stories"], "articles": counts["articles"]},
-                "languages": languages}  # fmt: skip
+                "languages": languages, "working": self.leased()}  # fmt: skip
 
     def source_health(self) -> list[dict[str, Any]]:
         """Per source: last poll and last good poll, entries in, stories published and held,

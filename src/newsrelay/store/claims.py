@@ -34,7 +34,7 @@ from newsrelay.store.schema import (
     verdicts,
 )
 
-__all__ = ["STAGES", "claim", "due", "leased", "release", "waiting"]
+__all__ = ["STAGES", "claim", "due", "leased", "leased_items", "release", "waiting"]
 
 STAGES = ("poll", "fetch", "extract", "dedupe", "translate", "check")
 
@@ -57,9 +57,9 @@ def due(
     due when their next poll time has come (``scheduled``) or else at once; ``languages`` are
     the languages translation makes; ``only`` limits the items to these, and ``takeover``'s
     leases do not count."""
-    live = conn.execute(select(leases.c.item, leases.c.worker).where(
-        leases.c.stage == stage, leases.c.until >= now))  # fmt: skip
-    held = {item for item, worker in live if worker != takeover and not holder_gone(worker)}
+    _clear(conn, stage, now)
+    live = conn.execute(select(leases.c.item, leases.c.worker).where(leases.c.stage == stage))
+    held = {item for item, worker in live if worker != takeover}
     want = limit + len(held)
     if stage == "translate":
         articles_of = None if only is None else {int(item.split(":")[0]) for item in only}
@@ -117,10 +117,26 @@ def leased(conn: Connection, now: datetime, worker: str | None = None) -> dict[s
     return counts
 
 
+def leased_items(conn: Connection, stage: str, now: datetime) -> set[str]:
+    """The items of ``stage`` under a live lease of a worker still alive."""
+    query = select(leases.c.item, leases.c.worker).where(
+        leases.c.stage == stage, leases.c.until >= now
+    )
+    return {item for item, holder in conn.execute(query) if not holder_gone(holder)}
+
+
 def release(conn: Connection, stage: str, items: Sequence[str], worker: str) -> None:
     """Give back ``worker``'s leases on ``items``."""
     mine = (leases.c.stage == stage, leases.c.item.in_(list(items)), leases.c.worker == worker)
     conn.execute(delete(leases).where(*mine))
+
+
+def _clear(conn: Connection, stage: str, now: datetime) -> None:
+    """Delete the leases of ``stage`` that expired or whose holder died."""
+    holders = conn.execute(select(leases.c.worker).where(leases.c.stage == stage)).scalars()
+    gone = sorted({holder for holder in holders if holder_gone(holder)})
+    conn.execute(delete(leases).where(
+        leases.c.stage == stage, or_(leases.c.until < now, leases.c.worker.in_(gone))))  # fmt: skip
 
 
 def waiting(stage: str, item_type: str, item_id: Any, now: datetime, max_attempts: int) -> Any:
