@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from newsrelay import Store, load_settings, run_once
 from newsrelay.config import render_config
-from newsrelay.extract import html_paragraphs
+from newsrelay.markup import html_paragraphs
 from newsrelay.model import Source
 from newsrelay.store.schema import articles, entries, translations, verdicts
 from newsrelay.translate.apertium import ApertiumEngine

@@ -30,7 +30,7 @@ from newsrelay import Store, load_settings, run_once
 from newsrelay.check import Policy
 from newsrelay.check.residue import residue_findings
 from newsrelay.config import render_config
-from newsrelay.extract import html_paragraphs
+from newsrelay.markup import html_paragraphs
 from newsrelay.model import Source
 from newsrelay.translate.apertium import ApertiumEngine
 from real_eval import CORPORA

@@ -64,9 +64,10 @@ from newsrelay.errors import (
     NotFound,
     StoreError,
 )
-from newsrelay.extract import extract_article, html_paragraphs
+from newsrelay.extract import extract_article
 from newsrelay.ingest import Fetcher, decode_page, parse_feed
 from newsrelay.logs import FORMATS, setup_logging
+from newsrelay.markup import html_paragraphs
 from newsrelay.model import Article, Decision, Finding, Source, Translation
 from newsrelay.publish.site import write_atomic
 from newsrelay.sources import add_source, from_opml, set_paused, to_opml

@@ -9,6 +9,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newsrelay.markup import html_paragraphs
+
 
 class EntryStatus(enum.StrEnum):
     """Where an entry stands; ``dropped`` and ``failed`` carry a reason code."""
@@ -151,8 +153,6 @@ class Article:
     @property
     def paragraphs(self) -> list[str]:
         """The body as plain-text paragraphs."""
-        from newsrelay.extract import html_paragraphs
-
         return html_paragraphs(self.body_html)
 
     @property

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsrelay.extract import block_key, extract_article
+from newsrelay.extract import extract_article
+from newsrelay.markup import block_key
 
 P1 = "The regional court ruled on Thursday that the new harbour fees were lawful and could stay."
 P2 = "Boat owners had argued that the fees were too high for small family businesses to pay."

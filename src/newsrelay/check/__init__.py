@@ -16,7 +16,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from newsrelay.config import CheckSettings
-from newsrelay.extract import html_paragraphs
+from newsrelay.markup import html_paragraphs
 from newsrelay.model import Article, Decision, Finding, Translation, Verdict
 from newsrelay.rights import rights_findings
 

@@ -21,7 +21,7 @@ from newsrelay.dedupe.index import DEFAULT_WINDOW, DedupeIndex, Match, StoredRow
 from newsrelay.dedupe.rule import MIN_CONTAINMENT, MIN_JACCARD, MIN_SHARED, Relation
 from newsrelay.dedupe.signature import NUM_PERM, Signature, SignatureError
 from newsrelay.dedupe.text import SHINGLE_SIZE, exact_hash, normalise
-from newsrelay.extract import html_paragraphs
+from newsrelay.markup import html_paragraphs
 
 __all__ = [
     "DEFAULT_WINDOW",

@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import lxml.html
-import nh3
 import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
@@ -36,31 +35,29 @@ from newsrelay.extract.language import detect_language
 from newsrelay.extract.metadata import page_metadata, retraction_status
 from newsrelay.extract.rules import (
     LINK_DOMINATED,
-    block_key,
     boilerplate_marker,
     byline,
     call_to_action,
     link_row,
     link_share,
-    normalise,
     same_site_teaser,
     teaser_heading,
     teaser_part,
 )
+from newsrelay.markup import (
+    BLOCK_TAGS,
+    block_key,
+    html_paragraphs,
+    leaf_blocks,
+    normalise,
+    sanitize_html,
+)
 from newsrelay.model import Article, Removed
 
-__all__ = [
-    "block_key", "extract_article", "html_paragraphs", "leaf_blocks", "retraction_of",
-    "sanitize_html",
-]  # fmt: skip
+__all__ = ["extract_article", "retraction_of"]
 
 log = logging.getLogger(__name__)
 
-BODY_TAGS = {
-    "p", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "a", "em", "strong",
-    "i", "b", "br", "q", "cite", "sub", "sup", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
-BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "th", "div")
 CONTAINER_TAGS = ("td", "th", "div", "li", "blockquote")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 PROTECTED_TAGS = {"html", "body", "main", "article"}
@@ -220,11 +217,6 @@ def _flush(parent: Any, before: Any, run: Any) -> None:
         before.addprevious(run)
 
 
-def leaf_blocks(tree: Any) -> list[Any]:
-    """The blocks of ``tree`` that hold no other block: where its text lives."""
-    return [e for e in tree.iter(*BLOCK_TAGS) if not any(c.tag in BLOCK_TAGS for c in e)]
-
-
 def _filter_body(
     body: Any,
     title: str,
@@ -365,24 +357,3 @@ def _inner_html(tree: Any) -> str:
 def _declared_language(doc: Any) -> str | None:
     lang = doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang")
     return lang.split("-")[0].lower() if lang else None
-
-
-def sanitize_html(html: str) -> str:
-    """Keep only the tags and attributes a story body may carry (allowlist, nh3)."""
-    return nh3.clean(
-        html,
-        tags=BODY_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    ).strip()
-
-
-def html_paragraphs(body_html: str) -> list[str]:
-    """The text of each block of ``body_html``, whitespace collapsed, empty blocks skipped."""
-    if not body_html.strip():
-        return []
-    tree = lxml.html.fragment_fromstring(body_html, create_parent="div")
-    for br in tree.iter("br"):
-        br.tail = " " + (br.tail or "")
-    return [text for b in leaf_blocks(tree) if (text := normalise(b.text_content()))]

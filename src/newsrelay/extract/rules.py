@@ -6,13 +6,14 @@ Each rule returns the name it is reported under, so an operator can see why a bl
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
+
+from newsrelay.markup import normalise
 
 # Tokens in class, id or role that mark an element as not part of the story.
 BOILERPLATE_TOKENS = re.compile(
@@ -61,16 +62,6 @@ def teaser_heading_patterns() -> dict[str, re.Pattern[str]]:
         language: re.compile("^(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\s*:?$", re.I)
         for language, patterns in _load("teaser_headings.txt").items()
     }
-
-
-def normalise(text: str) -> str:
-    """Whitespace collapsed, as blocks are compared."""
-    return " ".join(text.split())
-
-
-def block_key(text: str) -> str:
-    """A stable key for a block's text, to recognise it across articles of a source."""
-    return hashlib.sha1(normalise(text).casefold().encode()).hexdigest()[:16]
 
 
 def _match(patterns: dict[str, re.Pattern[str]], text: str) -> str | None:

@@ -34,7 +34,7 @@ from jinja2 import (
 
 from newsrelay.config import Settings
 from newsrelay.errors import NotConfigured
-from newsrelay.extract import html_paragraphs, sanitize_html
+from newsrelay.markup import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
 from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
 from newsrelay.publish.licenses import license_url

@@ -25,8 +25,8 @@ import httpx
 
 from newsrelay.config import Settings
 from newsrelay.errors import PublishError
-from newsrelay.extract import sanitize_html
 from newsrelay.ingest import Response
+from newsrelay.markup import sanitize_html
 from newsrelay.model import StoryView
 from newsrelay.publish.strings import strings_for
 from newsrelay.retry import RetryPolicy, retry_after

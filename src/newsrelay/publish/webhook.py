@@ -24,7 +24,7 @@ import httpx
 
 from newsrelay.config import Settings
 from newsrelay.errors import NotConfigured, PublishError
-from newsrelay.extract import sanitize_html
+from newsrelay.markup import sanitize_html
 from newsrelay.publish.strings import strings_for
 from newsrelay.publish.targets import (
     Delivery,

@@ -25,7 +25,7 @@ import httpx
 
 from newsrelay.config import Settings
 from newsrelay.errors import FetchError, NotConfigured, PublishError
-from newsrelay.extract import html_paragraphs
+from newsrelay.markup import html_paragraphs
 from newsrelay.model import StoryView
 from newsrelay.publish.targets import (
     ONCE,

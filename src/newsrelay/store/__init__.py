@@ -21,7 +21,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLA
 
 from newsrelay.dedupe import story_text
 from newsrelay.errors import NotConfigured, NotFound, Stale, StoreError
-from newsrelay.extract import block_key
+from newsrelay.markup import block_key
 from newsrelay.model import (
     Article,
     Decision,

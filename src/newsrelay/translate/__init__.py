@@ -21,7 +21,7 @@ import lxml.html
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
-from newsrelay.extract import leaf_blocks, sanitize_html
+from newsrelay.markup import leaf_blocks, sanitize_html
 from newsrelay.model import Article, TranslatedSegment, Translation, Usage
 from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
 from newsrelay.text import locale, localize_numbers
