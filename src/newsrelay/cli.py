@@ -50,7 +50,7 @@ from newsrelay.config import (
     load_settings,
     render_config,
 )
-from newsrelay.dedupe import compare, story_text
+from newsrelay.dedupe import compare
 from newsrelay.demo import DemoServer
 from newsrelay.errors import (
     ConfigError,
@@ -67,7 +67,7 @@ from newsrelay.errors import (
 from newsrelay.extract import extract_article
 from newsrelay.ingest import Fetcher, decode_page, parse_feed
 from newsrelay.logs import FORMATS, setup_logging
-from newsrelay.markup import html_paragraphs
+from newsrelay.markup import html_paragraphs, story_text
 from newsrelay.model import Article, Decision, Finding, Source, Translation
 from newsrelay.publish.site import write_atomic
 from newsrelay.sources import add_source, from_opml, set_paused, to_opml

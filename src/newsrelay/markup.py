@@ -10,7 +10,7 @@ import lxml.html
 import nh3
 
 __all__ = ["BLOCK_TAGS", "BODY_TAGS", "block_key", "html_paragraphs", "leaf_blocks",
-           "normalise", "sanitize_html"]  # fmt: skip
+           "normalise", "sanitize_html", "story_text"]  # fmt: skip
 
 BODY_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "a", "em", "strong",
@@ -53,3 +53,8 @@ def html_paragraphs(body_html: str) -> list[str]:
     for br in tree.iter("br"):
         br.tail = " " + (br.tail or "")
     return [text for b in leaf_blocks(tree) if (text := normalise(b.text_content()))]
+
+
+def story_text(title: str, body_html: str) -> str:
+    """The text near-duplicate detection reads: the headline, then the body's paragraphs."""
+    return "\n\n".join([title, *html_paragraphs(body_html)])

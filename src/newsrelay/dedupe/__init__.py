@@ -21,7 +21,7 @@ from newsrelay.dedupe.index import DEFAULT_WINDOW, DedupeIndex, Match, StoredRow
 from newsrelay.dedupe.rule import MIN_CONTAINMENT, MIN_JACCARD, MIN_SHARED, Relation
 from newsrelay.dedupe.signature import NUM_PERM, Signature, SignatureError
 from newsrelay.dedupe.text import SHINGLE_SIZE, exact_hash, normalise
-from newsrelay.markup import html_paragraphs
+from newsrelay.markup import story_text
 
 __all__ = [
     "DEFAULT_WINDOW",
@@ -42,8 +42,3 @@ __all__ = [
     "normalise",
     "story_text",
 ]
-
-
-def story_text(title: str, body_html: str) -> str:
-    """The text near-duplicate detection reads: the headline, then the body's paragraphs."""
-    return "\n\n".join([title, *html_paragraphs(body_html)])

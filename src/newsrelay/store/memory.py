@@ -1,0 +1,61 @@
+"""The translation memory and the robots.txt rules kept between runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select
+
+from newsrelay.model import TranslatedSegment
+from newsrelay.store.db import Database, utcnow
+from newsrelay.store.schema import robots, segments
+
+
+class MemoryStore(Database):
+    """The translation memory and the robots.txt rules kept between runs."""
+
+    def recall(self, keys: Sequence[str]) -> dict[str, str]:
+        """Stored translations of the segments with these keys (those that have one)."""
+        found: dict[str, str] = {}
+        with self._tx() as conn:
+            for start in range(0, len(keys), 500):
+                query = select(segments.c.key, segments.c.translation).where(
+                    segments.c.key.in_(keys[start : start + 500])
+                )
+                found.update({row.key: row.translation for row in conn.execute(query)})
+        return found
+
+    def remember(self, translated: Sequence[TranslatedSegment]) -> None:
+        """Keep translated segments; a key already stored keeps its translation."""
+        rows = {item.key: asdict(item) | {"created_at": utcnow()} for item in translated}
+        with self._tx() as conn:
+            for start in range(0, len(rows), 500):
+                batch = list(rows)[start : start + 500]
+                have = set(conn.scalars(select(segments.c.key).where(segments.c.key.in_(batch))))
+                new = [rows[key] for key in batch if key not in have]
+                if new:
+                    conn.execute(insert(segments), new)
+
+    def memory_size(self) -> int:
+        """How many segments the translation memory holds."""
+        with self._tx() as conn:
+            return int(conn.execute(select(func.count()).select_from(segments)).scalar_one())
+
+    # robots.txt ----------------------------------------------------------------------------
+
+    def robots_rules(self, origin: str, *, since: datetime) -> str | None:
+        """The robots.txt of ``origin`` if it was fetched after ``since``."""
+        with self._tx() as conn:
+            return conn.execute(
+                select(robots.c.rules).where(
+                    robots.c.origin == origin, robots.c.fetched_at >= since
+                )
+            ).scalar_one_or_none()
+
+    def save_robots(self, origin: str, rules: str) -> None:
+        """Keep the robots.txt of ``origin``, replacing an older copy."""
+        with self._tx() as conn:
+            conn.execute(delete(robots).where(robots.c.origin == origin))
+            conn.execute(insert(robots).values(origin=origin, rules=rules, fetched_at=utcnow()))

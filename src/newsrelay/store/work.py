@@ -1,0 +1,73 @@
+"""Work: the due items of each stage, and the leases workers hold on them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import update as sql_update
+
+from newsrelay.model import Outcome
+from newsrelay.store import claims
+from newsrelay.store.db import Database, utcnow
+from newsrelay.store.schema import sources
+
+
+class WorkStore(Database):
+    """Work: the due items of each stage, and the leases workers hold on them."""
+
+    def claim_due(
+        self,
+        stage: str,
+        limit: int,
+        worker: str,
+        *,
+        lease: timedelta = timedelta(minutes=10),
+        max_attempts: int = 5,
+        languages: Sequence[str] = (),
+        among: Collection[int] | None = None,
+        scheduled: bool = True,
+        only: Collection[str] | None = None,
+        takeover: str | None = None,
+    ) -> list[str]:
+        """Lease to ``worker`` up to ``limit`` items of ``stage`` that are due and that no other
+        worker holds (but ``takeover``, whose leases this worker takes), of ``only`` when given;
+        return them (see ``newsrelay.store.claims``)."""
+        now = utcnow()
+        with self._tx() as conn:
+            items = claims.due(conn, stage, now, limit=limit, max_attempts=max_attempts,
+                               languages=languages, among=among, scheduled=scheduled,
+                               only=only, takeover=takeover)  # fmt: skip
+            return claims.claim(conn, stage, items, worker, now, lease, takeover)
+
+    def leased_items(self, stage: str) -> set[str]:
+        """The items of ``stage`` under a live lease."""
+        with self._tx() as conn:
+            return claims.leased_items(conn, stage, utcnow())
+
+    def leased(self, worker: str | None = None) -> dict[str, int]:
+        """Live leases per stage: items being worked on (by ``worker``, or by anyone)."""
+        with self._tx() as conn:
+            return claims.leased(conn, utcnow(), worker)
+
+    def record_dead_letter(self, stage: str, items: Sequence[str], detail: str) -> None:
+        """Record work that a worker gave up on after its retries (``newsrelay status`` lists
+        it with the other problems); its items are sent again when their leases expire."""
+        with self._tx() as conn:
+            for item in items or [""]:
+                item_id = int(item.split(":")[0]) if item else None
+                self._log(conn, stage, "task", item_id, Outcome.FAILED, "dead_letter",
+                          f"{item}: {detail}" if item else detail)  # fmt: skip
+
+    def release(self, stage: str, items: Sequence[str], worker: str) -> None:
+        """Give back the leases ``worker`` holds on ``items`` of ``stage``."""
+        if items:
+            with self._tx() as conn:
+                claims.release(conn, stage, items, worker)
+
+    def schedule_poll(self, source_id: int, at: datetime) -> None:
+        """Poll a source next at ``at`` (the scheduler's next poll)."""
+        with self._tx() as conn:
+            conn.execute(
+                sql_update(sources).where(sources.c.id == source_id).values(next_poll_at=at)
+            )
