@@ -236,10 +236,8 @@ def _run_pass(
     try:
         store.check_integrity()
         if executor == "celery":
-            from newsrelay.pipeline.tasks import Dispatcher  # Celery only where it is used
-
             with store.run_lock().held(wait):
-                report = Dispatcher(settings, store).once()
+                report: pipeline.RunReport = _tasks().Dispatcher(settings, store).once()
         else:
             with store.run_lock().held(wait), RichProgress() as progress:
                 report = pipeline.run_once(settings, store, progress=progress)
@@ -251,16 +249,24 @@ def _run_pass(
         store.close()
 
 
-def _dispatch_forever(settings: Settings, *, wait: float) -> None:
-    from newsrelay.pipeline.tasks import Dispatcher
+def _tasks() -> Any:
+    """newsrelay's Celery module; Celery only where it is used."""
+    try:
+        from newsrelay.pipeline import tasks
+    except ModuleNotFoundError as exc:
+        raise NotConfigured(f"the executor celery needs {exc.name!r}, which is not installed: "
+                            "pip install 'newsrelay[celery]'") from None  # fmt: skip
+    return tasks
 
+
+def _dispatch_forever(settings: Settings, *, wait: float) -> None:
     _check_writable(settings.output_dir)
     store = Store.open(settings.store_url)
     try:
         with store.run_lock().held(wait):
             out.print("sending work to the newsrelay workers (Ctrl-C stops)")
             with contextlib.suppress(KeyboardInterrupt):
-                Dispatcher(settings, store).forever()
+                _tasks().Dispatcher(settings, store).forever()
     finally:
         store.close()
 
@@ -277,16 +283,15 @@ def worker(
     """Work for ``newsrelay run --executor celery``: take the units of the given stages from
     Redis (``broker_url``), with the store at ``database_url`` (PostgreSQL for several
     machines); translation workers can run on the machines with GPUs (``--queues translate``)."""
-    from newsrelay.pipeline.tasks import QUEUES, make_app
-
+    tasks = _tasks()
     settings = _settings()
     wanted = [q.strip() for q in queues.split(",") if q.strip()]
-    unknown = sorted(set(wanted) - set(QUEUES))
+    unknown = sorted(set(wanted) - set(tasks.QUEUES))
     if unknown or not wanted:
         raise ConfigError(f"--queues: {', '.join(unknown) or 'none given'}: the queues are "
-                          f"{', '.join(QUEUES)}")  # fmt: skip
+                          f"{', '.join(tasks.QUEUES)}")  # fmt: skip
     Store.open(settings.store_url).close()  # migrated, and reachable, before any work
-    celery = make_app(settings)
+    celery = tasks.make_app(settings)
     done = celery.Worker(queues=wanted, concurrency=concurrency, loglevel="INFO",
                          hostname=f"newsrelay-{os.getpid()}@%h", quiet=True)  # fmt: skip
     done.start()
