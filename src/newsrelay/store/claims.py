@@ -68,8 +68,8 @@ def due(
         query = _QUERIES[stage](now, max_attempts).limit(want)
         if only is not None:
             query = query.where(query.selected_columns[0].in_([int(item) for item in only]))
-        if stage in ("fetch", "extract"):
-            query = query.with_for_update(skip_locked=True)
+        if stage in ("fetch", "extract") and only is None:  # a worker taking over its items
+            query = query.with_for_update(skip_locked=True)  # waits for them instead
         if stage == "poll":
             query = query.where(sources.c.id.in_(list(among or ())))
             if scheduled:
