@@ -51,15 +51,16 @@ def due(
     scheduled: bool = True,
     only: Collection[str] | None = None,
     takeover: str | None = None,
+    worker: str | None = None,
 ) -> list[str]:
     """Up to ``limit`` items of ``stage`` due at ``now`` that no live lease holds, oldest
     first. ``among`` limits poll to these sources (the configured ones not paused), which are
     due when their next poll time has come (``scheduled``) or else at once; ``languages`` are
-    the languages translation makes; ``only`` limits the items to these, and ``takeover``'s
-    leases do not count."""
+    the languages translation makes; ``only`` limits the items to these, and the leases of
+    ``takeover`` and of ``worker`` itself (a task tried again) do not count."""
     _clear(conn, stage, now)
     live = conn.execute(select(leases.c.item, leases.c.worker).where(leases.c.stage == stage))
-    held = {item for item, worker in live if worker != takeover}
+    held = {item for item, holder in live if holder not in (takeover, worker)}
     want = limit + len(held)
     if stage == "translate":
         articles_of = None if only is None else {int(item.split(":")[0]) for item in only}

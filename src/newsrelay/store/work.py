@@ -37,7 +37,7 @@ class WorkStore(Database):
         with self._tx() as conn:
             items = claims.due(conn, stage, now, limit=limit, max_attempts=max_attempts,
                                languages=languages, among=among, scheduled=scheduled,
-                               only=only, takeover=takeover)  # fmt: skip
+                               only=only, takeover=takeover, worker=worker)  # fmt: skip
             return claims.claim(conn, stage, items, worker, now, lease, takeover)
 
     def leased_items(self, stage: str) -> set[str]:
