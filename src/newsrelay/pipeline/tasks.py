@@ -189,8 +189,8 @@ def run_unit(deps: Deps, stage: str, items: list[str], dispatcher: str) -> dict[
     try:
         for _, outcome in UNITS[stage].run(deps, stage, mine):
             tally.done(outcome)
-    finally:
-        deps.store.release(stage, mine, deps.worker)
+    finally:  # all of them: a task tried again after the store failed gives back what it held
+        deps.store.release(stage, items, deps.worker)
     return tally.report.counts.get(stage, {})
 
 
