@@ -47,9 +47,10 @@ def newsrelay(*args: str, cwd: Path, env: dict[str, str], log: Path) -> subproce
 
 def measure(
     feed: str, base: Path, pg: PostgresServer, redis: RedisServer, workers: int
-) -> tuple[float, int, float]:
+) -> tuple[float, int, int, float]:
     """Seconds of one run with ``workers`` Celery worker processes (0: the local executor),
-    the stories published, and the engine's seconds per story."""
+    the stories taken through to a verdict, those published, and the engine's seconds per
+    story."""
     work = base / f"w{workers}"
     work.mkdir()
     (work / "newsrelay.toml").write_text(render_config([Source(name="Sample", url=feed)]))
@@ -81,9 +82,11 @@ def measure(
         for worker in started_workers:
             worker.terminate()
             worker.wait(timeout=60)
+    [(checked,)] = sql(url, "SELECT count(*) FROM verdicts")
     [(published,)] = sql(url, "SELECT count(*) FROM publications")
     [(engine,)] = sql(url, "SELECT coalesce(sum(engine_seconds), 0) FROM translations")
-    return seconds, int(str(published)), float(str(engine)) / max(int(str(published)), 1)
+    done = int(str(checked))
+    return seconds, done, int(str(published)), float(str(engine)) / max(done, 1)
 
 
 def main() -> None:
@@ -108,11 +111,11 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
     local = results[0][0]
     print(f"{args.articles} stories, {os.cpu_count()} cores; PostgreSQL store, Redis broker")
-    for n, (seconds, published, engine) in results.items():
+    for n, (seconds, done, published, engine) in results.items():
         name = "local executor" if n == 0 else f"{n} Celery worker{'s' if n > 1 else ''}"
-        print(f"  {name:<18} {seconds:7.1f} s  {published / seconds * 60:6.0f} stories/minute  "
-              f"x{local / seconds:.2f} of local  ({published} published, engine "
-              f"{engine:.3f} s/story)")  # fmt: skip
+        print(f"  {name:<18} {seconds:7.1f} s  {done / seconds * 60:6.0f} stories/minute  "
+              f"x{local / seconds:.2f} of local  ({done} checked, {published} published, "
+              f"engine {engine:.3f} s/story)")  # fmt: skip
 
 
 if __name__ == "__main__":
