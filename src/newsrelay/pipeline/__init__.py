@@ -31,7 +31,7 @@ by its id, which the store hands out with a lease (``Store.claim_due``), and sto
 together with an event in one transaction per item, guarded by the state the item was claimed
 in, so a run killed at any point resumes where it stopped and two workers never write one item
 twice. Steps 2, 8 and 9 are sweeps over many items (``newsrelay.pipeline.sweeps``). This module
-is the local executor; ``newsrelay.pipeline.celery`` runs the same units on Celery workers.
+is the local executor; ``newsrelay.pipeline.tasks`` runs the same units on Celery workers.
 Whatever goes wrong with one item is recorded on it with its reason code (and tried again later,
 with back-off) and the run goes on with the others; a step that cannot run at all is reported in
 the run's ``stage_errors`` and the steps after it still run.

@@ -7,7 +7,7 @@ the item moved on is not written: ``stale``). ``attempt`` is the one wrapper of 
 expected rejection is the unit's own outcome (``dropped`` with its reason), anything that raises
 fails that item alone, with its reason and traceback, and a retry time that doubles with each
 attempt. The local executor (``newsrelay.pipeline.run_once``) and the Celery tasks
-(``newsrelay.pipeline.celery``) run the same units over the ids the store hands out
+(``newsrelay.pipeline.tasks``) run the same units over the ids the store hands out
 (``Store.claim_due``).
 
 Dedupe and translation take their items in batches: dedupe holds the store's ``dedupe`` lease

@@ -99,11 +99,6 @@ class StoriesStore(Database):
                 self._choose(conn, story_id, choose(self._members(conn, story_id)))
         return story_id
 
-    def story_members(self, story_id: int) -> list[dict[str, Any]]:
-        """The articles of a story, with the source and time the choice of representative uses."""
-        with self._tx() as conn:
-            return self._members(conn, story_id)
-
     def _members(self, conn: Connection, story_id: int) -> list[dict[str, Any]]:
         query = (
             select(articles.c.id, articles.c.signed_at, sources.c.name.label("source"),
@@ -114,15 +109,6 @@ class StoriesStore(Database):
             .order_by(articles.c.signed_at, articles.c.id)
         )  # fmt: skip
         return [dict(row._mapping) for row in conn.execute(query)]
-
-    def representative(self, story_id: int) -> int:
-        """The id of the article of a story that is translated and credited."""
-        with self._tx() as conn:
-            return int(
-                conn.execute(
-                    select(stories.c.article_id).where(stories.c.id == story_id)
-                ).scalar_one()
-            )
 
     def _choose(self, conn: Connection, story_id: int, article_id: int) -> None:
         """Make ``article_id`` the story's translated article; the previous one's translations
