@@ -4,12 +4,15 @@ PostgreSQL as the store; the run ends with every story published once per langua
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from mockserver import MockServer, article_page, rss
 from newsrelay.config import render_config
@@ -84,3 +87,45 @@ def test_two_workers_publish_every_story_once_per_language(
     assert sql(url, "SELECT count(*) FROM leases") == [(0,)]
     assert len(list((tmp_path / "site/es/story").glob("*.html"))) == 4
     assert len(list((tmp_path / "site/ca/story").glob("*.html"))) == 4
+
+
+def test_the_scheduler_polls_each_source_again_and_publishes_what_is_new(
+    server: MockServer, tmp_path: Path, redis: RedisServer, postgres_server: PostgresServer
+) -> None:
+    links = [server.route(f"/n/{i}.html", article_page(" ".join(text[0].split()[:6]), text))
+             for i, text in enumerate(STORIES)]  # fmt: skip
+    feed = server.route("/feed.xml", rss([("First", links[0])]))
+    (tmp_path / "newsrelay.toml").write_text(render_config([Source(name="Gazette", url=feed)]))
+    url = postgres_server.database()
+    env = os.environ | FAST | {"NEWSRELAY_DATABASE_URL": url, "NEWSRELAY_BROKER_URL": redis.url,
+                               "NEWSRELAY_POLL_INTERVAL_MINUTES": "0.05"}  # fmt: skip
+    worker = newsrelay("worker", "--concurrency", "1", cwd=tmp_path, env=env)
+    scheduler = newsrelay("run", "--executor", "celery", "--watch", "1", cwd=tmp_path, env=env)
+
+    def published(count: int) -> bool:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and scheduler.poll() is None:
+            rows = sql(url, "SELECT count(*) FROM publications") if _made(url) else [(0,)]
+            if rows == [(count,)]:
+                return True
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert published(2)  # the first story, in Spanish and Catalan
+        server.route("/feed.xml", rss([("Second", links[1]), ("First", links[0])]))
+        assert published(4)  # the source was polled again, on its schedule
+    finally:
+        scheduler.send_signal(signal.SIGINT)
+        _, err = scheduler.communicate(timeout=60)
+        worker.terminate()
+        worker.communicate(timeout=60)
+    assert scheduler.returncode == 0, err
+
+
+def _made(url: str) -> bool:
+    try:
+        sql(url, "SELECT 1 FROM publications LIMIT 1")
+    except sqlalchemy.exc.SQLAlchemyError:
+        return False
+    return True

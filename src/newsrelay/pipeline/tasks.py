@@ -262,16 +262,20 @@ class Dispatcher:
         self.sent = running
 
     def forever(self, tick: float = 2.0, sweep_every: float = 60.0) -> None:
-        """Send due work and the sweeps, on schedule, until interrupted."""
-        last_sweep = 0.0
+        """Send due work (each source when its next poll comes) until interrupted, and the
+        sweeps when the work sent since the last ones is done, or every ``sweep_every``
+        seconds (rechecks come due with time)."""
+        sweeps: Any = None
+        last_sweep, worked = 0.0, False
         while True:
             with _tolerant("dispatch"):
-                self.send_due(list(BATCH), scheduled=True)
-                self.sent.clear()  # the workers' logs and the store have the outcomes
-                self.stopped.clear()
-                if time.monotonic() - last_sweep >= sweep_every:
-                    self.send_sweeps()
-                    last_sweep = time.monotonic()
+                worked |= self.send_due(list(BATCH), scheduled=True) > 0
+                self.collect()
+                self.stopped.clear()  # a stage that failed is tried again on the next tick
+                idle = not self.sent and not self.store.leased()
+                due = (worked and idle) or time.monotonic() - last_sweep >= sweep_every
+                if due and (sweeps is None or _finished(sweeps)):
+                    sweeps, last_sweep, worked = self.send_sweeps(), time.monotonic(), False
             time.sleep(tick)
 
     def send_due(self, stages: list[str], *, scheduled: bool) -> int:

@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from newsrelay.model import EntryStatus
+from newsrelay.store.db import dialect_insert
 from newsrelay.store.lock import holder_gone
 from newsrelay.store.schema import (
     articles,
@@ -89,8 +89,7 @@ def claim(
     excepted: a dispatcher's, whose items this worker now works on); return those taken."""
     if not items:
         return []
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(leases).values(
+    upsert = dialect_insert(conn, leases).values(
         [{"stage": stage, "item": item, "worker": worker, "until": now + lease} for item in items]
     )
     held = conn.execute(select(leases.c.worker).where(

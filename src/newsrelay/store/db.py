@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from alembic.util.exc import CommandError as AlembicError
-from sqlalchemy import Connection, Engine, create_engine, event, insert
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
 from newsrelay.errors import NotConfigured, StoreError
@@ -145,3 +146,9 @@ def _redact(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return "database URL"
+
+
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """An INSERT of the connection's dialect, which has ``on_conflict_do_update`` on SQLite and
+    PostgreSQL alike."""
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)

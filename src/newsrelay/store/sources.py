@@ -11,7 +11,7 @@ from sqlalchemy import Connection, and_, insert, select
 from sqlalchemy import update as sql_update
 
 from newsrelay.model import EntryStatus, FeedEntry, Outcome, Source
-from newsrelay.store.db import Database, utcnow
+from newsrelay.store.db import Database, dialect_insert, utcnow
 from newsrelay.store.schema import entries, sources
 
 
@@ -21,20 +21,16 @@ class SourcesStore(Database):
     def sync_sources(self, configured: Sequence[Source]) -> list[Source]:
         """Insert or update the configured sources; return them with their ids."""
         result = []
-        with self._tx() as conn:
+        with self._tx() as conn:  # an upsert: workers starting at once sync the same sources
             for source in configured:
                 values = {k: v for k, v in asdict(source).items() if k not in ("id", "paused")}
                 values["keep"] = json.dumps(list(source.keep))
-                row = conn.execute(
-                    select(sources.c.id).where(sources.c.name == source.name)
-                ).first()
-                if row is None:
-                    source_id = conn.execute(insert(sources).values(**values)).inserted_primary_key
-                    sid = int(source_id[0]) if source_id else 0
-                else:
-                    sid = row.id
-                    conn.execute(sql_update(sources).where(sources.c.id == sid).values(**values))
-                result.append(replace(source, id=sid))
+                upsert = dialect_insert(conn, sources).values(**values)
+                upsert = upsert.on_conflict_do_update(
+                    index_elements=[sources.c.name],
+                    set_={name: upsert.excluded[name] for name in values if name != "name"},
+                ).returning(sources.c.id)
+                result.append(replace(source, id=int(conn.execute(upsert).scalar_one())))
         return result
 
     def validators(self, source_id: int) -> tuple[str | None, str | None]:
