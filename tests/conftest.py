@@ -111,13 +111,14 @@ def write_settings(tmp_path: Path) -> WriteSettings:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under PostgreSQL, the tests that can open a store: those with a folder of their own
     (the others ran in the SQLite pass and touch no store), less those that start their own
-    PostgreSQL databases (they ran in that pass too)."""
+    PostgreSQL databases and those marked ``one_database`` (they ran in that pass too)."""
     if not POSTGRES:
         return
     keep, drop = [], []
     for item in items:
         direct = getattr(getattr(item, "_fixtureinfo", None), "argnames", ())
         uses_store = "tmp_path" in getattr(item, "fixturenames", ())
-        (keep if uses_store and "postgres_server" not in direct else drop).append(item)
+        once = "postgres_server" in direct or item.get_closest_marker("one_database")
+        (keep if uses_store and not once else drop).append(item)
     config.hook.pytest_deselected(items=drop)
     items[:] = keep
