@@ -85,3 +85,13 @@ def test_two_workers_filing_copies_of_one_story_at_once_make_one_story(
     assert sorted(outcome for [(_, outcome)] in done) == ["duplicate", "new"]
     assert store.row_counts()["stories"] == 1
     store.close()
+
+
+def test_a_dead_letter_is_listed_with_the_problems(store_url: str) -> None:
+    store = Store.open(store_url)
+    store.record_dead_letter("check", ["12"], "StoreError: the store is down")
+    store.record_dead_letter("publish", [], "StoreError: the store is down")
+    problems = {(p["stage"], p["reason"], p["item"]) for p in store.problems()}
+    assert problems == {("check", "dead_letter", "translation 12"),
+                        ("publish", "dead_letter", "sweep")}  # fmt: skip
+    store.close()

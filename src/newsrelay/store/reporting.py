@@ -222,7 +222,9 @@ class ReportingStore(TranslationsStore, WorkStore):
                 "stage": row.stage,
                 "outcome": row.outcome,
                 "reason": row.reason,
-                "item": row.url or row.source or f"{row.item_type} {row.item_id}",
+                "item": row.url
+                or row.source
+                or " ".join(str(part) for part in (row.item_type, row.item_id) if part is not None),
                 "detail": row.detail,
             }
             for row in rows

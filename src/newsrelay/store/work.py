@@ -12,6 +12,9 @@ from newsrelay.store import claims
 from newsrelay.store.db import Database, utcnow
 from newsrelay.store.schema import sources
 
+DEAD_LETTER_ITEMS = {"poll": "source", "fetch": "entry", "extract": "entry", "dedupe": "article",
+                     "translate": "article", "check": "translation"}  # fmt: skip
+
 
 class WorkStore(Database):
     """Work: the due items of each stage, and the leases workers hold on them."""
@@ -53,10 +56,11 @@ class WorkStore(Database):
     def record_dead_letter(self, stage: str, items: Sequence[str], detail: str) -> None:
         """Record work that a worker gave up on after its retries (``newsrelay status`` lists
         it with the other problems); its items are sent again when their leases expire."""
+        kind = DEAD_LETTER_ITEMS.get(stage, "sweep")
         with self._tx() as conn:
             for item in items or [""]:
                 item_id = int(item.split(":")[0]) if item else None
-                self._log(conn, stage, "task", item_id, Outcome.FAILED, "dead_letter",
+                self._log(conn, stage, kind, item_id, Outcome.FAILED, "dead_letter",
                           f"{item}: {detail}" if item else detail)  # fmt: skip
 
     def release(self, stage: str, items: Sequence[str], worker: str) -> None:
