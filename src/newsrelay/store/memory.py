@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 
 from newsrelay.model import TranslatedSegment
-from newsrelay.store.db import Database, utcnow
+from newsrelay.store.db import Database, dialect_insert, utcnow
 from newsrelay.store.schema import robots, segments
 
 
@@ -28,15 +28,15 @@ class MemoryStore(Database):
         return found
 
     def remember(self, translated: Sequence[TranslatedSegment]) -> None:
-        """Keep translated segments; a key already stored keeps its translation."""
-        rows = {item.key: asdict(item) | {"created_at": utcnow()} for item in translated}
+        """Keep translated segments; a key already stored keeps its translation (also when
+        another worker stores it at the same moment)."""
+        rows = list(
+            {item.key: asdict(item) | {"created_at": utcnow()} for item in translated}.values()
+        )
         with self._tx() as conn:
             for start in range(0, len(rows), 500):
-                batch = list(rows)[start : start + 500]
-                have = set(conn.scalars(select(segments.c.key).where(segments.c.key.in_(batch))))
-                new = [rows[key] for key in batch if key not in have]
-                if new:
-                    conn.execute(insert(segments), new)
+                new = dialect_insert(conn, segments).values(rows[start : start + 500])
+                conn.execute(new.on_conflict_do_nothing(index_elements=[segments.c.key]))
 
     def memory_size(self) -> int:
         """How many segments the translation memory holds."""
@@ -57,5 +57,10 @@ class MemoryStore(Database):
     def save_robots(self, origin: str, rules: str) -> None:
         """Keep the robots.txt of ``origin``, replacing an older copy."""
         with self._tx() as conn:
-            conn.execute(delete(robots).where(robots.c.origin == origin))
-            conn.execute(insert(robots).values(origin=origin, rules=rules, fetched_at=utcnow()))
+            new = dialect_insert(conn, robots).values(
+                origin=origin, rules=rules, fetched_at=utcnow()
+            )
+            conn.execute(new.on_conflict_do_update(
+                index_elements=[robots.c.origin],
+                set_={"rules": new.excluded.rules, "fetched_at": new.excluded.fetched_at},
+            ))  # fmt: skip

@@ -8,13 +8,13 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from newsrelay.errors import NotFound, Stale
 from newsrelay.model import Article, Decision, Finding, Outcome, Translation, Verdict
-from newsrelay.store.db import Database, utcnow
+from newsrelay.store.db import Database, dialect_insert, utcnow
 from newsrelay.store.rows import USAGE_COLUMNS, _article, _forget, _translation
 from newsrelay.store.schema import (
     articles,
@@ -131,19 +131,17 @@ class TranslationsStore(Database):
         retry_in: timedelta,
     ) -> None:
         """Record a failure of ``stage`` on an item that keeps its place; it is tried again
-        after ``retry_in`` (see :meth:`failing`)."""
+        after ``retry_in`` (see :meth:`failures_waiting`)."""
         now = utcnow()
-        key = and_(failures.c.stage == stage, failures.c.item_type == item_type,
-                   failures.c.item_id == item_id)  # fmt: skip
         with self._tx() as conn:
             values = {"reason": reason, "detail": detail, "failed_at": now,
                       "next_attempt_at": now + retry_in}  # fmt: skip
-            done = conn.execute(
-                sql_update(failures).where(key).values(attempts=failures.c.attempts + 1, **values)
-            )
-            if done.rowcount == 0:
-                row = {"stage": stage, "item_type": item_type, "item_id": item_id}
-                conn.execute(insert(failures).values(attempts=1, **row, **values))
+            row = {"stage": stage, "item_type": item_type, "item_id": item_id}
+            new = dialect_insert(conn, failures).values(attempts=1, **row, **values)
+            conn.execute(new.on_conflict_do_update(
+                index_elements=[failures.c.stage, failures.c.item_type, failures.c.item_id],
+                set_={"attempts": failures.c.attempts + 1, **values},
+            ))  # fmt: skip
             self._log(conn, stage, item_type, item_id, Outcome.FAILED, reason, detail)
 
     def failures_waiting(
