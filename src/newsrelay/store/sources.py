@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, insert, select
+from sqlalchemy import Connection, select
 from sqlalchemy import update as sql_update
 
 from newsrelay.model import EntryStatus, FeedEntry, Outcome, Source
@@ -105,42 +105,29 @@ class SourcesStore(Database):
     def _upsert_entry(
         self, conn: Connection, source_id: int, item: FeedEntry, now: datetime
     ) -> str:
-        row = conn.execute(
-            select(entries.c.id, entries.c.version).where(
-                and_(entries.c.source_id == source_id, entries.c.guid == item.guid)
-            )
-        ).first()
-        if row is None:
-            conn.execute(
-                insert(entries).values(
-                    source_id=source_id,
-                    guid=item.guid,
-                    url=item.url,
-                    title=item.title,
-                    version=item.version,
-                    status=EntryStatus.PENDING.value,
-                    attempts=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            return "new"
-        if row.version == item.version:
-            return "same"
-        conn.execute(
-            sql_update(entries)
-            .where(entries.c.id == row.id)
-            .values(
-                url=item.url,
-                title=item.title,
-                version=item.version,
-                status=EntryStatus.PENDING.value,
-                reason=None,
-                detail=None,
-                attempts=0,
-                next_attempt_at=None,
-                updated_at=now,
-            )
+        """Store one feed item: ``new``, ``changed`` (its link, title or date changed: it goes
+        through again) or ``same``; an insert that yields to one made at the same moment."""
+        fresh = dialect_insert(conn, entries).values(
+            source_id=source_id, guid=item.guid, url=item.url, title=item.title,
+            version=item.version, status=EntryStatus.PENDING.value, attempts=0,
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        key = [entries.c.source_id, entries.c.guid]
+        added = conn.execute(
+            fresh.on_conflict_do_nothing(index_elements=key).returning(entries.c.id)
         )
-        self._log(conn, "poll", "entry", row.id, Outcome.OK, "changed", item.url)
+        if added.first() is not None:
+            return "new"
+        changed = conn.execute(
+            sql_update(entries)
+            .where(entries.c.source_id == source_id, entries.c.guid == item.guid,
+                   entries.c.version != item.version)
+            .values(url=item.url, title=item.title, version=item.version,
+                    status=EntryStatus.PENDING.value, reason=None, detail=None, attempts=0,
+                    next_attempt_at=None, updated_at=now)
+            .returning(entries.c.id)
+        ).first()  # fmt: skip
+        if changed is None:
+            return "same"
+        self._log(conn, "poll", "entry", changed.id, Outcome.OK, "changed", item.url)
         return "changed"
