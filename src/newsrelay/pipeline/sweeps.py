@@ -121,13 +121,13 @@ def publish_stories(deps: Deps, tally: Tally) -> None:
     if settings.site.images == "mirror":  # only the new stories' images are fetched
         mirror = ImageMirror(site.output, site.url, deps.fetcher.get)
         stories = mirror.apply(stories, publishing={s.translation_id for s in todo})
-    failed = _rehearse(deps, site, stories, {s.translation_id for s in todo})
-    written = site.build([s for s in stories if s.translation_id not in failed],
+    held_back = _rehearse(deps, site, stories, {s.translation_id for s in todo})
+    written = site.build([s for s in stories if s.translation_id not in held_back],
                          settings.site.languages)  # fmt: skip
     log.info("site %s: %d files written", settings.output_dir, len(written))
     for story in todo:
-        if story.translation_id in failed:
-            tally.done("failed")
+        if story.translation_id in held_back:
+            tally.done(held_back[story.translation_id])
             continue
         path = site.story_path(story)
         store.save_publication(story.translation_id, path, site.url(path))
@@ -136,18 +136,19 @@ def publish_stories(deps: Deps, tally: Tally) -> None:
 
 def _rehearse(
     deps: Deps, site: StaticSite, stories: Sequence[StoryView], new: set[int]
-) -> set[int]:
-    """The translation ids of the new stories that cannot be published now: each new story's
-    page and feed item are rendered first, and one that raises (a theme's template, a value
-    no template expected) fails alone, with back-off, while the site is built without it."""
-    now, failed = utcnow(), set()
+) -> dict[int, str]:
+    """The new stories that cannot be published now, by translation id: ``failed`` or
+    ``waiting`` (for the retry time of an earlier failure). Each new story's page and feed item
+    are rendered first, and one that raises (a theme's template, a value no template expected)
+    fails alone, with back-off, while the site is built without it."""
+    now, held_back = utcnow(), {}
     waiting = deps.store.failures_waiting("publish", "translation", now,
                                           deps.settings.fetch.max_attempts)  # fmt: skip
     for story in stories:
         if story.translation_id not in new:
             continue
         if story.translation_id in waiting:
-            failed.add(story.translation_id)
+            held_back[story.translation_id] = "waiting"
             continue
 
         def render(story: StoryView = story) -> str:
@@ -156,8 +157,8 @@ def _rehearse(
             return "ok"
 
         if attempt(deps, "publish", str(story.translation_id), render) == "failed":
-            failed.add(story.translation_id)
-    return failed
+            held_back[story.translation_id] = "failed"
+    return held_back
 
 
 # push ----------------------------------------------------------------------------------------
