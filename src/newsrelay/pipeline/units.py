@@ -98,10 +98,8 @@ class Deps:
         glossary = load_glossary(settings.glossary_path) if settings.glossary_path else Glossary()
         deps = cls(settings, store, fetcher, engine, glossary,
                    {s.id: s for s in sources if s.id is not None}, _closing=closing)  # fmt: skip
-        try:
-            deps.publishers = load_publishers(
-                settings, fetcher.get
-            )  # a half-configured one refuses
+        try:  # a half-configured push target refuses, with the reason
+            deps.publishers = load_publishers(settings, fetcher.get)
         except BaseException:
             deps.close()
             raise
