@@ -199,16 +199,8 @@ class TranslationsStore(Database):
 
     def translation(self, translation_id: int) -> tuple[Translation, Article]:
         """A translation and its source article."""
-        query = (
-            select(*[c.label(f"t_{c.name}") for c in translations.c], articles)
-            .join(articles, articles.c.id == translations.c.article_id)
-            .where(translations.c.id == translation_id)
-        )
-        with self._tx() as conn:
-            row = conn.execute(query).first()
-        if row is None:
-            raise NotFound(f"translation {translation_id}: no such translation")
-        return _translation(row), _article(row)
+        translation, article, _ = self.translation_to_check(translation_id)
+        return translation, article
 
     def review(
         self,
