@@ -52,6 +52,7 @@ DISPATCH_LEASE = timedelta(seconds=60)  # how long a sent item waits for a worke
 WORK_LEASE = timedelta(minutes=10)  # how long a worker may work on a batch before it is free
 MAX_RETRIES = 5
 OUTSTANDING = 4  # batches per stage sent and not yet taken, at most (the queue stays short)
+SWEEP_PATIENCE = 30.0  # seconds sent sweeps may go unfinished with none running, then resent
 
 
 class RedisSpacing:
@@ -220,6 +221,7 @@ class Dispatcher:
         self.report = RunReport()
         self.sent: list[tuple[str, list[str], Any]] = []  # the tasks not known to have ended
         self.stopped: set[str] = set()  # stages whose task failed outright: no more is sent
+        self.swept_at = 0.0  # when the sweeps were last sent
 
     def once(self, tick: float = 0.5) -> RunReport:
         """Poll every source now, and send work until none is due, none is being worked on, and
@@ -235,7 +237,7 @@ class Dispatcher:
                 busy = sent or self.sent or self.store.leased()
                 if busy:
                     sweeps = None
-                elif sweeps is None:
+                elif sweeps is None or self._lost(sweeps):
                     sweeps = self.send_sweeps()
                 elif _finished(sweeps):
                     self._count_sweeps(sweeps)
@@ -274,7 +276,7 @@ class Dispatcher:
                 self.stopped.clear()  # a stage that failed is tried again on the next tick
                 idle = not self.sent and not self.store.leased()
                 due = (worked and idle) or time.monotonic() - last_sweep >= sweep_every
-                if due and (sweeps is None or _finished(sweeps)):
+                if due and (sweeps is None or _finished(sweeps) or self._lost(sweeps)):
                     sweeps, last_sweep, worked = self.send_sweeps(), time.monotonic(), False
             time.sleep(tick)
 
@@ -309,7 +311,19 @@ class Dispatcher:
         """Send the sweeps in order: rechecks, then the site, then the push targets."""
         signatures = [self.app.signature("newsrelay.sweep", args=(stage,), immutable=True)
                       for stage in SWEEPS]  # fmt: skip
+        self.swept_at = time.monotonic()
         return chain(*signatures).apply_async()
+
+    def _lost(self, sweeps: Any) -> bool:
+        """Whether sent sweeps were lost: unfinished after ``SWEEP_PATIENCE`` with none of them
+        running (a Redis that restarted lost their messages or results)."""
+        if time.monotonic() - self.swept_at < SWEEP_PATIENCE or _finished(sweeps):
+            return False
+        if self.store.running(list(SWEEPS)):
+            return False
+        log.warning("the sweeps sent %.0f s ago have not ended and none runs: sending them "
+                    "again", time.monotonic() - self.swept_at)  # fmt: skip
+        return True
 
     def _count_sweeps(self, result: Any) -> None:
         node = result

@@ -25,16 +25,17 @@ from sqlalchemy.exc import IntegrityError
 from newsrelay.errors import Locked
 from newsrelay.store.schema import locks
 
-__all__ = ["RunLock", "holder_gone", "holder_name"]
+__all__ = ["TTL", "RunLock", "holder_gone", "holder_name"]
 
 log = logging.getLogger(__name__)
 HOST = socket.gethostname()
+TTL = timedelta(minutes=2)  # a lease not renewed for this long is free to take
 
 
 class RunLock:
     """The lease named ``name`` on a store; ``with lock.held(wait):`` holds it for a block."""
 
-    def __init__(self, engine: Engine, name: str = "run", ttl: timedelta = timedelta(minutes=2)):
+    def __init__(self, engine: Engine, name: str = "run", ttl: timedelta = TTL):
         self.engine = engine
         self.name = name
         self.ttl = ttl

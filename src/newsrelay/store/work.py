@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
 from newsrelay.model import Outcome
 from newsrelay.store import claims
 from newsrelay.store.db import Database, utcnow
-from newsrelay.store.schema import sources
+from newsrelay.store.lock import TTL, holder_gone
+from newsrelay.store.schema import locks, sources
 
 DEAD_LETTER_ITEMS = {"poll": "source", "fetch": "entry", "extract": "entry", "dedupe": "article",
                      "translate": "article", "check": "translation"}  # fmt: skip
@@ -62,6 +64,15 @@ class WorkStore(Database):
                 item_id = int(item.split(":")[0]) if item else None
                 self._log(conn, stage, kind, item_id, Outcome.FAILED, "dead_letter",
                           f"{item}: {detail}" if item else detail)  # fmt: skip
+
+    def running(self, names: Sequence[str]) -> set[str]:
+        """Which of the store's leases named ``names`` (sweeps, dedupe) are held now by a
+        holder still alive."""
+        query = select(locks.c.name, locks.c.holder, locks.c.renewed_at).where(
+            locks.c.name.in_(list(names)), locks.c.renewed_at >= utcnow() - TTL
+        )
+        with self._tx() as conn:
+            return {row.name for row in conn.execute(query) if not holder_gone(row.holder)}
 
     def release(self, stage: str, items: Sequence[str], worker: str) -> None:
         """Give back the leases ``worker`` holds on ``items`` of ``stage``."""
