@@ -391,11 +391,13 @@ def status(
     for c in report["changes"]:
         changes.add_row(c["at"], c["stage"], c["reason"], c["item"])
     usage = Table("day", "source", "engine", "translations", "characters in", "characters out",
-                  "segments sent", "from memory", "seconds",
+                  "tokens in", "tokens out", "segments sent", "from memory", "seconds",
                   title="engine use, last 7 days (UTC)")  # fmt: skip
     for u in report["engine_usage"]:
-        usage.add_row(u["day"], u["source"], u["engine"], str(u["translations"]),
-                      str(u["chars_in"]), str(u["chars_out"]), str(u["segments_sent"]),
+        engine = f"{u['engine']} ({u['model']})" if u["model"] else u["engine"]
+        usage.add_row(u["day"], u["source"], engine, str(u["translations"]),
+                      str(u["chars_in"]), str(u["chars_out"]), str(u["tokens_in"]),
+                      str(u["tokens_out"]), str(u["segments_sent"]),
                       str(u["segments_recalled"]), f"{u['engine_seconds']:.1f}")  # fmt: skip
     out.print(entries, languages, usage, failures, changes)
     out.print(f"translation memory: {report['memory_segments']} sentences")

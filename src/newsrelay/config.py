@@ -29,8 +29,8 @@ def setting(default: Any, help: str, choices: tuple[str, ...] = (), *, secret: b
     """Declare one setting: its default, the help text shown in docs and ``init``, the values
     it may take when they are few, and whether it is a secret (environment only)."""
     meta = {"help": help, "choices": choices, "secret": secret}
-    if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata=meta)
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -124,6 +124,49 @@ class TranslateSettings:
         ("default", "auto", "int8", "int8_float16", "float16", "float32"),
     )
     batch_tokens: int = setting(2048, "Largest batch sent to a neural model, in tokens.")
+    fallback: list[str] = setting(
+        [],
+        "Engines tried in this order when the engine fails on a story, has reached its daily "
+        "limit, or cannot translate the pair (such as deepl, apertium).",
+    )
+    daily_limit_chars: dict[str, int] = setting(
+        {},
+        "Characters each engine may be sent per day (UTC), by engine name (openai = 2000000); "
+        "past it, new work goes to the next engine of the fallback, or waits for the next day.",
+    )
+    daily_limit_tokens: dict[str, int] = setting(
+        {}, "Tokens each engine may spend per day (UTC), by engine name, where its API counts them."
+    )
+    openai_url: str = setting(
+        "",
+        "Base address of an OpenAI-compatible chat-completions API (https://api.openai.com/v1, "
+        "Ollama's http://127.0.0.1:11434/v1, a llama.cpp, vLLM or LM Studio server), or of "
+        "Ollama's own API with openai_api = ollama.",
+    )
+    openai_api: str = setting("chat", "The API the openai engine speaks.", ("chat", "ollama"))
+    openai_model: str = setting("", "The model the openai engine asks for.")
+    openai_key: str = setting(
+        "", "The openai engine's API key; set it in the environment, not in the file.", secret=True
+    )
+    openai_temperature: float = setting(0.0, "Sampling temperature of the openai engine.")
+    openai_format: str = setting(
+        "json",
+        "How segments come back aligned: a JSON schema (response_format; the server must "
+        "support structured output), or numbered tags for servers that do not.",
+        ("json", "tagged"),
+    )
+    openai_stream: bool = setting(False, "Stream the openai engine's answers.")
+    openai_logprobs: bool = setting(
+        False, "Ask the openai engine for log-probabilities: a confidence per sentence."
+    )
+    openai_batch_segments: int = setting(
+        24, "Sentences sent to the openai engine in one request at most."
+    )
+    openai_prompts: str = setting(
+        "",
+        "Folder of system prompt templates for the openai engine, SOURCE-TARGET.txt (en-es.txt) "
+        "or default.txt, replacing the shipped one (relative to the config).",
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +233,7 @@ class CheckSettings:
     hold: list[str] = setting(
         ["numbers", "dates", "names", "negation", "untranslated", "wrong_language", "garbled",
          "paragraph_count", "omission", "addition", "length", "repetition", "residue", "markup",
-         "rights"],
+         "rights", "low_confidence"],
         "Finding kinds that hold a translation for a person to review.",
     )  # fmt: skip
     reject: list[str] = setting(["empty"], "Finding kinds that reject a translation outright.")
@@ -198,6 +241,12 @@ class CheckSettings:
         ["meaning_drift"],
         "Checks not to run, by name (listed in the README). meaning_drift back-translates every "
         "article, which doubles the engine's work, and does not hold by default.",
+    )
+    min_confidence: float = setting(
+        0.3,
+        "A sentence the engine itself is less sure of than this (the mean probability of its "
+        "tokens, where the engine gives one: CTranslate2 models, openai with openai_logprobs) "
+        "is a low_confidence finding.",
     )
 
 
@@ -408,6 +457,8 @@ def _coerce(raw: Any, type_: Any, where: str) -> Any:
         return _coerce_bool(raw, where)
     if type_ in (int, float):
         return _coerce_number(raw, type_, where)
+    if typing.get_origin(type_) is dict:
+        return _coerce_limits(raw, where)
     if typing.get_origin(type_) in (list, tuple):
         items = raw.split(",") if isinstance(raw, str) else raw
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -416,6 +467,18 @@ def _coerce(raw: Any, type_: Any, where: str) -> Any:
     if not isinstance(raw, str):
         raise ConfigError(f"{where}: expected a string, got {raw!r}")
     return raw
+
+
+def _coerce_limits(raw: Any, where: str) -> dict[str, int]:
+    """A table of whole numbers by name: a TOML table, or ``name=N,name=N`` in the environment."""
+    if isinstance(raw, str):
+        pairs = [item.partition("=") for item in raw.split(",") if item.strip()]
+        if any(not sep for _, sep, _ in pairs):
+            raise ConfigError(f"{where}: expected name=number, ..., got {raw!r}")
+        raw = {name.strip(): value.strip() for name, _, value in pairs}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table of numbers by name, got {raw!r}")
+    return {str(k): _coerce_number(v, int, f"{where}.{k}") for k, v in raw.items()}
 
 
 def _coerce_bool(raw: Any, where: str) -> bool:
@@ -515,7 +578,15 @@ def _build(values: dict[str, Any], sources: tuple[Source, ...], root: Path) -> S
         for name, cls in SECTIONS.items()
     }
     top = {k: v for k, v in values.items() if "." not in k}
-    return Settings(**top, **sections, sources=sources, root=root)
+    settings = Settings(**top, **sections, sources=sources, root=root)
+    for source in sources:
+        extra = [lang for lang in source.languages if lang not in settings.site.languages]
+        if extra:
+            raise ConfigError(
+                f"source {source.name}: languages {', '.join(extra)} are not among "
+                f"site.languages ({', '.join(settings.site.languages)})"
+            )
+    return settings
 
 
 def render_config(sources: list[Source] | None = None) -> str:
@@ -557,4 +628,6 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # an inline table
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -19,6 +19,8 @@ Every error newsrelay raises derives from :class:`NewsrelayError`; errors of the
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class NewsrelayError(Exception):
     """Base class of every error newsrelay raises."""
@@ -82,12 +84,17 @@ class ExtractError(ReasonError):
 
 
 class EngineError(ReasonError):
-    """A translation engine failed on a batch."""
+    """A translation engine failed on a batch: ``engine_error``, or a precise reason such as
+    ``engine_refused`` (a model declined), ``engine_misaligned`` (its answer did not match the
+    segments sent) or ``daily_limit`` (its spending limit for the day is reached; ``retry_at``
+    says when new work may go to it again)."""
 
     def __init__(
-        self, message: str, *, transient: bool = False, retry_after: float | None = None
-    ) -> None:
-        super().__init__("engine_error", message, transient=transient, retry_after=retry_after)
+        self, message: str, *, transient: bool = False, retry_after: float | None = None,
+        reason: str = "engine_error", retry_at: datetime | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(reason, message, transient=transient, retry_after=retry_after)
+        self.retry_at = retry_at
 
 
 class SignatureError(NewsrelayError):

@@ -88,14 +88,17 @@ def _engine_usage(rows: Iterable[Mapping[str, Any]]) -> list[Metric]:
     segments = Metric("engine_segments_total", "counter",
                       "Segments sent to the engine, or recalled from the memory.")  # fmt: skip
     seconds = Metric("engine_seconds_total", "counter", "Seconds the engine worked.")
+    tokens = Metric("engine_tokens_total", "counter", "Tokens the engine's API counted.")
     for row in rows:
-        where = {"source": row["source"], "engine": row["engine"]}
+        where = {"source": row["source"], "engine": row["engine"], "model": row["model"]}
         chars.add(row["chars_in"], direction="in", **where)
         chars.add(row["chars_out"], direction="out", **where)
+        tokens.add(row["tokens_in"], direction="in", **where)
+        tokens.add(row["tokens_out"], direction="out", **where)
         segments.add(row["segments_sent"], outcome="sent", **where)
         segments.add(row["segments_recalled"], outcome="recalled", **where)
         seconds.add(row["engine_seconds"], **where)
-    return [chars, segments, seconds]
+    return [chars, tokens, segments, seconds]
 
 
 def _labels(labels: Mapping[str, str]) -> str:

@@ -53,6 +53,9 @@ class Source:
     republish: bool = True
     keep: tuple[str, ...] = ()  # names of this source never to translate (its outlet, brands)
     paused: bool = False  # not polled (what was found before still goes through)
+    engine: str = ""  # its translation engine; empty: translate.engine
+    languages: tuple[str, ...] = ()  # the languages its stories go into; empty: site.languages
+    poll_minutes: float = 0.0  # how often the scheduler polls it; 0: poll.interval_minutes
     id: int | None = None
 
 
@@ -164,14 +167,17 @@ class Article:
 @dataclass(frozen=True)
 class Usage:
     """What a translation asked of its engine: the characters sent and returned, the segments
-    sent and those the translation memory answered instead, and the engine's seconds (the time
-    of a batch of several articles shared out by the characters each sent)."""
+    sent and those the translation memory answered instead, the engine's seconds, and the
+    tokens it counted where its API reports them (what a batch of several articles cost is
+    shared out by the characters each sent)."""
 
     chars_in: int = 0
     chars_out: int = 0
     segments_sent: int = 0
     segments_recalled: int = 0
     seconds: float = 0.0
+    tokens_in: int = 0
+    tokens_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,10 @@ class Translation:
     # what the engine marked, by paragraph (0 the headline): "*word" a word it did not know,
     # "@word" a lemma without a translation, "#word" a form it could not generate
     marks: tuple[tuple[int, str], ...] = field(default=(), compare=False)
+    model: str = field(default="", compare=False)  # the engine's model, where it has several
+    # the engine's confidence in each sentence it translated, where it gives one (0 to 1, the
+    # mean probability of its tokens), by paragraph (0 the headline): (paragraph, confidence)
+    scores: tuple[tuple[int, float], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

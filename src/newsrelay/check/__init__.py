@@ -55,6 +55,10 @@ class CheckInput:
     # What the engine marked, by paragraph of the translation (0 the headline): "*word" it did
     # not know, "@word" a lemma without a translation, "#word" a form it could not generate.
     marks: Sequence[tuple[int, str]] = ()
+    # The engine's own confidence in each sentence, where it gives one: (paragraph, 0 to 1);
+    # a sentence below ``min_confidence`` is a low_confidence finding.
+    scores: Sequence[tuple[int, float]] = ()
+    min_confidence: float = 0.3
 
 
 Check = Callable[[CheckInput], Iterable[Finding]]
@@ -68,14 +72,16 @@ class Policy:
     hold: frozenset[str]
     reject: frozenset[str]
     disabled: frozenset[str] = frozenset()
+    min_confidence: float = 0.3  # the engine's confidence below which a sentence is reported
 
     @classmethod
     def from_settings(cls, settings: CheckSettings | None = None) -> Policy:
         """The policy the settings describe."""
         settings = settings or CheckSettings()
         return cls(
-            frozenset(settings.hold), frozenset(settings.reject), frozenset(settings.disabled)
-        )
+            frozenset(settings.hold), frozenset(settings.reject), frozenset(settings.disabled),
+            settings.min_confidence,
+        )  # fmt: skip
 
 
 @cache
@@ -134,6 +140,8 @@ def check_translation(
         engine=engine,
         machine=machine,
         marks=translation.marks,
+        scores=translation.scores,
+        min_confidence=(policy or Policy.from_settings()).min_confidence,
     )
     policy = policy or Policy.from_settings()
     verdict = check_texts(item, policy)

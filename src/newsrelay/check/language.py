@@ -213,3 +213,21 @@ def check_engine_marks(item: CheckInput) -> list[Finding]:
             findings.append(Finding("engine_marks", "info", "the engine marked " + "; ".join(said),
                                     paragraph=paragraph, translation=where))  # fmt: skip
     return findings
+
+
+def check_confidence(item: CheckInput) -> list[Finding]:
+    """Sentences the engine itself was unsure of (its own scores: the mean probability of the
+    tokens it chose), one finding per paragraph that holds any, with the lowest. An engine
+    that gives no scores gives no finding: nothing is guessed for it."""
+    low: dict[int, float] = {}
+    for paragraph, confidence in item.scores:
+        if confidence < item.min_confidence:
+            low[paragraph] = min(confidence, low.get(paragraph, 1.0))
+    return [
+        Finding("low_confidence", "warning",
+                f"the engine was unsure of {'the headline' if p == 0 else 'this paragraph'} "
+                f"(confidence {confidence:.2f}, below {item.min_confidence:.2f})",
+                paragraph=p,
+                translation=item.translation[p] if p < len(item.translation) else None)
+        for p, confidence in sorted(low.items())
+    ]  # fmt: skip

@@ -48,7 +48,7 @@ from newsrelay.errors import StoreError
 from newsrelay.ingest import Fetcher
 from newsrelay.pipeline.report import Progress, RunReport, Tally
 from newsrelay.pipeline.sweeps import SWEEPS, next_check, plan_deliveries
-from newsrelay.pipeline.units import BATCH_ARTICLES, UNITS, Deps
+from newsrelay.pipeline.units import BATCH_ARTICLES, UNITS, Deps, unwanted_languages
 from newsrelay.store import Store
 from newsrelay.translate import Engine
 
@@ -120,4 +120,5 @@ def claim(deps: Deps, stage: str, limit: int, *, scheduled: bool) -> list[str]:
     return deps.store.claim_due(
         stage, limit, deps.worker, max_attempts=settings.fetch.max_attempts,
         languages=settings.site.languages, among=among, scheduled=scheduled,
+        unwanted=unwanted_languages(settings, deps.sources.values()),
     )  # fmt: skip

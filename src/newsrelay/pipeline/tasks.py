@@ -38,7 +38,7 @@ from newsrelay.errors import Locked, StoreError
 from newsrelay.ingest import Fetcher
 from newsrelay.pipeline.report import RunReport, Tally
 from newsrelay.pipeline.sweeps import SWEEPS
-from newsrelay.pipeline.units import UNITS, Deps, StoredRobots
+from newsrelay.pipeline.units import UNITS, Deps, StoredRobots, unwanted_languages
 from newsrelay.store import Store
 from newsrelay.store.lock import holder_name
 
@@ -184,6 +184,7 @@ def run_unit(deps: Deps, stage: str, items: list[str], dispatcher: str) -> dict[
     mine = deps.store.claim_due(
         stage, len(items), deps.worker, lease=WORK_LEASE,
         max_attempts=settings.fetch.max_attempts, languages=settings.site.languages,
+        unwanted=unwanted_languages(settings, deps.sources.values()),
         among=list(deps.sources), scheduled=False, only=items, takeover=dispatcher,
     )  # fmt: skip
     tally = Tally(stage)
@@ -294,6 +295,7 @@ class Dispatcher:
             items = self.store.claim_due(
                 stage, room, self.name, lease=DISPATCH_LEASE,
                 max_attempts=settings.fetch.max_attempts, languages=settings.site.languages,
+                unwanted=unwanted_languages(settings, self.sources.values()),
                 among=among, scheduled=scheduled,
             )  # fmt: skip
             for start in range(0, len(items), batch):

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, partial
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from newsrelay.check import Policy, check_translation
@@ -36,6 +36,7 @@ from newsrelay.errors import (
     ExtractError,
     FeedError,
     FetchError,
+    NotConfigured,
     NotFound,
     Stale,
     StoreError,
@@ -46,10 +47,18 @@ from newsrelay.model import Article, Entry, EntryStatus, FeedEntry, FeedResult, 
 from newsrelay.publish.targets import Publisher, load_publishers
 from newsrelay.store import Store, utcnow
 from newsrelay.store.lock import holder_name
-from newsrelay.translate import Engine, load_engine, translate_articles, translate_batches
+from newsrelay.translate import (
+    Engine,
+    cannot_translate,
+    missing_pairs,
+    start_engine,
+    translate_articles,
+    translate_batches,
+)
+from newsrelay.translate.budget import Metered
 from newsrelay.translate.glossary import Glossary, load_glossary
 
-__all__ = ["UNITS", "Deps", "StoredRobots", "attempt"]
+__all__ = ["UNITS", "Deps", "StoredRobots", "attempt", "unwanted_languages"]
 
 log = logging.getLogger(__name__)
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}  # "": servers that send no type
@@ -70,9 +79,10 @@ class Deps:
     settings: Settings
     store: Store
     fetcher: Fetcher
-    engine: Engine
+    engine: Engine  # translate.engine's (or the one the caller gave)
     glossary: Glossary
     sources: dict[int, Source]
+    engines: dict[str, Engine] = field(default_factory=dict)  # every engine a chain names
     publishers: list[Publisher] = field(default_factory=list)
     worker: str = field(default_factory=holder_name)
     _closing: list[Callable[[], None]] = field(default_factory=list)
@@ -85,19 +95,20 @@ class Deps:
         """Sync the configured sources into the store and open what the units need; a fetcher
         or engine passed in stays the caller's to close."""
         sources = store.sync_sources(settings.sources)
-        pairs = sorted({(s.language, lang) for s in sources for lang in settings.site.languages})
         closing: list[Callable[[], None]] = []
-        if engine is None:
-            engine = load_engine(settings, pairs)
-            close = getattr(engine, "close", None)
-            if close is not None:
-                closing.append(close)
+        try:
+            engines = _start_engines(settings, store, sources, engine, closing)
+        except BaseException:
+            for close in reversed(closing):
+                close()
+            raise
         if fetcher is None:
             fetcher = Fetcher(settings.fetch, robots_cache=StoredRobots(store))
             closing.append(fetcher.close)
         glossary = load_glossary(settings.glossary_path) if settings.glossary_path else Glossary()
-        deps = cls(settings, store, fetcher, engine, glossary,
-                   {s.id: s for s in sources if s.id is not None}, _closing=closing)  # fmt: skip
+        deps = cls(settings, store, fetcher, engines[_primary(settings, engine)], glossary,
+                   {s.id: s for s in sources if s.id is not None}, engines,
+                   _closing=closing)  # fmt: skip
         try:  # a half-configured push target refuses, with the reason
             deps.publishers = load_publishers(settings, fetcher.get)
         except BaseException:
@@ -116,6 +127,14 @@ class Deps:
             close()
         self._closing.clear()
 
+    def chain(self, source_name: str, source: str, target: str) -> list[Engine]:
+        """The engines that translate a source's stories from ``source`` into ``target``, in
+        the order they are tried: the source's engine (or translate.engine), then
+        translate.fallback, each only if it can translate the pair."""
+        found = self.source(source_name)
+        names = _chain_names(self.settings, found.engine if found else "", self.engine)
+        return [self.engines[n] for n in names if (source, target) in self.engines[n].pairs()]
+
     def source(self, name: str) -> Source | None:
         """The configured source named ``name``."""
         return next((s for s in self.sources.values() if s.name == name), None)
@@ -133,6 +152,57 @@ class Deps:
     def retry_in(self, attempts: int) -> timedelta:
         """The wait before the next try of an item that failed ``attempts`` times before."""
         return timedelta(minutes=self.settings.fetch.retry_minutes * 2 ** min(attempts, 16))
+
+
+def unwanted_languages(settings: Settings, sources: Iterable[Source]) -> dict[str, list[int]]:
+    """For each site language, the sources whose own ``languages`` leave it out."""
+    return {
+        language: [s.id for s in sources if s.id is not None and s.languages
+                   and language not in s.languages]
+        for language in settings.site.languages
+    }  # fmt: skip
+
+
+def _primary(settings: Settings, given: Engine | None) -> str:
+    return given.name if given is not None else settings.translate.engine
+
+
+def _chain_names(settings: Settings, own: str, given: Engine | None) -> list[str]:
+    """The engine names a source's chain tries, first to last, each once."""
+    first = own or _primary(settings, given)
+    return list(dict.fromkeys([first, *settings.translate.fallback]))
+
+
+def _start_engines(
+    settings: Settings, store: Store, sources: Sequence[Source], given: Engine | None,
+    closing: list[Callable[[], None]],
+) -> dict[str, Engine]:  # fmt: skip
+    """Start every engine a source's chain names (the one ``given`` stays the caller's to
+    close), each counted and held to its daily limits; NotConfigured when one cannot start,
+    or when no engine of a source's chain can translate one of its pairs."""
+    config = settings.translate
+    names = {n for s in sources for n in _chain_names(settings, s.engine, given)}
+    names |= set(_chain_names(settings, "", given))
+    engines: dict[str, Engine] = {}
+    for name in sorted(names):
+        if given is not None and name == given.name:
+            engine = given
+        else:
+            engine = start_engine(settings, name)
+            close = getattr(engine, "close", None)
+            if close is not None:
+                closing.append(close)
+        engines[name] = cast(Engine, Metered(
+            engine, store, chars=config.daily_limit_chars.get(name, 0),
+            tokens=config.daily_limit_tokens.get(name, 0),
+        ))  # fmt: skip
+    for source in sources:
+        chain = [engines[n] for n in _chain_names(settings, source.engine, given)]
+        for target in source.languages or settings.site.languages:
+            pair = [(source.language, target)]
+            if not any(not missing_pairs(engine, pair) for engine in chain):
+                raise NotConfigured(f"source {source.name}: {cannot_translate(chain[0], pair)}")
+    return engines
 
 
 Outcome = str  # what a unit did with its item: "ok", "dropped", "failed", "stale", "new" ...
@@ -196,6 +266,9 @@ def fail(deps: Deps, stage: str, item: str, error: BaseException) -> None:
         item_type, item_id = _failure_key(stage, item)
         _log_failure(f"{item_type} {item}", stage, error)
         retry_in = deps.retry_in(store.attempts(stage, item_type, item_id))
+        retry_at = getattr(error, "retry_at", None)  # an engine's daily limit: its next day
+        if retry_at is not None:
+            retry_in = max(retry_at - datetime.now(UTC), timedelta(0))
         store.record_failure(stage, item_type, item_id, reason, detail, retry_in=retry_in)
 
 
@@ -231,9 +304,8 @@ def poll(deps: Deps, item: str) -> Outcome:
     ``ok`` or ``not_modified``. The scheduler polls it again after ``poll.interval_minutes``."""
     source = deps.sources[int(item)]
     assert source.id is not None
-    deps.store.schedule_poll(
-        source.id, utcnow() + timedelta(minutes=deps.settings.poll.interval_minutes)
-    )
+    minutes = source.poll_minutes or deps.settings.poll.interval_minutes
+    deps.store.schedule_poll(source.id, utcnow() + timedelta(minutes=minutes))
     store, fetcher = deps.store, deps.fetcher
     etag, last_modified = store.validators(source.id)
     response = fetcher.get(source.url, etag=etag, last_modified=last_modified)
@@ -432,12 +504,13 @@ def translate(deps: Deps, items: Sequence[str]) -> Iterator[Done]:
             "source": source_language, "target": language, "memory": memory,
             "keep": deps.keep(name), "forced": deps.glossary.terms(source_language, language),
         }  # fmt: skip
+        chain = deps.chain(name, source_language, language)
         batches = [group[i : i + BATCH_ARTICLES] for i in range(0, len(group), BATCH_ARTICLES)]
         articles = [[article for _, article in batch] for batch in batches]
         for batch, (_, result) in zip(
-            batches, translate_batches(deps.engine, articles, **options), strict=True
+            batches, translate_batches(chain[0], articles, **options), strict=True
         ):
-            for (article_id, _), translation in _one_by_one(deps, batch, result, options):
+            for (article_id, _), translation in _one_by_one(chain, batch, result, options):
                 item = f"{article_id}:{language}"
                 if isinstance(translation, BaseException):
                     yield item, attempt(deps, "translate", item, _raise(translation))
@@ -447,22 +520,32 @@ def translate(deps: Deps, items: Sequence[str]) -> Iterator[Done]:
 
 
 def _one_by_one(
-    deps: Deps, batch: list[tuple[int, Article]], result: Any, options: dict[str, Any]
-) -> Iterable[tuple[tuple[int, Article], Any]]:
-    """The batch's translations; when the engine failed the batch, each article's translation
-    or error on its own."""
+    chain: Sequence[Engine], batch: list[tuple[int, Article]], result: Any,
+    options: dict[str, Any],
+) -> Iterable[tuple[tuple[int, Article], Any]]:  # fmt: skip
+    """The batch's translations; when the first engine failed the batch, each article's
+    translation on its own by the first engine of the chain that succeeds, or the error of
+    the last one tried."""
     if isinstance(result, list):
         yield from zip(batch, result, strict=True)
         return
     for article_id, article in batch:
-        try:
-            [translation] = translate_articles(deps.engine, [article], **options)
-        except StoreError:
-            raise
-        except Exception as exc:
-            yield (article_id, article), exc
-        else:
+        error: Exception = result
+        for index, engine in enumerate(chain):
+            try:
+                [translation] = translate_articles(engine, [article], **options)
+            except StoreError:
+                raise
+            except Exception as exc:
+                error = exc
+                continue
+            if index:
+                log.info("article %s: translated by %s after %s failed: %s", article_id,
+                         engine.name, chain[0].name, result)  # fmt: skip
             yield (article_id, article), translation
+            break
+        else:
+            yield (article_id, article), error
 
 
 def _raise(error: BaseException) -> Callable[[], Outcome]:

@@ -14,7 +14,7 @@ paused for longer than the lease) is written once.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +47,7 @@ def due(
     limit: int,
     max_attempts: int,
     languages: Sequence[str] = (),
+    unwanted: Mapping[str, Collection[int]] | None = None,
     among: Collection[int] | None = None,
     scheduled: bool = True,
     only: Collection[str] | None = None,
@@ -56,15 +57,17 @@ def due(
     """Up to ``limit`` items of ``stage`` due at ``now`` that no live lease holds, oldest
     first. ``among`` limits poll to these sources (the configured ones not paused), which are
     due when their next poll time has come (``scheduled``) or else at once; ``languages`` are
-    the languages translation makes; ``only`` limits the items to these, and the leases of
-    ``takeover`` and of ``worker`` itself (a task tried again) do not count."""
+    the languages translation makes, but not for the sources ``unwanted`` names for a
+    language (those that set their own languages); ``only`` limits the items to these, and
+    the leases of ``takeover`` and of ``worker`` itself (a task tried again) do not count."""
     _clear(conn, stage, now)
     live = conn.execute(select(leases.c.item, leases.c.worker).where(leases.c.stage == stage))
     held = {item for item, holder in live if holder not in (takeover, worker)}
     want = limit + len(held)
     if stage == "translate":
         articles_of = None if only is None else {int(item.split(":")[0]) for item in only}
-        found = _translations_missing(conn, now, languages, max_attempts, want, articles_of)
+        found = _translations_missing(conn, now, languages, unwanted or {}, max_attempts, want,
+                                      articles_of)  # fmt: skip
     else:
         query = _QUERIES[stage](now, max_attempts).limit(want)
         if only is not None:
@@ -195,7 +198,8 @@ def _check(now: datetime, max_attempts: int) -> Any:
 
 
 def _translations_missing(
-    conn: Connection, now: datetime, languages: Sequence[str], max_attempts: int, limit: int,
+    conn: Connection, now: datetime, languages: Sequence[str],
+    unwanted: Mapping[str, Collection[int]], max_attempts: int, limit: int,
     only: Collection[int] | None,
 ) -> list[str]:  # fmt: skip
     """``article:language`` for the representative articles that lack a translation into one
@@ -216,6 +220,8 @@ def _translations_missing(
         )
         if only is not None:
             query = query.where(articles.c.id.in_(list(only)))
+        if unwanted.get(language):
+            query = query.where(sources.c.id.not_in(list(unwanted[language])))
         found += [(article_id, language) for article_id in conn.execute(query).scalars()]
     return [f"{article_id}:{language}" for article_id, language in sorted(found)[:limit]]
 

@@ -1,4 +1,5 @@
-"""The translation memory and the robots.txt rules kept between runs."""
+"""The translation memory, what the engines were sent each day, and the robots.txt rules kept
+between runs."""
 
 from __future__ import annotations
 
@@ -10,11 +11,35 @@ from sqlalchemy import func, select
 
 from newsrelay.model import TranslatedSegment
 from newsrelay.store.db import Database, dialect_insert, utcnow
-from newsrelay.store.schema import robots, segments
+from newsrelay.store.schema import engine_spend, robots, segments
 
 
 class MemoryStore(Database):
-    """The translation memory and the robots.txt rules kept between runs."""
+    """The translation memory, what the engines were sent each day, and the robots.txt rules
+    kept between runs."""
+
+    def add_spend(self, day: str, engine: str, *, chars: int, tokens: int) -> None:
+        """Count one request to ``engine`` on ``day`` (UTC, ISO) with what it cost (an
+        increment, so workers counting at once lose nothing)."""
+        with self._tx() as conn:
+            new = dialect_insert(conn, engine_spend).values(
+                day=day, engine=engine, requests=1, chars=chars, tokens=tokens
+            )
+            conn.execute(new.on_conflict_do_update(
+                index_elements=[engine_spend.c.day, engine_spend.c.engine],
+                set_={"requests": engine_spend.c.requests + 1,
+                      "chars": engine_spend.c.chars + chars,
+                      "tokens": engine_spend.c.tokens + tokens},
+            ))  # fmt: skip
+
+    def spend(self, day: str, engine: str) -> tuple[int, int]:
+        """The characters and tokens ``engine`` was sent on ``day``."""
+        query = select(engine_spend.c.chars, engine_spend.c.tokens).where(
+            engine_spend.c.day == day, engine_spend.c.engine == engine
+        )
+        with self._tx() as conn:
+            row = conn.execute(query).first()
+        return (int(row.chars), int(row.tokens)) if row else (0, 0)
 
     def recall(self, keys: Sequence[str]) -> dict[str, str]:
         """Stored translations of the segments with these keys (those that have one)."""

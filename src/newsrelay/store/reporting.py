@@ -160,8 +160,8 @@ class ReportingStore(TranslationsStore, WorkStore):
 
     def engine_usage(self, days: int = 7) -> list[dict[str, Any]]:
         """What the engines were asked per source, engine and day (UTC) over the last
-        ``days`` days: translations, characters in and out, segments sent and recalled from
-        the memory, seconds."""
+        ``days`` days (with the model, where the engine has several): translations, characters
+        and tokens in and out, segments sent and recalled from the memory, seconds."""
         day = func.date(translations.c.created_at).label("day")
         since = utcnow() - timedelta(days=days)
         query = (
@@ -174,7 +174,7 @@ class ReportingStore(TranslationsStore, WorkStore):
 
     def _usage_query(self, *by: Any) -> Any:
         """Usage sums per source and engine (and whatever else ``by`` groups on)."""
-        keys = [sources.c.name.label("source"), translations.c.engine, *by]
+        keys = [sources.c.name.label("source"), translations.c.engine, translations.c.model, *by]
         return (
             select(
                 *keys,

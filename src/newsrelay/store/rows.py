@@ -105,7 +105,8 @@ def _story_view(row: Any, also: tuple[tuple[str, str], ...]) -> StoryView:
     )
 
 
-USAGE_COLUMNS = ("chars_in", "chars_out", "segments_sent", "segments_recalled", "engine_seconds")
+USAGE_COLUMNS = ("chars_in", "chars_out", "segments_sent", "segments_recalled", "engine_seconds",
+                 "tokens_in", "tokens_out")  # fmt: skip
 
 
 def _translation(row: Any) -> Translation:
@@ -119,4 +120,6 @@ def _translation(row: Any) -> Translation:
         image_caption=row.t_image_caption,
         usage=Usage(*(row._mapping[f"t_{name}"] for name in USAGE_COLUMNS)),
         marks=tuple((int(i), str(w)) for i, w in json.loads(row.t_marks or "[]")),
+        model=row.t_model,
+        scores=tuple((int(i), float(c)) for i, c in json.loads(row.t_scores or "[]")),
     )

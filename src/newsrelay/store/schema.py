@@ -167,6 +167,10 @@ translations = Table(
     Column("segments_recalled", Integer, nullable=False, server_default="0"),
     Column("engine_seconds", Float, nullable=False, server_default="0"),
     Column("marks", Text, nullable=False, server_default="[]"),  # JSON: what the engine marked
+    Column("tokens_in", Integer, nullable=False, server_default="0"),
+    Column("tokens_out", Integer, nullable=False, server_default="0"),
+    Column("model", String(200), nullable=False, server_default=""),
+    Column("scores", Text, nullable=False, server_default="[]"),  # JSON: confidence by sentence
     UniqueConstraint("article_id", "language", name="uq_translations_article_language"),
 )
 
@@ -289,4 +293,16 @@ leases = Table(
     Column("item", String(64), primary_key=True),
     Column("worker", String(200), nullable=False),
     Column("until", DateTime, nullable=False),
+)
+
+# What each engine was sent per day (UTC), counted as it is sent, by every worker: the daily
+# limits (translate.daily_limit_chars, translate.daily_limit_tokens) are held against it.
+engine_spend = Table(
+    "engine_spend",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("engine", String(100), primary_key=True),
+    Column("requests", Integer, nullable=False, server_default="0"),
+    Column("chars", Integer, nullable=False, server_default="0"),
+    Column("tokens", Integer, nullable=False, server_default="0"),
 )

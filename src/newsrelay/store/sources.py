@@ -14,6 +14,9 @@ from newsrelay.model import EntryStatus, FeedEntry, Outcome, Source
 from newsrelay.store.db import Database, dialect_insert, utcnow
 from newsrelay.store.schema import entries, sources
 
+# what the settings say of a source that the store does not keep (read from them at each start)
+CONFIG_ONLY = ("id", "paused", "engine", "languages", "poll_minutes")
+
 
 class SourcesStore(Database):
     """Sources: the configured feeds and sitemaps, their validators and polls."""
@@ -23,7 +26,7 @@ class SourcesStore(Database):
         result = []
         with self._tx() as conn:  # an upsert: workers starting at once sync the same sources
             for source in configured:
-                values = {k: v for k, v in asdict(source).items() if k not in ("id", "paused")}
+                values = {k: v for k, v in asdict(source).items() if k not in CONFIG_ONLY}
                 values["keep"] = json.dumps(list(source.keep))
                 upsert = dialect_insert(conn, sources).values(**values)
                 upsert = upsert.on_conflict_do_update(

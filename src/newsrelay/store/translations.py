@@ -54,7 +54,8 @@ class TranslationsStore(Database):
         values = asdict(translation)
         usage = values.pop("usage").values()
         values |= {"article_id": article_id, "created_at": utcnow(),
-                   "marks": json.dumps(values["marks"], ensure_ascii=False)}  # fmt: skip
+                   "marks": json.dumps(values["marks"], ensure_ascii=False),
+                   "scores": json.dumps(values["scores"])}  # fmt: skip
         values |= dict(zip(USAGE_COLUMNS, usage, strict=True))
         chosen = select(stories.c.id).where(stories.c.article_id == article_id)
         try:

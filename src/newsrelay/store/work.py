@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -30,6 +30,7 @@ class WorkStore(Database):
         lease: timedelta = timedelta(minutes=10),
         max_attempts: int = 5,
         languages: Sequence[str] = (),
+        unwanted: Mapping[str, Collection[int]] | None = None,
         among: Collection[int] | None = None,
         scheduled: bool = True,
         only: Collection[str] | None = None,
@@ -41,7 +42,8 @@ class WorkStore(Database):
         now = utcnow()
         with self._tx() as conn:
             items = claims.due(conn, stage, now, limit=limit, max_attempts=max_attempts,
-                               languages=languages, among=among, scheduled=scheduled,
+                               languages=languages, unwanted=unwanted, among=among,
+                               scheduled=scheduled,
                                only=only, takeover=takeover, worker=worker)  # fmt: skip
             return claims.claim(conn, stage, items, worker, now, lease, takeover)
 

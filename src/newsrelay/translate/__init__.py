@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from html import escape
 from importlib.metadata import entry_points
@@ -31,8 +31,11 @@ __all__ = [
     "Engine",
     "Memory",
     "available_engines",
+    "cannot_translate",
     "engine_version",
     "load_engine",
+    "missing_pairs",
+    "start_engine",
     "translate_article",
     "translate_articles",
     "translate_batches",
@@ -78,35 +81,49 @@ def available_engines() -> dict[str, Any]:
     return {ep.name: ep for ep in entry_points(group=ENGINE_GROUP)}
 
 
-def load_engine(settings: Settings, pairs: Sequence[tuple[str, str]] = ()) -> Engine:
-    """Start the configured engine and make sure it has ``pairs``; raise NotConfigured if not."""
-    name = settings.translate.engine
+def load_engine(
+    settings: Settings, pairs: Sequence[tuple[str, str]] = (), name: str | None = None
+) -> Engine:
+    """Start the configured engine (or the one named) and make sure it has ``pairs``; raise
+    NotConfigured if not."""
+    engine = start_engine(settings, name or settings.translate.engine)
+    missing = missing_pairs(engine, pairs)
+    if missing:
+        raise NotConfigured(cannot_translate(engine, missing))
+    return engine
+
+
+def start_engine(settings: Settings, name: str) -> Engine:
+    """Start the engine registered as ``name``; raise NotConfigured when it is not installed or
+    cannot run with these settings."""
     factories = available_engines()
     if name not in factories:
         known = ", ".join(sorted(factories)) or "none"
         raise NotConfigured(f"translation engine {name!r} is not installed (installed: {known})")
     engine: Engine = factories[name].load()(settings)
+    return engine
+
+
+def missing_pairs(engine: Engine, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs of ``pairs`` the engine cannot translate; NotConfigured for a code that is no
+    language."""
     for code in {code for pair in pairs for code in pair}:
         if locale(code) is None:
             raise NotConfigured(f"{code!r} is not a language code (ISO 639-1, such as es, ca, pt)")
     have = engine.pairs()
-    missing = [(s, t) for s, t in pairs if (s, t) not in have and s != t]
-    if missing:
-        offered = ", ".join(f"{s}->{t}" for s, t in sorted(have)) or "none"
-        hint = getattr(engine, "pair_hint", None)  # what to install, from engines that know
-        command = getattr(engine, "install_hint", None)  # the neural engines' install command
-        advice = (
-            f"; {hint(*missing[0])}"
-            if hint
-            else f"; install one with '{command}'"
-            if command
-            else ""
-        )
-        raise NotConfigured(
-            f"engine {name!r} cannot translate {', '.join(f'{s}->{t}' for s, t in missing)} "
-            f"(it offers: {offered}){advice}"
-        )
-    return engine
+    return [(s, t) for s, t in pairs if (s, t) not in have and s != t]
+
+
+def cannot_translate(engine: Engine, missing: Sequence[tuple[str, str]]) -> str:
+    """What to say of an engine that lacks ``missing``, with what would add them."""
+    offered = ", ".join(f"{s}->{t}" for s, t in sorted(engine.pairs())) or "none"
+    hint = getattr(engine, "pair_hint", None)  # what to install, from engines that know
+    command = getattr(engine, "install_hint", None)  # the neural engines' install command
+    advice = (
+        f"; {hint(*missing[0])}" if hint else f"; install one with '{command}'" if command else ""
+    )
+    pairs = ", ".join(f"{s}->{t}" for s, t in missing)
+    return f"engine {engine.name!r} cannot translate {pairs} (it offers: {offered}){advice}"
 
 
 class Memory(Protocol):
@@ -217,6 +234,8 @@ class _Job:
     memory: Memory | None
     seconds: float = 0.0  # the engine's time on the segments sent
     marks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by key: words it marked
+    scores: dict[str, float] = field(default_factory=dict)  # by key: its confidence, if given
+    tokens: tuple[int, int] = (0, 0)  # the tokens it counted for the call, in and out
 
     @classmethod
     def prepare(
@@ -259,10 +278,18 @@ class _Job:
         segments = [h.text for h in self.sent.values()]
         started = time.perf_counter()
         answers = self.engine.translate(segments, self.source, self.target) if segments else []
-        marks_of = getattr(self.engine, "last_marks", None)  # an engine that marks words
+        self.seconds = time.perf_counter() - started
+        # what an engine may say of the call besides the translations
+        marks_of = getattr(self.engine, "last_marks", None)  # words it marked (Apertium)
         if marks_of is not None and segments:
             self.marks = dict(zip(self.sent, marks_of(), strict=False))
-        self.seconds = time.perf_counter() - started
+        scores_of = getattr(self.engine, "last_scores", None)  # its confidence per segment
+        if scores_of is not None and segments:
+            self.scores = {k: s for k, s in zip(self.sent, scores_of(), strict=False)
+                           if s is not None}  # fmt: skip
+        tokens_of = getattr(self.engine, "last_tokens", None)  # what its API counted
+        if tokens_of is not None and segments:
+            self.tokens = tokens_of()
         if len(answers) != len(segments):
             raise EngineError(
                 f"{self.engine.name}: {len(segments)} segments sent, {len(answers)} came back"
@@ -285,13 +312,18 @@ class _Job:
         via = getattr(self.engine, "via", None)  # an engine that can pivot says through what
         middle = via(self.source, self.target) if via else None
         name = f"{self.engine.name} (via {middle})" if middle else self.engine.name
+        model = str(getattr(self.engine, "model", "") or "")
         return [
-            draft.finish(
-                [self.known[k] if k in self.known else new[k] for k in keys],
-                name,
-                self.target,
-                usage,
-                [self.marks.get(k, ()) for k in keys],
+            replace(
+                draft.finish(
+                    [self.known[k] if k in self.known else new[k] for k in keys],
+                    name,
+                    self.target,
+                    usage,
+                    [self.marks.get(k, ()) for k in keys],
+                ),
+                model=model,
+                scores=draft.by_paragraph([self.scores.get(k) for k in keys]),
             )
             for draft, keys, usage in zip(self.drafts, self.keys, self._usage(answers), strict=True)
         ]
@@ -307,10 +339,12 @@ class _Job:
             mine = [k for k in dict.fromkeys(keys) if k in self.sent and k not in counted]
             counted.update(mine)
             chars_in = sum(len(self.sent[k].text) for k in mine)
+            share = chars_in / total
             found.append(Usage(
                 chars_in=chars_in, chars_out=sum(len(answer_of[k]) for k in mine),
                 segments_sent=len(mine), segments_recalled=sum(k in self.known for k in keys),
-                seconds=self.seconds * chars_in / total,
+                seconds=self.seconds * share, tokens_in=round(self.tokens[0] * share),
+                tokens_out=round(self.tokens[1] * share),
             ))  # fmt: skip
         return found
 
@@ -340,6 +374,18 @@ class _Draft:
     @property
     def segments(self) -> list[str]:
         return [piece for block in self.pieces for piece in block]
+
+    def by_paragraph(self, scores: Sequence[float | None]) -> tuple[tuple[int, float], ...]:
+        """The engine's confidence in each sentence it translated, by paragraph (0 the
+        headline, then the body's blocks; the standfirst and the caption are not paragraphs)."""
+        given = iter(scores)
+        found = []
+        for index, block in enumerate(self.pieces):
+            for _ in block:
+                score = next(given)
+                if score is not None and (index == 0 or index >= 3):
+                    found.append((0 if index == 0 else index - 2, round(score, 4)))
+        return tuple(found)
 
     def unknown_text(self, keys: Sequence[str], known: Mapping[str, str]) -> str:
         """The text of the headline and blocks that hold a segment whose key is not known."""

@@ -41,6 +41,7 @@ import importlib.util
 import itertools
 import json
 import logging
+import math
 import shutil
 import tempfile
 import threading
@@ -283,6 +284,7 @@ class CTranslate2Engine:
         self._loaded: dict[Path, _Loaded] = {}
         self._fingerprints: dict[Path, str] = {}
         self._lock = threading.Lock()
+        self._scores: list[float | None] = []
 
     def discover(self) -> list[ModelCard]:
         """The models this engine serves."""
@@ -315,17 +317,25 @@ class CTranslate2Engine:
         card = self.card(source, target)
         todo = [i for i, segment in enumerate(segments) if segment.strip()]
         translated = [""] * len(segments)
+        self._scores = [None] * len(segments)
         if not todo:
             return translated
         model = self._load(card)
         texts = [html.unescape(segments[i]) for i in todo]
-        for i, text in zip(todo, self._translate(model, card, texts, source, target), strict=True):
+        found = self._translate(model, card, texts, source, target)
+        for i, (text, score) in zip(todo, found, strict=True):
             translated[i] = html.escape(text, quote=False)
+            self._scores[i] = score
         return translated
+
+    def last_scores(self) -> list[float | None]:
+        """The model's confidence in each segment of the last call: the mean probability of the
+        tokens it chose (the exponential of its length-normalised log-probability)."""
+        return list(self._scores)
 
     def _translate(
         self, model: _Loaded, card: ModelCard, texts: list[str], source: str, target: str
-    ) -> list[str]:
+    ) -> list[tuple[str, float | None]]:
         before, after = card.source_affixes(source)
         tokens = [before + model.source_spm.encode(t, out_type=str) + after for t in texts]
         prefix = card.target_prefix(target)
@@ -339,11 +349,13 @@ class CTranslate2Engine:
                 replace_unknowns=True,  # an unknown word (often a name) is copied from the source
                 max_input_length=MAX_INPUT_TOKENS,
                 max_decoding_length=_decoding_limit(tokens),
+                return_scores=True,  # with length_penalty 1: the mean log-probability a token
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{self.name}: {card.name}: {exc}") from None
         drop = SPECIAL | set(card.language_tokens.values())
-        return [_detokenize(model.target_spm, _unprefixed(r.hypotheses[0], prefix), drop)
+        return [(_detokenize(model.target_spm, _unprefixed(r.hypotheses[0], prefix), drop),
+                 math.exp(r.scores[0]) if r.scores else None)
                 for r in results]  # fmt: skip
 
     def _load(self, card: ModelCard) -> _Loaded:
