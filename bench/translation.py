@@ -20,8 +20,14 @@ Reports, in one run and side by side, raw ``apertium`` against newsrelay's own p
    (``translate_batches``: segmentation, name finding, the engine, markup, sanitizing).
 4. The cost of translating stories again after one paragraph of 12 changed, through the
    translation memory, as a share of their first translation (time and segments sent).
+5. The same stories through the ``openai`` engine (``OpenAIEngine``) against the local model
+   server of tests/llmserver.py (on 127.0.0.1; it translates each segment with Apertium and
+   counts tokens as an OpenAI API does): requests and tokens (prompt + completion) per story,
+   then, translated again with one paragraph changed, the share of the tokens not sent again
+   thanks to the translation memory. ``--no-openai`` leaves it out.
 
     python bench/translation.py [--pairs en-es,en-pt] [--limit 200] [--json results.json]
+    python bench/translation.py --no-openai        # without the openai engine (5.)
     python bench/translation.py --check-corpus     # validate bench/data/names.jsonl and stop
 """
 
@@ -33,6 +39,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -47,11 +54,16 @@ import lxml.etree
 import lxml.html
 from sacrebleu.metrics.chrf import CHRF
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from llmserver import LLMServer
+from newsrelay.config import load_settings
 from newsrelay.model import Article
 from newsrelay.pipeline import BATCH_ARTICLES
 from newsrelay.store import Store
 from newsrelay.translate import Engine, translate_articles, translate_batches
 from newsrelay.translate.apertium import ApertiumEngine
+from newsrelay.translate.llm import OpenAIEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ROOT / "bench" / "data" / "names.jsonl"
@@ -459,14 +471,25 @@ class Counting:
         return self.engine.translate(segments, source, target)
 
 
-def retranslation_cost(engine: Engine, flores_en: Sequence[str], stories: int) -> dict[str, Any]:
-    """Translate stories of 12 paragraphs (FLORES English, 2 sentences a paragraph) through the
-    translation memory, then each again with one paragraph changed: seconds and segments sent,
-    the second pass as a share of the first."""
+def story_texts(flores_en: Sequence[str], stories: int) -> tuple[list[list[str]], list[list[str]]]:
+    """Stories of 12 paragraphs (FLORES English, 2 sentences a paragraph), and the same stories
+    with one paragraph changed (its first sentence)."""
     paragraphs = [" ".join(flores_en[i : i + 2]) for i in range(0, len(flores_en) - 1, 2)]
     originals = [paragraphs[i : i + 12] for i in range(0, 12 * stories, 12)]
     edited = [[*story[:5], story[5].replace(".", ", they said.", 1), *story[6:]]
               for story in originals]  # fmt: skip
+    return originals, edited
+
+
+def story_article(story: Sequence[str]) -> Article:
+    return Article(title="Story", body_html="".join(f"<p>{escape(p)}</p>" for p in story))
+
+
+def retranslation_cost(engine: Engine, flores_en: Sequence[str], stories: int) -> dict[str, Any]:
+    """Translate stories of 12 paragraphs (FLORES English, 2 sentences a paragraph) through the
+    translation memory, then each again with one paragraph changed: seconds and segments sent,
+    the second pass as a share of the first."""
+    originals, edited = story_texts(flores_en, stories)
     counting = Counting(engine)
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(f"sqlite:///{folder}/memory.db")
@@ -476,9 +499,7 @@ def retranslation_cost(engine: Engine, flores_en: Sequence[str], stories: int) -
                 counting.segments = 0
                 started = time.perf_counter()
                 for story in texts:
-                    article = Article(title="Story", body_html="".join(f"<p>{escape(p)}</p>"
-                                                                       for p in story))  # fmt: skip
-                    translate_articles(counting, [article], "en", "es", memory=store)
+                    translate_articles(counting, [story_article(story)], "en", "es", memory=store)
                 costs.append((time.perf_counter() - started, counting.segments))
         finally:
             store.close()
@@ -495,6 +516,67 @@ def retranslation_cost(engine: Engine, flores_en: Sequence[str], stories: int) -
     }
 
 
+# --- 5. the openai engine ------------------------------------------------------------------
+
+
+def openai_cost(flores_en: Sequence[str], stories: int) -> dict[str, Any]:
+    """The stories of 4. through ``OpenAIEngine`` and the local model server (127.0.0.1), one
+    story a call with the translation memory, then again with one paragraph changed: requests,
+    segments and tokens (prompt + completion, as the API counted them) of each pass."""
+    originals, edited = story_texts(flores_en, stories)
+    server = LLMServer()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            settings = load_settings(
+                Path(folder) / "none.toml",
+                environ={},
+                overrides={"translate.openai_url": server.base + "/v1",
+                           "translate.openai_model": "bench"},
+            )  # fmt: skip
+            engine = OpenAIEngine(settings)
+            store = Store.open(f"sqlite:///{folder}/bench.db")
+            try:
+                passes = [_openai_pass(engine, server, store, texts)
+                          for texts in (originals, edited)]  # fmt: skip
+            finally:
+                store.close()
+                engine.client.close()
+    finally:
+        server.close()
+    first, again = passes
+    return {
+        "stories": len(originals),
+        "paragraphs_per_story": 12,
+        "first": first,
+        "again": again,
+        "tokens_not_resent": 1 - again["tokens"] / first["tokens"] if first["tokens"] else 0.0,
+    }
+
+
+def _openai_pass(
+    engine: OpenAIEngine, server: LLMServer, store: Store, texts: Sequence[Sequence[str]]
+) -> dict[str, Any]:
+    """One pass over the stories, one ``translate_articles`` call a story: what it cost."""
+    requests = segments = tokens_in = tokens_out = 0
+    started = time.perf_counter()
+    for story in texts:
+        asked, seen = len(server.requests), len(server.segments_seen)
+        translate_articles(engine, [story_article(story)], "en", "es", memory=store)
+        if len(server.requests) > asked:  # last_tokens() is the last call's, when one was made
+            prompt, completion = engine.last_tokens()
+            tokens_in, tokens_out = tokens_in + prompt, tokens_out + completion
+        requests += len(server.requests) - asked
+        segments += len(server.segments_seen) - seen
+    return {
+        "seconds": time.perf_counter() - started,
+        "requests": requests,
+        "segments": segments,
+        "prompt_tokens": tokens_in,
+        "completion_tokens": tokens_out,
+        "tokens": tokens_in + tokens_out,
+    }
+
+
 # --- report ----------------------------------------------------------------------------------
 
 
@@ -508,6 +590,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="throughput: best of N runs")
     parser.add_argument("--examples", type=int, default=0, help="show N lost names, broken markup")
     parser.add_argument("--stories", type=int, default=20, help="retranslation: stories")
+    parser.add_argument("--no-openai", action="store_true", help="skip the openai engine (5.)")
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
     parser.add_argument("--check-corpus", action="store_true", help="validate the names corpus")
     args = parser.parse_args()
@@ -540,8 +623,9 @@ def main() -> None:
     finally:
         if close := getattr(engine, "close", None):  # engines that keep pipelines running
             close()
+    llm = None if args.no_openai else openai_cost(read_lines(files["en"], None), args.stories)
 
-    for line in report(args, files, flores, names, speed, retranslation):
+    for line in report(args, files, flores, names, speed, retranslation, llm):
         print(line)
     if args.json:
         results = {
@@ -573,6 +657,7 @@ def main() -> None:
                 ),
             },
             "retranslation": retranslation,
+            "openai": llm,
         }  # fmt: skip
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
@@ -584,6 +669,7 @@ def report(
     names: NamesResult,
     speed: Throughput,
     retranslation: dict[str, Any],
+    llm: dict[str, Any] | None = None,
 ) -> Iterator[str]:
     if not files:
         yield f"FLORES-200: no devtest files in {args.flores}; chrF not measured"
@@ -657,8 +743,29 @@ def report(
     yield (f"retranslation with the memory, one paragraph of 12 changed ({r['stories']} stories)")
     yield f"  first translation   {r['first_seconds']:6.2f} s {r['first_segments']:6} segments"
     yield f"  again, one changed  {r['again_seconds']:6.2f} s {r['again_segments']:6} segments"
-    yield f"  share of the first: {r['time_share']:.3f} of the time, {r['segment_share']:.3f} of "
-    yield "  the segments"
+    yield (f"  share of the first: {r['time_share']:.3f} of the time, "
+           f"{r['segment_share']:.3f} of the segments")  # fmt: skip
+    if llm is None:
+        return
+    yield ""
+    first, again = llm["first"], llm["again"]
+    n = llm["stories"]
+    yield (
+        f"openai engine, local model server on 127.0.0.1 (Apertium behind it), one story a call "
+        f"with the memory ({n} stories of 12 paragraphs)"
+    )
+    for label, cost in (("first translation", first), ("again, one changed", again)):
+        yield (
+            f"  {label:<19} {cost['seconds']:6.2f} s {cost['requests']:4} requests "
+            f"({cost['requests'] / n:.2f} a story) {cost['segments']:5} segments "
+            f"{cost['tokens']:7,} tokens ({cost['tokens'] / n:,.0f} a story: "
+            f"{cost['prompt_tokens'] / n:,.0f} prompt + {cost['completion_tokens'] / n:,.0f} "
+            "completion)"
+        )
+    yield (
+        f"  tokens not sent again thanks to the memory: {llm['tokens_not_resent']:.1%} "
+        f"({again['tokens']:,} of {first['tokens']:,} sent again; target >= 80%)"
+    )
 
 
 if __name__ == "__main__":

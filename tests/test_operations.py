@@ -181,11 +181,11 @@ def test_a_host_down_for_one_run_is_published_on_the_next(tmp_path: Path) -> Non
     assert 'newsrelay_translations{decision="publish",language="es"} 1' in prom
     assert 'newsrelay_source_last_success_timestamp_seconds{source="Gazette"}' in prom
     assert re.search(r'newsrelay_last_run_stage_seconds\{stage="translate"\} [0-9.e-]+', prom)
-    where = 'engine="apertium",source="Gazette"'
+    where = 'engine="apertium",model="",source="Gazette"'
     sent = re.search(rf'newsrelay_engine_characters_total\{{direction="in",{where}\}} (\d+)', prom)
     text = len("Ferry returns") + sum(len(sentence) for sentence in STORY)
     assert sent and text <= int(sent.group(1)) < 2 * text  # the title and the body, once
-    recalled = 'engine="apertium",outcome="recalled",source="Gazette"'
+    recalled = 'engine="apertium",model="",outcome="recalled",source="Gazette"'
     assert f"newsrelay_engine_segments_total{{{recalled}}} 0" in prom
     [usage] = status["engine_usage"]
     assert (usage["source"], usage["translations"], usage["chars_in"]) == (

@@ -82,7 +82,7 @@ def from_status(
 
 
 def _engine_usage(rows: Iterable[Mapping[str, Any]]) -> list[Metric]:
-    """What the engines were asked, per source and engine, since the store began."""
+    """What the engines were asked, per source, engine and model, since the store began."""
     chars = Metric("engine_characters_total", "counter",
                    "Characters sent to (in) and returned by (out) the engine.")  # fmt: skip
     segments = Metric("engine_segments_total", "counter",

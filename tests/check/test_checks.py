@@ -225,3 +225,20 @@ def test_apertium_marks_are_kept_beside_the_translation_not_in_it() -> None:
     result = translate_article(ApertiumEngine(), article, "en", "es")
     assert "*" not in result.title and (0, "*perks") in result.marks
     assert "#MeToo" in result.body_html  # written by the source: no mark
+
+
+def test_low_confidence_is_reported_where_the_engine_gives_scores() -> None:
+    from newsrelay.check import CheckInput, Policy, check_texts
+
+    item = CheckInput(
+        source=["Headline", "A first paragraph.", "A second paragraph."],
+        translation=["Titular", "Un primer párrafo.", "Un segundo párrafo."],
+        source_language="en", target_language="es",
+        scores=[(0, 0.9), (1, 0.95), (2, 0.12), (2, 0.8)],
+    )  # fmt: skip
+    verdict = check_texts(item, Policy.from_settings())
+    [finding] = [f for f in verdict.findings if f.kind == "low_confidence"]
+    assert finding.paragraph == 2 and "0.12" in finding.message
+    assert verdict.decision.value == "hold"
+    unscored = check_texts(CheckInput(item.source, item.translation, "en", "es"))
+    assert not [f for f in unscored.findings if f.kind == "low_confidence"]

@@ -99,6 +99,10 @@ def test_one_string_per_segment_and_the_same_every_time(tmp_path: Path, models_d
     assert engine.translate(segments, "en", "es") == first
     assert engine.translate([], "en", "es") == []
     assert len(set(engine.translate(EN, "en", "es"))) > 1  # the output depends on the input
+    scores = engine.last_scores()  # the mean probability of its tokens; none for a blank
+    assert all(s is not None and 0 < s <= 1 for s in scores)
+    engine.translate(segments, "en", "es")
+    assert engine.last_scores()[1] is None and engine.last_scores()[0] is not None
 
 
 def test_batching_by_tokens_does_not_change_the_result(tmp_path: Path, models_dir: Path) -> None:
@@ -157,6 +161,9 @@ def test_load_engine_and_translate_article(tmp_path: Path, models_dir: Path) -> 
     assert translation.engine == "ctranslate2"
     assert translation.title
     assert translation.body_html.count("<p>") == 2
+    # the model's own confidence in each sentence, by paragraph (0 the headline)
+    assert [p for p, _ in translation.scores] == [0, 1, 2]
+    assert all(0 < score <= 1 for _, score in translation.scores)
     with pytest.raises(NotConfigured, match="cannot translate en->de"):
         load_engine(config, [("en", "de")])
 
