@@ -15,10 +15,12 @@ from __future__ import annotations
 import contextlib
 import enum
 import errno
+import getpass
 import json
 import logging
 import os
 import re
+import socket
 import sys
 import tempfile
 import time
@@ -427,12 +429,82 @@ def recheck() -> None:
 def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
     directory: Annotated[Path | None, typer.Option(help="Site folder (default: settings).")] = None,
+    desk: Annotated[
+        bool, typer.Option("--desk", help="Serve the desk (review, dashboard, sources, API).")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address the desk listens on.")] = "127.0.0.1",
 ) -> None:
-    """Preview the site on 127.0.0.1."""
+    """Preview the site on 127.0.0.1, or serve the desk (``--desk``)."""
+    if desk:
+        _serve_desk(host, port)
+        return
     folder = directory or _settings().output_dir
     if not folder.is_dir():
         raise ConfigError(f"{folder}: no site here yet; run 'newsrelay run' first")
     _serve(folder, port)
+
+
+def _serve_desk(host: str, port: int) -> None:
+    import uvicorn
+
+    from newsrelay.web import create_app
+
+    settings = _settings()
+    with _open_store() as store:
+        application = create_app(settings, store, _config_file())
+        with socket.socket() as probe:  # a busy port is one line, not uvicorn's traceback
+            if probe.connect_ex((host, port)) == 0:
+                raise ConfigError(f"{host}:{port} is already in use; choose another port "
+                                  "with --port")  # fmt: skip
+        out.print(f"the desk at http://{host}:{port}/ (Ctrl-C stops)")
+        uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
+users_app = typer.Typer(help="The people who may use the desk.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Their login name.")],
+    role: Annotated[str, typer.Option(help="editor or admin.")] = "editor",
+    password_file: Annotated[
+        Path | None, typer.Option(help="Read the password from this file instead of asking.")
+    ] = None,
+) -> None:
+    """Add a person to the desk (the password is kept as an argon2id hash)."""
+    from newsrelay.web.auth import hash_password
+
+    if password_file is not None:
+        password = password_file.read_text(encoding="utf-8").strip()
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise ConfigError("the password must have at least 10 characters")
+    with _open_store() as store:
+        store.add_user(name, role, hash_password(password))
+        store.record_action(f"{getpass.getuser()} (command line)", "add_user", f"user {name}",
+                            after=role)  # fmt: skip
+    out.print(f"user {name} ({role}) added")
+
+
+tokens_app = typer.Typer(help="API tokens of the desk's JSON API.")
+app.add_typer(tokens_app, name="tokens")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Argument(help="What the token is for.")],
+    scope: Annotated[str, typer.Option(help="read, or write (which may also act).")] = "read",
+) -> None:
+    """Create an API token; it is printed once and the store keeps only its hash."""
+    from newsrelay.web.auth import create_token
+
+    with _open_store() as store:
+        key = create_token(store, name, scope)
+        store.record_action(f"{getpass.getuser()} (command line)", "add_token", f"token {name}",
+                            after=scope)  # fmt: skip
+    print(key)
 
 
 def _serve(folder: Path, port: int) -> None:
@@ -708,9 +780,15 @@ def review_edit(
     _review(translation_id, Decision.PUBLISH, title=corrected.title, body_html=corrected.body_html)
 
 
-def _review(translation_id: int, decision: Decision, **edit: str) -> None:
+def _review(
+    translation_id: int, decision: Decision, title: str | None = None,
+    body_html: str | None = None,
+) -> None:  # fmt: skip
+    who = f"{getpass.getuser()} (command line)"
     with _open_store() as store:
-        store.review(translation_id, decision, **edit)
+        store.review(translation_id, decision, title=title, body_html=body_html, reviewer=who)
+        store.record_action(who, decision.value, f"translation {translation_id}",
+                            after="edited" if body_html else None)  # fmt: skip
     action = "approved" if decision is Decision.PUBLISH else "rejected"
     out.print(
         f"translation {translation_id} {action}"

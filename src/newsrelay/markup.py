@@ -4,13 +4,15 @@ the blocks its text lives in, and their text."""
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from typing import Any
 
 import lxml.html
 import nh3
 
-__all__ = ["BLOCK_TAGS", "BODY_TAGS", "block_key", "html_paragraphs", "leaf_blocks",
-           "normalise", "sanitize_html", "story_text"]  # fmt: skip
+__all__ = ["BLOCK_TAGS", "BODY_TAGS", "block_key", "html_paragraphs", "inner_html",
+           "leaf_blocks", "normalise", "replace_blocks", "sanitize_html", "set_inner_html",
+           "story_text", "text_blocks"]  # fmt: skip
 
 BODY_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "a", "em", "strong",
@@ -58,3 +60,41 @@ def html_paragraphs(body_html: str) -> list[str]:
 def story_text(title: str, body_html: str) -> str:
     """The text near-duplicate detection reads: the headline, then the body's paragraphs."""
     return "\n\n".join([title, *html_paragraphs(body_html)])
+
+
+def inner_html(element: Any) -> str:
+    """An element's content as HTML, whitespace collapsed."""
+    inner = escape(element.text or "", quote=False)
+    inner += "".join(lxml.html.tostring(child, encoding="unicode") for child in element)
+    return " ".join(inner.split())
+
+
+def set_inner_html(element: Any, html: str) -> None:
+    """Replace an element's content with ``html``."""
+    for child in list(element):
+        element.remove(child)
+    fragment = lxml.html.fragment_fromstring(html or " ", create_parent="div")
+    element.text = fragment.text
+    for child in fragment:
+        element.append(child)
+
+
+def text_blocks(body_html: str) -> list[str]:
+    """The inner HTML of each block of ``body_html`` that holds text, in the order (and with
+    the numbering) of ``html_paragraphs``."""
+    if not body_html.strip():
+        return []
+    tree = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    return [inner_html(b) for b in leaf_blocks(tree) if normalise(b.text_content())]
+
+
+def replace_blocks(body_html: str, blocks: list[str]) -> str:
+    """``body_html`` with the content of its text blocks (``text_blocks``) replaced, one for
+    one, by ``blocks``, sanitized: the structure (lists, headings) stays as it was."""
+    tree = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    found = [b for b in leaf_blocks(tree) if normalise(b.text_content())]
+    if len(found) != len(blocks):
+        raise ValueError(f"{len(blocks)} paragraphs given for {len(found)}")
+    for block, html in zip(found, blocks, strict=True):
+        set_inner_html(block, sanitize_html(html))
+    return sanitize_html("".join(lxml.html.tostring(c, encoding="unicode") for c in tree))

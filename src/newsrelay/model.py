@@ -262,8 +262,9 @@ class StoryView:
     published_at: datetime | None = None  # first published (kept across updates)
     updated_at: datetime | None = None  # when a change of the source story was republished
     removed_at: datetime | None = None  # when the source removed or retracted the story
-    removal: str | None = None  # "source_gone" or "source_retracted"
+    removal: str | None = None  # "source_gone", "source_retracted" or "editor_withdrew"
     translated_meta: bool = False  # meta's standfirst and caption are in ``language``
+    reviewed: bool = False  # an editor approved or edited it (the notice says so)
 
 
 @dataclass(frozen=True)

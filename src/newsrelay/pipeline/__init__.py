@@ -44,10 +44,10 @@ import traceback
 from datetime import UTC, datetime
 
 from newsrelay.config import Settings
-from newsrelay.errors import StoreError
+from newsrelay.errors import Locked, StoreError
 from newsrelay.ingest import Fetcher
 from newsrelay.pipeline.report import Progress, RunReport, Tally
-from newsrelay.pipeline.sweeps import SWEEPS, next_check, plan_deliveries
+from newsrelay.pipeline.sweeps import SWEEPS, next_check, plan_deliveries, run_sweep
 from newsrelay.pipeline.units import BATCH_ARTICLES, UNITS, Deps, unwanted_languages
 from newsrelay.store import Store
 from newsrelay.translate import Engine
@@ -58,6 +58,7 @@ __all__ = ["BATCH_ARTICLES", "STAGES", "Progress", "RunReport", "next_check", "p
 log = logging.getLogger(__name__)
 STAGES = ("poll", "recheck", "fetch", "extract", "dedupe", "translate", "check", "publish", "push")
 EVERYTHING = 1_000_000  # items claimed at once by the local executor: all that are due
+SWEEP_WAIT = 120.0  # seconds a sweep waits while another process (the desk) holds its lease
 
 
 def run_once(
@@ -95,7 +96,9 @@ def run_stage(deps: Deps, tally: Tally) -> None:
     claimed for this process (released when done, whatever happens)."""
     stage = tally.stage
     if stage in SWEEPS:
-        SWEEPS[stage](deps, tally)
+        if run_sweep(deps, stage, SWEEP_WAIT, tally).get("running elsewhere"):
+            raise Locked(f"{stage}: another process held the store's {stage} lease for "
+                         f"{SWEEP_WAIT:.0f} s")  # fmt: skip
         return
     limit = deps.settings.fetch.max_pages_per_run if stage == "fetch" else EVERYTHING
     items = claim(deps, stage, limit, scheduled=False)

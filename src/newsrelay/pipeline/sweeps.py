@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from newsrelay.errors import FetchError, PublishError
+from newsrelay.errors import FetchError, Locked, PublishError
 from newsrelay.ingest import Fetcher
 from newsrelay.model import DeliveryRecord, Entry, Outcome, Page, StoryView
 from newsrelay.pipeline.report import Tally
@@ -26,7 +26,7 @@ from newsrelay.publish import ImageMirror, StaticSite
 from newsrelay.publish.targets import Delivery, DeliveryState, Publisher, story_version
 from newsrelay.store import utcnow
 
-__all__ = ["SWEEPS", "next_check", "plan_deliveries"]
+__all__ = ["SWEEPS", "next_check", "plan_deliveries", "run_sweep"]
 
 log = logging.getLogger(__name__)
 RECHECK_SHARE = 4  # then after a quarter of the story's age,
@@ -292,3 +292,18 @@ SWEEPS: dict[str, Callable[[Deps, Tally], None]] = {
     "publish": publish_stories,
     "push": push_stories,
 }
+
+
+def run_sweep(
+    deps: Deps, stage: str, wait: float = 0, tally: Tally | None = None
+) -> dict[str, int]:
+    """Run one sweep under the store's lease of its name (so that the local executor, the
+    Celery workers and the desk never build the site at once), waiting up to ``wait`` seconds
+    for it; nothing when another keeps holding it."""
+    tally = tally or Tally(stage)
+    try:
+        with deps.store.lock(stage).held(wait=wait):
+            SWEEPS[stage](deps, tally)
+    except Locked:
+        return {"running elsewhere": 1}
+    return tally.report.counts.get(stage, {})

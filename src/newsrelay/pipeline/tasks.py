@@ -34,10 +34,10 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from newsrelay.config import Settings
-from newsrelay.errors import Locked, StoreError
+from newsrelay.errors import StoreError
 from newsrelay.ingest import Fetcher
 from newsrelay.pipeline.report import RunReport, Tally
-from newsrelay.pipeline.sweeps import SWEEPS
+from newsrelay.pipeline.sweeps import SWEEPS, run_sweep
 from newsrelay.pipeline.units import UNITS, Deps, StoredRobots, unwanted_languages
 from newsrelay.store import Store
 from newsrelay.store.lock import holder_name
@@ -193,17 +193,6 @@ def run_unit(deps: Deps, stage: str, items: list[str], dispatcher: str) -> dict[
             tally.done(outcome)
     finally:  # all of them: a task tried again after the store failed gives back what it held
         deps.store.release(stage, items, deps.worker)
-    return tally.report.counts.get(stage, {})
-
-
-def run_sweep(deps: Deps, stage: str) -> dict[str, int]:
-    """Run one sweep under the store's lease of its name; nothing when another holds it."""
-    tally = Tally(stage)
-    try:
-        with deps.store.lock(stage).held(wait=0):
-            SWEEPS[stage](deps, tally)
-    except Locked:
-        return {"running elsewhere": 1}
     return tally.report.counts.get(stage, {})
 
 

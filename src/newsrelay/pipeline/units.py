@@ -43,7 +43,17 @@ from newsrelay.errors import (
 )
 from newsrelay.extract import extract_article, retraction_of
 from newsrelay.ingest import Fetcher, Response, decode_page, parse_feed
-from newsrelay.model import Article, Entry, EntryStatus, FeedEntry, FeedResult, Page, Source
+from newsrelay.model import (
+    Article,
+    Entry,
+    EntryStatus,
+    FeedEntry,
+    FeedResult,
+    Page,
+    Source,
+    Translation,
+    Verdict,
+)
 from newsrelay.publish.targets import Publisher, load_publishers
 from newsrelay.store import Store, utcnow
 from newsrelay.store.lock import holder_name
@@ -58,7 +68,7 @@ from newsrelay.translate import (
 from newsrelay.translate.budget import Metered
 from newsrelay.translate.glossary import Glossary, load_glossary
 
-__all__ = ["UNITS", "Deps", "StoredRobots", "attempt", "unwanted_languages"]
+__all__ = ["UNITS", "Deps", "StoredRobots", "attempt", "unwanted_languages", "verdict_of"]
 
 log = logging.getLogger(__name__)
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}  # "": servers that send no type
@@ -569,16 +579,22 @@ def _saver(deps: Deps, article_id: int, translation: Any) -> Callable[[], Outcom
 def check(deps: Deps, item: str) -> Outcome:
     """Check one translation and store the verdict: ``publish``, ``hold`` or ``reject``."""
     translation, article, source_name = deps.store.translation_to_check(int(item))
+    verdict = verdict_of(deps, translation, article, source_name)
+    deps.store.save_verdict(int(item), verdict)
+    return verdict.decision.value
+
+
+def verdict_of(deps: Deps, translation: Translation, article: Article, source_name: str) -> Verdict:
+    """The checks' verdict on a translation of a source's article (a person's edit is checked
+    the same way as the engine's translation, names and all)."""
     source = deps.source(source_name)
-    verdict = check_translation(
+    return check_translation(
         article, translation, policy=deps.policy, engine=deps.engine,
         keep=deps.keep(source_name),
         forced=deps.glossary.terms(translation.source_language, translation.language),
         license=source.license if source else "",
         feed_rights=deps.store.feed_rights().get(source_name),
     )  # fmt: skip
-    deps.store.save_verdict(int(item), verdict)
-    return verdict.decision.value
 
 
 # the units -----------------------------------------------------------------------------------

@@ -184,9 +184,15 @@ class StaticSite:
         t = strings_for(story.language)
         when = local_date(_iso(story.removed_at or story.created_at), story.language)
         return self._render(
-            "withdrawn.html", story.language, root="../../", lang_home="../index.html", t=t,
-            message=t["withdrawn"].format(source=story.source_name, date=when),
-        )  # fmt: skip
+            "withdrawn.html",
+            story.language,
+            root="../../",
+            lang_home="../index.html",
+            t=t,
+            message=t["editor_withdrawn"].format(date=when)
+            if story.removal == "editor_withdrew"
+            else t["withdrawn"].format(source=story.source_name, date=when),
+        )
 
     def _versions(self, stories: Sequence[StoryView]) -> dict[int, list[tuple[str, str]]]:
         """(language, URL) of every published version of each story, by story id."""
@@ -225,7 +231,10 @@ class StaticSite:
             **_change_notes(story),
             license_url=license_url(story.license),
             t=strings_for(
-                story.language, source_language=story.source_language, engine=story.engine
+                story.language,
+                source_language=story.source_language,
+                engine=story.engine,
+                reviewed=story.reviewed,
             ),
         )
 
@@ -452,7 +461,9 @@ def _change_notes(story: StoryView) -> dict[str, str]:
         notes |= {"updated_line": t["updated_on"].format(date=when),
                   "updated_iso": _iso(story.updated_at)}  # fmt: skip
     if story.removed_at:
-        key = "retracted_note" if story.removal == "source_retracted" else "removed_note"
+        key = {"source_retracted": "retracted_note", "editor_withdrew": "editor_withdrawn"}.get(
+            story.removal or "", "removed_note"
+        )
         when = local_date(_iso(story.removed_at), story.language)
         notes["removal_note"] = t[key].format(date=when)
     return notes

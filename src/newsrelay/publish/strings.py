@@ -12,6 +12,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "notice": "This story was translated automatically from {source_language} by {engine} "
         "and has not been edited by a person.",
+        "reviewed_notice": "This story was translated from {source_language} by {engine}, then "
+        "reviewed by an editor.",
+        "editor_withdrawn": "The editors withdrew this story on {date}.",
         "by": "By", "for_": "for", "source": "Source", "license": "License",
         "engine": "Translation engine", "latest": "Latest stories", "empty": "No stories yet.",
         "also": "Also reported by",
@@ -30,6 +33,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "es": {
         "notice": "Esta noticia fue traducida automáticamente del {source_language} con {engine} "
         "y no ha sido revisada por ninguna persona.",
+        "reviewed_notice": "Esta noticia fue traducida del {source_language} con {engine} y "
+        "revisada después por un editor.",
+        "editor_withdrawn": "La redacción retiró esta noticia el {date}.",
         "by": "Por", "for_": "para", "source": "Fuente", "license": "Licencia",
         "engine": "Motor de traducción", "latest": "Últimas noticias",
         "empty": "Todavía no hay noticias.",
@@ -49,6 +55,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "ca": {
         "notice": "Aquesta notícia s'ha traduït automàticament de l'{source_language} amb {engine} "
         "i cap persona no l'ha revisada.",
+        "reviewed_notice": "Aquesta notícia s'ha traduït de l'{source_language} amb {engine} i "
+        "després l'ha revisada un editor.",
+        "editor_withdrawn": "La redacció va retirar aquesta notícia el {date}.",
         "by": "Per", "for_": "per a", "source": "Font", "license": "Llicència",
         "engine": "Motor de traducció", "latest": "Últimes notícies",
         "empty": "Encara no hi ha notícies.",
@@ -68,6 +77,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "notice": "Cet article a été traduit automatiquement de l'{source_language} par {engine} "
         "et n'a été relu par personne.",
+        "reviewed_notice": "Cet article a été traduit de l'{source_language} par {engine}, puis "
+        "relu par un rédacteur.",
+        "editor_withdrawn": "La rédaction a retiré cet article le {date}.",
         "by": "Par", "for_": "pour", "source": "Source", "license": "Licence",
         "engine": "Moteur de traduction", "latest": "Derniers articles",
         "empty": "Aucun article pour l'instant.",
@@ -87,6 +99,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "pt": {
         "notice": "Esta notícia foi traduzida automaticamente do {source_language} pelo {engine} "
         "e não foi revista por nenhuma pessoa.",
+        "reviewed_notice": "Esta notícia foi traduzida do {source_language} pelo {engine} e "
+        "depois revista por um editor.",
+        "editor_withdrawn": "A redação retirou esta notícia a {date}.",
         "by": "Por", "for_": "para", "source": "Fonte", "license": "Licença",
         "engine": "Motor de tradução", "latest": "Últimas notícias",
         "empty": "Ainda não há notícias.",
@@ -114,10 +129,14 @@ def language_name(code: str, reader: str) -> str:
     return str(known.languages.get(code.replace("-", "_"), code))
 
 
-def strings_for(language: str, *, source_language: str = "", engine: str = "") -> dict[str, str]:
-    """The interface strings for readers of ``language``, with the notice filled in."""
+def strings_for(
+    language: str, *, source_language: str = "", engine: str = "", reviewed: bool = False
+) -> dict[str, str]:
+    """The interface strings for readers of ``language``, with the notice filled in: that the
+    story was translated automatically and not edited, or (``reviewed``) that an editor
+    reviewed it."""
     table = STRINGS.get(language, STRINGS["en"])
-    notice = table["notice"].format(
+    notice = table["reviewed_notice" if reviewed else "notice"].format(
         source_language=language_name(source_language, language) if source_language else "",
         engine=engine,
     )

@@ -113,7 +113,8 @@ def story_html(story: StoryView) -> str:
     """The story as the site's page shows it, for a CMS: the automatic-translation notice, the
     byline, the body, and the line with the source, its link, the license, the attribution and
     the engine."""
-    t = strings_for(story.language, source_language=story.source_language, engine=story.engine)
+    t = strings_for(story.language, source_language=story.source_language, engine=story.engine,
+                    reviewed=story.reviewed)  # fmt: skip
     parts = [f'<p class="notice" role="note">{escape(t["notice"])}</p>']
     if story.meta.authors:
         byline = f"{t['by']} {', '.join(story.meta.authors)}, {t['for_']} {story.source_name}"

@@ -126,7 +126,8 @@ def payload(delivery: Delivery, sent_at: int) -> dict[str, Any]:
         return data | {"reason": (story.removal if story else None) or "not_published"}
     if story is None:
         return data
-    t = strings_for(story.language, source_language=story.source_language, engine=story.engine)
+    t = strings_for(story.language, source_language=story.source_language, engine=story.engine,
+                    reviewed=story.reviewed)  # fmt: skip
     return data | {
         "title": story.title,
         "body_html": sanitize_html(story.body_html),

@@ -7,6 +7,7 @@ the store either before or after the transition, never between.
 from __future__ import annotations
 
 from newsrelay.store.db import utcnow
+from newsrelay.store.desk import DeskStore
 from newsrelay.store.entries import EntriesStore
 from newsrelay.store.memory import MemoryStore
 from newsrelay.store.publications import PublicationsStore
@@ -19,8 +20,9 @@ __all__ = ["Store", "metadata", "utcnow"]
 
 
 class Store(
-    SourcesStore, EntriesStore, StoriesStore, PublicationsStore, MemoryStore, ReportingStore
-):
+    SourcesStore, EntriesStore, StoriesStore, PublicationsStore, MemoryStore, ReportingStore,
+    DeskStore,
+):  # fmt: skip
     """The database behind a newsrelay site: one façade over the store's parts, each in a
     module of its own over the engine and transactions of ``newsrelay.store.db`` (reporting
     brings the translations and the work)."""

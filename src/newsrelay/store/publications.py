@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, insert, or_, select
 from sqlalchemy import update as sql_update
 
 from newsrelay.model import Decision, DeliveryRecord, Outcome, StoryView
@@ -29,6 +29,11 @@ class PublicationsStore(Database):
         """Translations cleared for publishing, newest first; optionally only unpublished ones.
         A source not licensed for republishing (monitor mode) has none: its stories are
         translated and checked for a person to read, never published or pushed."""
+        withdrawn_by_editor = and_(  # a live story an editor rejected: see publish.on_removal
+            verdicts.c.decision == Decision.REJECT.value,
+            verdicts.c.reviewer.is_not(None),
+            translations.c.id.in_(select(publications.c.translation_id)),
+        )
         query = (
             select(
                 translations.c.id.label("translation_id"),
@@ -52,13 +57,17 @@ class PublicationsStore(Database):
                 articles.c.updated_at,
                 entries.c.removed_at,
                 entries.c.removal,
+                verdicts.c.decision,
+                verdicts.c.reviewer,
+                verdicts.c.reviewed_at,
             )
             .join(articles, articles.c.id == translations.c.article_id)
             .join(entries, entries.c.id == articles.c.entry_id)
             .join(sources, sources.c.id == entries.c.source_id)
             .join(stories, stories.c.id == articles.c.story_id)
             .join(verdicts, verdicts.c.translation_id == translations.c.id)
-            .where(verdicts.c.decision == Decision.PUBLISH.value, sources.c.republish.is_(True))
+            .where(sources.c.republish.is_(True))
+            .where(or_(verdicts.c.decision == Decision.PUBLISH.value, withdrawn_by_editor))
             .order_by(translations.c.created_at.desc(), translations.c.id.desc())
         )
         if language is not None:

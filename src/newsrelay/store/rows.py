@@ -11,6 +11,7 @@ from sqlalchemy import update as sql_update
 
 from newsrelay.model import (
     Article,
+    Decision,
     Entry,
     EntryStatus,
     Metadata,
@@ -96,6 +97,11 @@ def _story_view(row: Any, also: tuple[tuple[str, str], ...]) -> StoryView:
     """A story row, with the translated standfirst and caption in its metadata."""
     values = row._asdict()
     standfirst, caption = values.pop("standfirst"), values.pop("image_caption")
+    decision, reviewer = values.pop("decision"), values.pop("reviewer")
+    reviewed_at = values.pop("reviewed_at")
+    values["reviewed"] = reviewer is not None
+    if decision == Decision.REJECT.value:  # a live story its editors withdrew
+        values |= {"removed_at": reviewed_at, "removal": "editor_withdrew"}
     meta = _metadata(row.meta)
     translated = standfirst is not None or caption is not None
     if translated:

@@ -182,6 +182,10 @@ verdicts = Table(
     Column("decision", String(16), nullable=False),
     Column("findings", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # a person's review: who, when, and the reason they gave (a rejection's)
+    Column("reviewer", String(100)),
+    Column("reviewed_at", DateTime),
+    Column("note", Text),
 )
 
 publications = Table(
@@ -305,4 +309,48 @@ engine_spend = Table(
     Column("requests", Integer, nullable=False, server_default="0"),
     Column("chars", Integer, nullable=False, server_default="0"),
     Column("tokens", Integer, nullable=False, server_default="0"),
+)
+
+
+# The desk (newsrelay.web): the people who review, their sessions (a key kept only as its hash,
+# with the session's CSRF token), API tokens (hashed too), and the audit log of every action.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # editor or admin
+    Column("password_hash", Text, nullable=False),  # argon2id
+    Column("created_at", DateTime, nullable=False),
+)
+
+desk_sessions = Table(
+    "desk_sessions",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("scope", String(16), nullable=False),  # read or write
+    Column("created_at", DateTime, nullable=False),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("who", String(100), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("item", String(100), nullable=False),
+    Column("before", Text),
+    Column("after", Text),
 )

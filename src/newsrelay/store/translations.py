@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -170,10 +170,15 @@ class TranslationsStore(Database):
         with self._tx() as conn:
             _forget(conn, stage, item_type, item_id)
 
-    def held(self, *, monitored: bool = False) -> list[dict[str, Any]]:
-        """Translations held for review, oldest first, with their findings' kinds; with
-        ``monitored``, instead the checked translations of sources in monitor mode (not
-        licensed for republishing: read here, never published), with their decision."""
+    def held(
+        self, *, monitored: bool = False, source: str | None = None,
+        language: str | None = None, kind: str | None = None, newest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """Translations held for review, oldest first (or newest), with their findings' kinds,
+        of one source, language or finding kind when given; with ``monitored``, instead the
+        checked translations of sources in monitor mode (not licensed for republishing: read
+        here, never published), with their decision."""
         query = (
             select(
                 translations.c.id, translations.c.language, translations.c.title,
@@ -186,8 +191,16 @@ class TranslationsStore(Database):
             .join(sources, sources.c.id == entries.c.source_id)
             .where(sources.c.republish.is_(False) if monitored
                    else verdicts.c.decision == Decision.HOLD.value)
-            .order_by(verdicts.c.created_at, translations.c.id)
+            .order_by(*((verdicts.c.created_at.desc(), translations.c.id.desc()) if newest_first
+                        else (verdicts.c.created_at, translations.c.id)))
+            .limit(limit)
         )  # fmt: skip
+        if source:
+            query = query.where(sources.c.name == source)
+        if language:
+            query = query.where(translations.c.language == language)
+        if kind:  # the findings are JSON as json.dumps writes it
+            query = query.where(verdicts.c.findings.contains(json.dumps({"kind": kind})[1:-1]))
         with self._tx() as conn:
             rows = conn.execute(query).all()
         return [
@@ -210,13 +223,24 @@ class TranslationsStore(Database):
         *,
         title: str | None = None,
         body_html: str | None = None,
+        reviewer: str | None = None,
+        note: str | None = None,
+        findings: Sequence[Finding] | None = None,
     ) -> None:
-        """Record a person's decision on a translation, with their edit of it if they made one."""
+        """Record a person's decision on a translation, with their edit of it if they made one
+        (and the findings of the checks run again on it). Approved, it is published again with
+        the edit and the reviewed notice; rejected after it went live, it stays published to be
+        withdrawn as ``publish.on_removal`` says, never silently deleted."""
+        values: dict[str, Any] = {"decision": decision.value, "created_at": utcnow(),
+                                  "reviewer": reviewer, "note": note,
+                                  "reviewed_at": utcnow() if reviewer else None}  # fmt: skip
+        if findings is not None:
+            values["findings"] = json.dumps([asdict(f) for f in findings], ensure_ascii=False)
         with self._tx() as conn:
             found = conn.execute(
                 sql_update(verdicts)
                 .where(verdicts.c.translation_id == translation_id)
-                .values(decision=decision.value, created_at=utcnow())
+                .values(**values)
             ).rowcount
             if not found:
                 raise NotFound(f"translation {translation_id}: nothing to review")
@@ -227,11 +251,30 @@ class TranslationsStore(Database):
                     .where(translations.c.id == translation_id)
                     .values(**edited)
                 )
-            conn.execute(
-                delete(publications).where(publications.c.translation_id == translation_id)
-            )
+            if decision is Decision.PUBLISH:
+                conn.execute(
+                    delete(publications).where(publications.c.translation_id == translation_id)
+                )
+            said = f"{decision.value} by {reviewer}" if reviewer else decision.value
             self._log(conn, "review", "translation", translation_id, Outcome.OK,
-                      "edited" if edited else None, decision.value)  # fmt: skip
+                      "edited" if edited else None, said)  # fmt: skip
+
+    def review_state(self, translation_id: int) -> dict[str, Any]:
+        """A translation's verdict as a person left it: decision, reviewer, when, note, and
+        whether it is published."""
+        query = (
+            select(verdicts.c.decision, verdicts.c.reviewer, verdicts.c.reviewed_at,
+                   verdicts.c.note, publications.c.url)
+            .select_from(verdicts)
+            .join(publications, publications.c.translation_id == verdicts.c.translation_id,
+                  isouter=True)
+            .where(verdicts.c.translation_id == translation_id)
+        )  # fmt: skip
+        with self._tx() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"translation {translation_id} was not checked")
+        return dict(row._mapping)
 
     def verdict(self, translation_id: int) -> Verdict | None:
         """The verdict on a translation, if it was checked."""

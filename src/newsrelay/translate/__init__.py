@@ -21,7 +21,7 @@ import lxml.html
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
-from newsrelay.markup import leaf_blocks, sanitize_html
+from newsrelay.markup import inner_html, leaf_blocks, sanitize_html, set_inner_html
 from newsrelay.model import Article, TranslatedSegment, Translation, Usage
 from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
 from newsrelay.text import locale, localize_numbers
@@ -367,7 +367,7 @@ class _Draft:
         heads = [article.title, article.meta.standfirst or "", article.meta.image_caption or ""]
         pieces = [split_html(_as_html(" ".join(h.split())), source) for h in heads]
         pieces[0] = pieces[0] and [" ".join(pieces[0])]  # the headline goes whole
-        pieces += [split_html(_inner_html(block), source) for block in blocks]
+        pieces += [split_html(inner_html(block), source) for block in blocks]
         present = (bool(article.meta.standfirst), bool(article.meta.image_caption))
         return cls(tree, blocks, pieces, source, present)
 
@@ -413,7 +413,7 @@ class _Draft:
             " ".join(next(restored) for _ in block) for block in self.pieces
         ]
         for block, html in zip(self.blocks, bodies, strict=True):
-            _set_inner_html(block, html)
+            set_inner_html(block, html)
         body = "".join(lxml.html.tostring(child, encoding="unicode") for child in self.tree)
         return Translation(
             language=target, source_language=self.source, engine=engine, title=_text(title),
@@ -466,18 +466,3 @@ def _memory_key(
     held = sorted(f"{t}={forced.get(t, t)}" for t in set(terms) if t in segment)
     parts = (version, source, target, segment, *held)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
-def _inner_html(element: Any) -> str:
-    inner = _as_html(element.text or "")
-    inner += "".join(lxml.html.tostring(child, encoding="unicode") for child in element)
-    return " ".join(inner.split())
-
-
-def _set_inner_html(element: Any, html: str) -> None:
-    for child in list(element):
-        element.remove(child)
-    fragment = lxml.html.fragment_fromstring(html or " ", create_parent="div")
-    element.text = fragment.text
-    for child in fragment:
-        element.append(child)
