@@ -176,8 +176,7 @@ def main() -> None:
     (folder / "sqlite").mkdir()
     pg = None
     if not args.no_postgres:
-        (folder / "pg").mkdir()
-        pg = PostgresServer(folder / "pg")
+        pg = PostgresServer(Path(tempfile.mkdtemp(prefix="newsrelay-desk-pg-")))
         pg.start()
         stores["PostgreSQL"] = pg.database()
     try:
@@ -191,6 +190,7 @@ def main() -> None:
     finally:
         if pg is not None:
             pg.stop()
+            shutil.rmtree(pg.base, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 

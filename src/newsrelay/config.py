@@ -549,8 +549,14 @@ def _source_tables(data: dict[str, Any], path: Path) -> list[dict[str, Any]]:
     return tables
 
 
-def _parse_source(table: dict[str, Any], index: int, path: Path) -> Source:
-    where = f"{path}: sources[{index}]"
+def parse_source(table: dict[str, Any], where: str) -> Source:
+    """A source from a ``[[sources]]`` table (or a form with the same keys), checked: a bad
+    key or value is a ConfigError naming ``where`` and the key."""
+    return _parse_source(table, 0, Path(where), where=where)
+
+
+def _parse_source(table: dict[str, Any], index: int, path: Path, where: str = "") -> Source:
+    where = where or f"{path}: sources[{index}]"
     for key in table:
         if key not in SOURCE_KEYS:
             raise ConfigError(f"{where}: unknown key '{key}' (known: {', '.join(SOURCE_KEYS)})")

@@ -19,12 +19,14 @@ from newsrelay.model import Source
 from newsrelay.publish.site import write_atomic
 from newsrelay.text import clean_text
 
-__all__ = ["add_source", "from_opml", "set_paused", "to_opml"]
+__all__ = ["add_source", "edit_source", "from_opml", "set_paused", "to_opml"]
 
 # No DTD (so no entity can expand), nothing fetched, no huge trees: an OPML file may come from
 # anyone
 _OPML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-SOURCE_FIELDS = ("name", "url", "language", "license", "attribution", "republish", "keep")
+SOURCE_FIELDS = ("name", "url", "language", "license", "attribution", "republish", "keep",
+                 "engine", "languages", "poll_minutes")  # fmt: skip
+DEFAULTS = Source(name="", url="")  # a field at its default is not written
 
 
 def add_source(path: Path, source: Source) -> None:
@@ -34,15 +36,40 @@ def add_source(path: Path, source: Source) -> None:
     if any(table.get("name") == source.name for table in tables):
         raise ConfigError(f"{path}: a source named {source.name!r} exists already")
     table = tomlkit.table()
-    for key in SOURCE_FIELDS:
-        value = getattr(source, key)
-        if key == "keep":
-            value = list(value)
-            if not value:
-                continue
-        table[key] = value
+    _fill(table, source)
     tables.append(table)
     _write(path, document)
+
+
+def edit_source(path: Path, name: str, source: Source) -> None:
+    """Replace the settings of the source named ``name`` by those of ``source`` (its name
+    included), keeping the table's place, its comments and whether it is paused."""
+    document = _read(path)
+    tables = document.get("sources", [])
+    if source.name != name and any(t.get("name") == source.name for t in tables):
+        raise ConfigError(f"{path}: a source named {source.name!r} exists already")
+    for table in tables:
+        if table.get("name") == name:
+            _fill(table, source)
+            _write(path, document)
+            return
+    raise NotFound(f"{path}: no source named {name!r}")
+
+
+def _fill(table: Any, source: Source) -> None:
+    """Write ``source``'s fields into a table: the required ones, and the others unless they
+    are at their default (an optional field set back to its default is taken out)."""
+    for key in SOURCE_FIELDS:
+        value = getattr(source, key)
+        value = list(value) if isinstance(value, tuple) else value
+        default = getattr(DEFAULTS, key)
+        if key not in ("name", "url", "language", "republish") and value == (
+            list(default) if isinstance(default, tuple) else default
+        ):
+            if key in table:
+                del table[key]
+            continue
+        table[key] = value
 
 
 def set_paused(path: Path, name: str, paused: bool) -> None:

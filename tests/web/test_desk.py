@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from desk_setup import HELD_TITLE, PASSWORD, DeskSite, desk_site
@@ -138,7 +139,7 @@ def test_review_a_held_story_edit_it_keeping_its_link_and_approve(
     assert 'href="https://example.org/report"' in reviewed
     assert "no ha sido revisada" not in reviewed
     feed = (site.settings.output_dir / "es" / "feed.xml").read_text(encoding="utf-8")
-    assert "astillero" in feed
+    assert "astillero" in feed and "revisada después por un editor" in feed
     actions = [(a["who"], a["action"]) for a in site.store.actions()]
     assert ("ana", "edit") in actions and ("ana", "approve") in actions
     assert "astillero" in client.get("/audit").text
@@ -171,6 +172,34 @@ def test_the_dashboard_and_sources_pages(client: TestClient, site: DeskSite) -> 
     assert "engine_marks" in dashboard and "median" in dashboard
     assert "Gazette" in client.get("/sources").text
     read = {"Authorization": f"Bearer {site.read_token}"}
+    site.store.record_failure("publish", "translation", site.held, "internal_error", "a test",
+                              retry_in=timedelta(minutes=5))  # fmt: skip
     figures = client.get("/api/dashboard", headers=read).json()
     [row] = figures["rows"]
-    assert (row["published"], row["held"]) == (1, 1)
+    assert (row["published"], row["held"], row["failed"]) == (1, 1, 1)
+    assert figures["failed"] == {"publish": 1} and figures["delay_median"] is not None
+
+
+def test_sources_are_added_and_edited_in_the_settings_file(
+    client: TestClient, site: DeskSite
+) -> None:
+    csrf = login(client)
+    form = {"csrf": csrf, "name": "Wire", "url": "https://example.org/wire.xml", "language": "en",
+            "license": "CC BY 4.0", "republish": "1", "engine": "", "languages": "es",
+            "keep": "Example Wire, Wire Co", "poll_minutes": "30"}  # fmt: skip
+    added = client.post("/sources/new/edit", data=form, follow_redirects=False)
+    assert added.status_code == 303
+    text = site.config.read_text(encoding="utf-8")
+    assert 'name = "Wire"' in text and 'languages = ["es"]' in text and "poll_minutes = 30" in text
+    assert text.startswith("# newsrelay settings")  # the file's comments are kept
+    edit = client.get("/sources/Gazette/edit").text
+    assert "Recent fetches" in edit and "/news/harbour.html" in edit
+    changed = client.post("/sources/Gazette/edit", data={
+        "csrf": csrf, "name": "Gazette", "url": "https://example.org/new-feed.xml",
+        "language": "en", "license": "CC BY 4.0"}, follow_redirects=False)  # fmt: skip
+    assert changed.status_code == 303
+    text = site.config.read_text(encoding="utf-8")
+    assert "new-feed.xml" in text and "republish = false" in text  # the box left unticked
+    bad = client.post("/sources/new/edit", data={**form, "name": "Bad", "url": "ftp://x"})
+    assert bad.status_code == 422 and "expected an http(s) URL" in bad.text
+    assert ("ana", "edit_source") in [(a["who"], a["action"]) for a in site.store.actions()]

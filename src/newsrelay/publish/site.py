@@ -39,6 +39,7 @@ from newsrelay.model import StoryView
 from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
 from newsrelay.publish.licenses import license_url
 from newsrelay.publish.strings import language_name, local_date, strings_for
+from newsrelay.publish.targets import story_html
 
 FEED_SIZE = 50
 FEEDS = ("feed.xml", "atom.xml", "feed.json")
@@ -426,11 +427,10 @@ def _json_feed(
 
 @functools.lru_cache(maxsize=FEED_SIZE * 4)
 def _body(story: StoryView) -> dict[str, str]:
-    """A story's body as feeds carry it; kept for the few stories that several feeds show."""
-    return {
-        "summary": _summary(story),
-        "body_html": sanitize_html(story.body_html),
-    }
+    """A story's body as feeds carry it (with the notice, automatic or reviewed, and the
+    source's credit, as the page and the CMS push show them); kept for the few stories that
+    several feeds show."""
+    return {"summary": _summary(story), "body_html": story_html(story)}
 
 
 def _digest(*parts: str) -> str:

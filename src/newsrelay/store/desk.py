@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from newsrelay.errors import ConfigError, NotFound
@@ -20,6 +20,7 @@ from newsrelay.store.schema import (
     audit,
     desk_sessions,
     entries,
+    events,
     failures,
     publications,
     sources,
@@ -127,10 +128,26 @@ class DeskStore(Database):
             raise NotFound(f"source {name!r} is not in the store")
         return int(found)
 
+    def recent_fetches(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest fetches and extractions of a source's pages: when, outcome, reason, URL."""
+        query = (
+            select(events.c.at, events.c.stage, events.c.outcome, events.c.reason, entries.c.url)
+            .join(entries, entries.c.id == events.c.item_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(events.c.item_type == "entry", events.c.stage.in_(["fetch", "extract"]),
+                   sources.c.name == name)
+            .order_by(events.c.id.desc())
+            .limit(limit)
+        )  # fmt: skip
+        with self._tx() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
     def dashboard(self, since: datetime) -> dict[str, Any]:
-        """Per source and language since ``since``: stories in, published, held, rejected and
-        failed; the most frequent finding kinds; the delay from the source's publication to
-        newsrelay's (median and 95th percentile, in minutes)."""
+        """Per source and language since ``since``: stories in (and pages that failed to be
+        fetched or extracted), published, held, rejected, and translations that failed (to
+        be made, checked or published); failures by stage; the most frequent finding kinds;
+        the delay from the source's publication to newsrelay's (median and 95th percentile, in
+        minutes)."""
         counts: dict[tuple[str, str], Counter[str]] = {}
         kinds: Counter[str] = Counter()
         delays: list[float] = []
@@ -157,6 +174,26 @@ class DeskStore(Database):
             .where(failures.c.failed_at >= since)
             .group_by(failures.c.stage)
         )
+        # a translation that could not be made ("article:es") or checked or published
+        translation_failures = (
+            select(sources.c.name, failures.c.item_type, translations.c.language)
+            .select_from(failures)
+            .join(translations, and_(failures.c.item_type == "translation",
+                                     translations.c.id == failures.c.item_id), isouter=True)
+            .join(articles, articles.c.id == func.coalesce(translations.c.article_id,
+                                                           failures.c.item_id))
+            .join(entries, entries.c.id == articles.c.entry_id)
+            .join(sources, sources.c.id == entries.c.source_id)
+            .where(failures.c.failed_at >= since,
+                   or_(failures.c.item_type == "translation",
+                       failures.c.item_type.like("article:%")))
+        )  # fmt: skip
+        pages_failed = (
+            select(sources.c.name, func.count())
+            .join(entries, entries.c.source_id == sources.c.id)
+            .where(entries.c.status == "failed", entries.c.updated_at >= since)
+            .group_by(sources.c.name)
+        )
         with self._tx() as conn:
             for row in conn.execute(verdict_rows):
                 tally = counts.setdefault((row.name, row.language), Counter())
@@ -165,11 +202,21 @@ class DeskStore(Database):
                 if row.published_at is not None:
                     since_source = row.published_at - _source_time(row.meta, row.seen)
                     delays.append(since_source.total_seconds() / 60)
+            for name, item_type, language in conn.execute(translation_failures):
+                language = language or item_type.partition(":")[2]
+                counts.setdefault((name, language), Counter())["failed"] += 1
             stories_in: dict[str, int] = {r[0]: int(r[1]) for r in conn.execute(arrived)}
+            failed_pages: dict[str, int] = {r[0]: int(r[1]) for r in conn.execute(pages_failed)}
             failed_by_stage: dict[str, int] = {r[0]: int(r[1]) for r in conn.execute(failed)}
         return {
             "rows": [
-                {"source": s, "language": lang, "in": stories_in.get(s, 0), **dict(c)}
+                {
+                    "source": s,
+                    "language": lang,
+                    "in": stories_in.get(s, 0),
+                    "pages_failed": failed_pages.get(s, 0),
+                    **dict(c),
+                }
                 for (s, lang), c in sorted(counts.items())
             ],
             "stories_in": stories_in,

@@ -39,13 +39,13 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from newsrelay.config import Settings
+from newsrelay.config import Settings, parse_source
 from newsrelay.errors import NotFound
 from newsrelay.markup import replace_blocks, sanitize_html, text_blocks
-from newsrelay.model import Decision, Finding
+from newsrelay.model import Decision, Finding, Source
 from newsrelay.pipeline.sweeps import run_sweep
 from newsrelay.pipeline.units import UNITS, Deps, attempt, verdict_of
-from newsrelay.sources import set_paused
+from newsrelay.sources import add_source, edit_source, set_paused
 from newsrelay.store import Store
 from newsrelay.web.auth import LoginLimiter, key_hash, new_session
 
@@ -55,6 +55,8 @@ COOKIE = "newsrelay_desk"
 HERE = pathlib.Path(__file__).parent
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
+SOURCE_FORM = ("name", "url", "language", "license", "attribution", "republish", "keep", "engine",
+               "languages", "poll_minutes")  # fmt: skip
 PUBLISH_WAIT = 30.0  # seconds an approval waits for a run that is building the site
 
 
@@ -141,6 +143,26 @@ class Desk:
                               lambda: UNITS["poll"].one(self.deps, str(source_id)))  # type: ignore[misc]  # fmt: skip
         self.store.record_action(who, "poll", f"source {name}", after=outcome)
         return outcome
+
+    def save_source(self, who: str, name: str | None, form: dict[str, Any]) -> Source:
+        """Add a source (``name`` None) or change one, in newsrelay.toml (its comments kept;
+        the store follows on the next run); a bad value is a ConfigError naming it."""
+        table = {k: v for k, v in form.items() if k in SOURCE_FORM and v not in ("", None)}
+        table["republish"] = bool(form.get("republish"))
+        for key in ("keep", "languages"):
+            if isinstance(table.get(key), str):
+                table[key] = [part.strip() for part in table[key].split(",") if part.strip()]
+        source = parse_source(table, "the source form")
+        before = None
+        if name is None:
+            add_source(self.config, source)
+        else:
+            before = repr(next((s for s in self.settings.sources if s.name == name), None))
+            edit_source(self.config, name, source)
+        action = "add_source" if name is None else "edit_source"
+        self.store.record_action(who, action, f"source {source.name}", before=before,
+                                 after=repr(source))  # fmt: skip
+        return source
 
     def pause(self, who: str, name: str, paused: bool) -> None:
         """Pause or resume a source (in newsrelay.toml, its comments kept)."""
@@ -242,6 +264,21 @@ class Edit(BaseModel):
 
     title: str = Field(min_length=1, max_length=300)
     paragraphs: list[str]
+
+
+class SourceForm(BaseModel):
+    """A source's settings, as in a ``[[sources]]`` table."""
+
+    name: str = Field(min_length=1, max_length=200)
+    url: str = Field(min_length=1, max_length=2000)
+    language: str = Field("en", max_length=16)
+    license: str = Field("", max_length=500)
+    attribution: str = Field("", max_length=2000)
+    republish: bool = True
+    engine: str = Field("", max_length=100)
+    languages: list[Annotated[str, Field(max_length=16)]] = Field(default=[], max_length=50)
+    poll_minutes: float = Field(0.0, ge=0, le=525600)
+    keep: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=200)
 
 
 class Bulk(BaseModel):

@@ -11,9 +11,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from newsrelay.errors import ConfigError
 from newsrelay.model import Decision
 from newsrelay.store import utcnow
-from newsrelay.web import Bulk, Days, Edit, ItemId, Reason, desk_of, not_found_as_404
+from newsrelay.web import (
+    Bulk,
+    Days,
+    Edit,
+    ItemId,
+    Reason,
+    SourceForm,
+    desk_of,
+    not_found_as_404,
+)
 from newsrelay.web.auth import key_hash
 
 __all__ = ["router"]
@@ -46,6 +56,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "a read-only token"},
     404: {"description": "no such item"},
 }
+
+
+def _save(request: Request, who: dict[str, Any], name: str | None, body: SourceForm) -> str:
+    try:
+        with not_found_as_404():
+            form = body.model_dump() | {"republish": "1" if body.republish else ""}
+            return desk_of(request).save_source(f"token {who['name']}", name, form).name
+    except ConfigError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 def router() -> APIRouter:
@@ -113,6 +132,14 @@ def router() -> APIRouter:
     @api.get("/sources", summary="The sources and their health")
     def sources(request: Request, _: Reader) -> list[dict[str, Any]]:
         return desk_of(request).store.source_health()
+
+    @api.post("/sources", summary="Add a source (to newsrelay.toml)")
+    def add(request: Request, body: SourceForm, who: Writer) -> dict[str, str]:
+        return {"added": _save(request, who, None, body)}
+
+    @api.post("/sources/{name}/edit", summary="Change a source's settings")
+    def change(request: Request, name: str, body: SourceForm, who: Writer) -> dict[str, str]:
+        return {"saved": _save(request, who, name, body)}
 
     @api.post("/sources/{name}/{action}", summary="Poll, pause or resume a source")
     def source_action(request: Request, name: str, action: str, who: Writer) -> dict[str, str]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from newsrelay.errors import ConfigError, NotFound
 from newsrelay.model import Decision
 from newsrelay.store import utcnow
 from newsrelay.web import (
@@ -164,10 +165,36 @@ def router(templates: Jinja2Templates) -> APIRouter:
                       failing=failing)  # fmt: skip
 
     @pages.get("/sources", response_class=HTMLResponse)
-    def sources(request: Request, user: User) -> Response:
+    def sources(request: Request, user: User, saved: str = "") -> Response:
         store = desk_of(request).store
         return render(request, "sources.html", user, sources=store.source_health(),
-                      removed=store.removed(limit=50))  # fmt: skip
+                      removed=store.removed(limit=50), saved=saved)  # fmt: skip
+
+    @pages.get("/sources/{name}/edit", response_class=HTMLResponse)
+    def source_form(request: Request, user: User, name: str) -> Response:
+        desk = desk_of(request)
+        found = next((s for s in desk.settings.sources if s.name == name), None)
+        if found is None and name != "new":
+            raise HTTPException(404, f"no source named {name!r}")
+        fetches = desk.store.recent_fetches(name) if found else []
+        return render(request, "source.html", user, source=found, fetches=fetches, error="")
+
+    @pages.post("/sources/{name}/edit")
+    async def source_save(request: Request, user: User, name: str) -> Response:
+        form = await request.form()
+        check_csrf(user, str(form.get("csrf", "")))
+        desk = desk_of(request)
+        try:
+            desk.save_source(user["name"], None if name == "new" else name, dict(form))
+        except ConfigError as exc:
+            found = next((s for s in desk.settings.sources if s.name == name), None)
+            response = render(request, "source.html", user, source=found, fetches=[],
+                              error=str(exc))  # fmt: skip
+            response.status_code = 422
+            return response
+        except NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        return RedirectResponse("/sources?saved=1", status_code=303)
 
     @pages.post("/sources/{name}/{action}")
     def source_action(request: Request, user: User, name: str, action: str, csrf: CSRF) -> Response:
