@@ -39,6 +39,8 @@ class LLMServer:
         self.script: list[str] = []
         self.requests: list[dict[str, Any]] = []
         self.segments_seen: list[str] = []
+        self.paths: list[str] = []
+        self.headers: list[dict[str, str]] = []  # lower-case names
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
@@ -103,6 +105,8 @@ class LLMServer:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server.paths.append(self.path)
+                server.headers.append({k.lower(): v for k, v in self.headers.items()})
                 behaviour = server.next_behaviour(body)
                 if behaviour == "rate_limited":
                     return self._error(429, "Rate limit reached", {"Retry-After": "1"})

@@ -183,3 +183,16 @@ def test_missing_settings_say_so_at_start(tmp_path: Path) -> None:
 def _segments(request: dict) -> list[str]:
     user = request["messages"][-1]["content"]
     return json.loads(user[user.index('{"segments"') :])["segments"]
+
+
+def test_an_azure_style_address_keeps_its_query_and_sends_api_key(
+    llm: LLMServer, tmp_path: Path
+) -> None:
+    engine = engine_for(llm, tmp_path, openai_url=llm.base + "/openai/deployments/tiny?api-version=2024-06-01",
+                        openai_key="k-123")  # fmt: skip
+    assert engine.translate(SEGMENTS[:1], "en", "es") == EXPECTED[:1]
+    assert llm.paths[-1] == "/openai/deployments/tiny/chat/completions?api-version=2024-06-01"
+    assert llm.headers[-1].get("api-key") == "k-123" and "authorization" not in llm.headers[-1]
+    bearer = engine_for(llm, tmp_path, openai_key="k-456")
+    bearer.translate(SEGMENTS[:1], "en", "es")
+    assert llm.headers[-1].get("authorization") == "Bearer k-456"

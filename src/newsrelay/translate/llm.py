@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from babel import Locale
@@ -135,9 +136,13 @@ class OpenAIEngine(HttpEngine):
         self._tokens = [0, 0]
 
     def headers(self) -> dict[str, str]:
-        """A bearer key, where one is set (local servers take none)."""
-        key = {"Authorization": f"Bearer {self.key}"} if self.key else {}
-        return super().headers() | key
+        """The key, where one is set (local servers take none): as Azure's ``api-key`` header
+        for an Azure-style address (one with ``?api-version=``), else as a bearer token."""
+        if not self.key:
+            return super().headers()
+        if "api-version=" in urlsplit(self.base_url).query:
+            return super().headers() | {"api-key": self.key}
+        return super().headers() | {"Authorization": f"Bearer {self.key}"}
 
     def pairs(self) -> set[tuple[str, str]]:
         """Any two languages CLDR names: the model is asked in words."""
@@ -233,7 +238,7 @@ class OpenAIEngine(HttpEngine):
     def _post(self, path: str, body: dict[str, Any], read: Callable[[Any], Reply]) -> Reply:
         """POST and read the answer (streamed or not), retried on 429, 5xx and lost
         connections by the one retry policy."""
-        url = self.base_url + path
+        url = _join(self.base_url, path)
 
         def attempt() -> Reply:
             try:
@@ -397,6 +402,13 @@ def _batches(segments: Sequence[str], count: int, chars: int) -> Iterator[Sequen
         size += len(segment)
     if batch:
         yield batch
+
+
+def _join(base: str, path: str) -> str:
+    """``path`` after the base address's path, its query kept (Azure-style addresses:
+    ``https://NAME.openai.azure.com/openai/deployments/MODEL?api-version=2024-06-01``)."""
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + path))
 
 
 def _json(response: httpx.Response, url: str) -> Any:
