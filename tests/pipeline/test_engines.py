@@ -131,7 +131,7 @@ def test_a_daily_limit_stops_new_work_for_the_engine_until_the_next_day(
     assert report.counts["translate"] == {"failed": 1}
     assert not llm.requests  # nothing was sent past the limit
     [failed] = stored(store, failures)
-    assert failed.reason == "daily_limit"
+    assert failed.reason == "daily_limit" and failed.attempts == 0  # none of its tries spent
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
     assert failed.next_attempt_at.date() == tomorrow and failed.next_attempt_at.hour == 0
     store.close()

@@ -277,9 +277,10 @@ def fail(deps: Deps, stage: str, item: str, error: BaseException) -> None:
         _log_failure(f"{item_type} {item}", stage, error)
         retry_in = deps.retry_in(store.attempts(stage, item_type, item_id))
         retry_at = getattr(error, "retry_at", None)  # an engine's daily limit: its next day
-        if retry_at is not None:
+        if retry_at is not None:  # not the item's fault: no attempt of its is spent
             retry_in = max(retry_at - datetime.now(UTC), timedelta(0))
-        store.record_failure(stage, item_type, item_id, reason, detail, retry_in=retry_in)
+        store.record_failure(stage, item_type, item_id, reason, detail, retry_in=retry_in,
+                             counted=retry_at is None)  # fmt: skip
 
 
 def _failure_key(stage: str, item: str) -> tuple[str, int]:

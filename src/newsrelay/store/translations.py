@@ -130,18 +130,21 @@ class TranslationsStore(Database):
         detail: str,
         *,
         retry_in: timedelta,
+        counted: bool = True,
     ) -> None:
         """Record a failure of ``stage`` on an item that keeps its place; it is tried again
-        after ``retry_in`` (see :meth:`failures_waiting`)."""
+        after ``retry_in`` (see :meth:`failures_waiting`). A failure that is not the item's
+        fault (an engine's daily limit) is not ``counted`` among its attempts."""
         now = utcnow()
+        step = int(counted)
         with self._tx() as conn:
             values = {"reason": reason, "detail": detail, "failed_at": now,
                       "next_attempt_at": now + retry_in}  # fmt: skip
             row = {"stage": stage, "item_type": item_type, "item_id": item_id}
-            new = dialect_insert(conn, failures).values(attempts=1, **row, **values)
+            new = dialect_insert(conn, failures).values(attempts=step, **row, **values)
             conn.execute(new.on_conflict_do_update(
                 index_elements=[failures.c.stage, failures.c.item_type, failures.c.item_id],
-                set_={"attempts": failures.c.attempts + 1, **values},
+                set_={"attempts": failures.c.attempts + step, **values},
             ))  # fmt: skip
             self._log(conn, stage, item_type, item_id, Outcome.FAILED, reason, detail)
 
