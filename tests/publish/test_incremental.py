@@ -156,7 +156,7 @@ def test_the_theme_setting_is_a_folder_beside_the_config(write_settings: WriteSe
     settings = write_settings([], {"site.theme": "theme"})
     theme = settings.root / "theme"
     theme.mkdir()
-    (theme / "home.html").write_text("<p>{{ site_title }}, themed</p>\n")
+    (theme / "redirect.html").write_text("<p>{{ site_title }}, themed</p>\n")  # one language
     store = Store.open(settings.store_url)
     run_once(settings, store)  # no sources: the publish stage builds the empty site
     store.close()

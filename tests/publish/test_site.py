@@ -130,3 +130,54 @@ def test_newest_story_first_by_the_source_date(tmp_path: Path) -> None:
     site.build([older, newer], ["es"])  # translated in the other order
     titles = [e.title for e in feedparser.parse((tmp_path / "es/feed.xml").read_bytes()).entries]
     assert titles == ["Reciente", "Antigua"]
+
+
+def test_social_locale_feed_images_and_the_review_state(tmp_path: Path) -> None:
+    site = StaticSite(tmp_path, title="Relay", base_url="http://127.0.0.1:8080/")
+    reviewed = replace(story(1, "es", "Noticia revisada"), reviewed=True)
+    site.build([reviewed, story(1, "ca", "Notícia u")], ["es", "ca"])
+    page = (tmp_path / "es/story/1.html").read_text()
+    assert '<meta property="og:locale" content="es_ES">' in page
+    assert '<meta property="og:locale:alternate" content="ca_ES">' in page
+    assert "revisada después por un editor" in page and "no ha sido revisada" not in page
+    rss = feedparser.parse((tmp_path / "es/feed.xml").read_bytes())
+    [entry] = rss.entries
+    assert entry.media_content[0]["url"] == "http://127.0.0.1:9/img.jpg"
+    assert [t.term for t in entry.tags] == ["reviewed"]
+    assert "revisada después por un editor" in entry.description  # the notice, in the item
+    assert "Wire A" in entry.description  # and the source's credit
+    atom = feedparser.parse((tmp_path / "ca/atom.xml").read_bytes())
+    assert [t.term for t in atom.entries[0].tags] == ["automatic"]
+    assert any(link.rel == "enclosure" for link in atom.entries[0].links)
+    json_feed = json.loads((tmp_path / "es/feed.json").read_text())
+    assert json_feed["items"][0]["_newsrelay"]["reviewed"] is True
+
+
+def test_the_root_404_and_about_pages(tmp_path: Path) -> None:
+    site = StaticSite(tmp_path, title="Relay", base_url="http://127.0.0.1:8080/")
+    site.build([story(1, "es", "Noticia uno")], ["es"])
+    root = (tmp_path / "index.html").read_text()
+    assert 'http-equiv="refresh" content="0; url=es/index.html"' in root  # one language
+    assert '<link rel="canonical" href="http://127.0.0.1:8080/es/index.html">' in root
+    missing = (tmp_path / "404.html").read_text()
+    assert "Página no encontrada" in missing and 'href="/es/story/1.html"' in missing
+    about = (tmp_path / "es/about.html").read_text()
+    assert "Acerca de este sitio" in about and "Wire A" in about and "apertium" in about
+    assert 'href="../es/about.html"' in (tmp_path / "es/index.html").read_text()
+    assert 'href="../../es/about.html"' in (tmp_path / "es/story/1.html").read_text()
+    both = StaticSite(tmp_path / "two", title="Relay", base_url="http://127.0.0.1:8080/")
+    both.build([story(1, "es", "Noticia"), story(1, "ca", "Notícia")], ["es", "ca"])
+    assert 'hreflang="ca"' in (tmp_path / "two/index.html").read_text()  # a chooser
+
+
+def test_the_sites_own_images_are_linked_relatively(tmp_path: Path) -> None:
+    site = StaticSite(tmp_path, title="Relay", base_url="https://news.example.org/")
+    mirrored = story(1, "es", "Noticia")
+    mirrored = replace(mirrored, meta=replace(mirrored.meta,
+                                              lead_image="https://news.example.org/images/a.jpg"))  # fmt: skip
+    site.build([mirrored, story(2, "es", "Otra")], ["es"])
+    page = (tmp_path / "es/story/1.html").read_text()
+    assert '<img src="../../images/a.jpg"' in page  # from disk or any host
+    assert '<meta property="og:image" content="https://news.example.org/images/a.jpg">' in page
+    hotlinked = (tmp_path / "es/story/2.html").read_text()
+    assert '<img src="http://127.0.0.1:9/img.jpg"' in hotlinked

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from html import escape
 from pathlib import Path
@@ -123,7 +124,9 @@ def markup_problems(html: str, where: str) -> list[str]:
         if tag in DANGEROUS:
             found.append(f"{where}: <{tag}>")
         if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
-            found.append(f"{where}: meta refresh")
+            target = (element.get("content") or "").partition("url=")[2]
+            if not re.fullmatch(r"[a-z]{2,3}/index\.html", target):  # only ours: to a language
+                found.append(f"{where}: meta refresh to {target[:60]!r}")
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):
                 found.append(f"{where}: {tag} {name}={value[:40]!r}")

@@ -38,7 +38,7 @@ from newsrelay.markup import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
 from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
 from newsrelay.publish.licenses import license_url
-from newsrelay.publish.strings import language_name, local_date, strings_for
+from newsrelay.publish.strings import language_name, local_date, og_locale, strings_for
 from newsrelay.publish.targets import story_html
 
 FEED_SIZE = 50
@@ -79,6 +79,7 @@ class StaticSite:
         )
         self.env.filters["local_date"] = local_date
         self.env.globals["source_rel"] = "nofollow noopener" if nofollow_sources else ""
+        self.languages: tuple[str, ...] = ()  # the site's, once it is built
 
     @classmethod
     def from_settings(cls, settings: Settings) -> StaticSite:
@@ -99,11 +100,18 @@ class StaticSite:
         """The public URL of a path of the site (paths are relative and need no joining rules)."""
         return self.base_url + path
 
+    def relative(self, url: str, root: str) -> str:
+        """``url`` as a page ``root`` away from the site's root links it: relative when it is
+        the site's own (a mirrored image), so the folder works from any host, any port or from
+        disk; as it is otherwise."""
+        return root + url[len(self.base_url) :] if url.startswith(self.base_url) else url
+
     def build(self, stories: Sequence[StoryView], languages: Sequence[str]) -> list[str]:
         """Bring the folder up to date with the published ``stories``: write every file whose
         inputs changed since the last build, or that is missing, and remove the files the site
         no longer has (pages past the last one, indexes of a tag no story carries); return the
         paths written."""
+        self.languages = tuple(languages)
         key = self._site_key()
         before = self._manifest(key)
         planned: dict[str, str] = {}
@@ -223,6 +231,7 @@ class StaticSite:
             root="../../",
             lang_home="../index.html",
             story=story,
+            image_src=self.relative(story.meta.lead_image or "", "../../"),
             body=sanitize_html(story.body_html),
             url=url,
             summary=_summary(story),
@@ -231,6 +240,8 @@ class StaticSite:
             jsonld=_json_for_script(self.structured_data(story, url)),
             **_change_notes(story),
             license_url=license_url(story.license),
+            og_locale=og_locale(story.language),
+            og_alternates=[og_locale(lang) for lang, _ in others],
             t=strings_for(
                 story.language,
                 source_language=story.source_language,
@@ -336,11 +347,34 @@ class StaticSite:
         """The home page, the sitemap index, the news sitemap (stories of the last 48 hours, at
         most 1,000) and robots.txt."""
         names = {code: language_name(code, code) for code in languages}
-        home = functools.partial(
-            self._render, "home.html", "en", root="", lang_home="", languages=languages,
-            names=names,
-        )  # fmt: skip
+        if len(languages) == 1:  # one language: the root is its front page's address
+            home = functools.partial(
+                self._render, "redirect.html", languages[0], root="", lang_home="",
+                target=f"{languages[0]}/index.html",
+                canonical=self.url(f"{languages[0]}/index.html"),
+            )  # fmt: skip
+        else:
+            home = functools.partial(
+                self._render, "home.html", "en", root="", lang_home="", languages=languages,
+                names=names,
+            )  # fmt: skip
         yield "index.html", _digest(*languages), home
+        first = languages[0] if languages else "en"
+        latest = [s for s in stories if s.language == first][:10]
+        not_found = functools.partial(
+            self._render, "404.html", first, root="/", lang_home=f"/{first}/index.html",
+            stories=[{"title": s.title, "href": "/" + self.story_path(s)} for s in latest],
+        )  # fmt: skip
+        yield "404.html", _digest(first, *_of(latest, digests)), not_found
+        for language in languages:
+            credits = sorted({(s.source_name, s.license, s.attribution, s.source_language)
+                              for s in stories if s.language == language})  # fmt: skip
+            about = functools.partial(
+                self._render, "about.html", language, root="../", lang_home="index.html",
+                credits=credits, engines=sorted({s.engine for s in stories
+                                                 if s.language == language}),
+            )  # fmt: skip
+            yield f"{language}/about.html", _digest(language, repr(credits)), about
         sitemaps = [self.url(f"sitemap-{language}.xml") for language in languages]
         sitemaps.append(self.url("news-sitemap.xml"))
         index = functools.partial(self._render, "sitemap-index.xml", "en", sitemaps=sitemaps)
@@ -379,10 +413,13 @@ class StaticSite:
             "image": story.meta.lead_image,
             "engine": story.engine,
             "attribution": story.attribution,
+            "reviewed": story.reviewed,  # by an editor, or translated automatically alone
         }
 
     def _render(self, template: str, language: str, **context: Any) -> str:
         context.setdefault("t", strings_for(language))
+        if language in self.languages:  # a page of a language links its about page
+            context.setdefault("about", f"{context.get('root', '')}{language}/about.html")
         return self.env.get_template(template).render(
             lang=language, site_title=self.title, **context
         )
@@ -417,6 +454,7 @@ def _json_feed(
                     "license": item["license"],
                     "attribution": item["attribution"],
                     "engine": item["engine"],
+                    "reviewed": item["reviewed"],
                 },
             }
             for item in items

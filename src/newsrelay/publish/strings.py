@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.core import get_global
 from babel.dates import format_date
 
 from newsrelay.text import locale
@@ -121,6 +122,95 @@ STRINGS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
+# The about and not-found pages' text, by reader language (English when missing).
+PAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "about": "About",
+        "about_title": "About this site",
+        "about_policy": (
+            "Every story here is republished from the source named on its page, "
+            "under that source's license, with its attribution and a link to the "
+            "original. It was translated automatically by the engine the page "
+            "names, and checked automatically for changed numbers, names, "
+            "negations, words left untranslated and promotional text; a story that "
+            "fails a check is held for an editor and not published. A story an "
+            "editor reviewed says so; any other says that no person edited it."
+        ),
+        "about_sources": "Sources and their licenses",
+        "not_found_title": "Page not found",
+        "not_found": "There is no page at this address. The latest stories:",
+    },
+    "es": {
+        "about": "Acerca de",
+        "about_title": "Acerca de este sitio",
+        "about_policy": (
+            "Cada noticia de este sitio se republica de la fuente que su página "
+            "nombra, con la licencia de esa fuente, su atribución y un enlace al "
+            "original. Se tradujo automáticamente con el motor que la página indica "
+            "y se comprobó automáticamente en busca de cifras, nombres y negaciones "
+            "cambiados, palabras sin traducir y texto promocional; una noticia que "
+            "no supera una comprobación queda retenida para un editor y no se "
+            "publica. Una noticia que revisó un editor lo dice; las demás dicen que "
+            "ninguna persona la editó."
+        ),
+        "about_sources": "Fuentes y sus licencias",
+        "not_found_title": "Página no encontrada",
+        "not_found": "No hay ninguna página en esta dirección. Las últimas noticias:",
+    },
+    "ca": {
+        "about": "Quant a",
+        "about_title": "Quant a aquest lloc",
+        "about_policy": (
+            "Cada notícia d'aquest lloc es republica de la font que la seva pàgina "
+            "anomena, amb la llicència d'aquesta font, la seva atribució i un "
+            "enllaç a l'original. S'ha traduït automàticament amb el motor que la "
+            "pàgina indica i s'ha comprovat automàticament si hi ha xifres, noms i "
+            "negacions canviats, paraules sense traduir i text promocional; una "
+            "notícia que no supera una comprovació queda retinguda per a un editor "
+            "i no es publica. Una notícia que ha revisat un editor ho diu; les "
+            "altres diuen que cap persona no l'ha editada."
+        ),
+        "about_sources": "Fonts i les seves llicències",
+        "not_found_title": "Pàgina no trobada",
+        "not_found": "No hi ha cap pàgina en aquesta adreça. Les últimes notícies:",
+    },
+    "fr": {
+        "about": "À propos",
+        "about_title": "À propos de ce site",
+        "about_policy": (
+            "Chaque article de ce site est republié depuis la source que sa page "
+            "nomme, sous la licence de cette source, avec son attribution et un "
+            "lien vers l'original. Il a été traduit automatiquement par le moteur "
+            "que la page indique et vérifié automatiquement (chiffres, noms et "
+            "négations modifiés, mots non traduits, texte promotionnel) ; un "
+            "article qui échoue à une vérification est retenu pour un rédacteur et "
+            "n'est pas publié. Un article relu par un rédacteur l'indique ; les "
+            "autres indiquent que personne ne les a relus."
+        ),
+        "about_sources": "Sources et leurs licences",
+        "not_found_title": "Page introuvable",
+        "not_found": "Il n'y a aucune page à cette adresse. Les derniers articles :",
+    },
+    "pt": {
+        "about": "Sobre",
+        "about_title": "Sobre este site",
+        "about_policy": (
+            "Cada notícia deste site é republicada da fonte que a sua página "
+            "nomeia, sob a licença dessa fonte, com a sua atribuição e uma ligação "
+            "ao original. Foi traduzida automaticamente pelo motor que a página "
+            "indica e verificada automaticamente quanto a números, nomes e negações "
+            "alterados, palavras por traduzir e texto promocional; uma notícia que "
+            "falha uma verificação fica retida para um editor e não é publicada. "
+            "Uma notícia revista por um editor di-lo; as outras dizem que nenhuma "
+            "pessoa a editou."
+        ),
+        "about_sources": "Fontes e as suas licenças",
+        "not_found_title": "Página não encontrada",
+        "not_found": "Não há nenhuma página neste endereço. As notícias mais recentes:",
+    },
+}
+
+
 def language_name(code: str, reader: str) -> str:
     """The name of the language ``code`` in the reader's language, by CLDR ("inglés" for an
     "en" source read in Spanish); the code itself when CLDR has no name for it."""
@@ -135,7 +225,7 @@ def strings_for(
     """The interface strings for readers of ``language``, with the notice filled in: that the
     story was translated automatically and not edited, or (``reviewed``) that an editor
     reviewed it."""
-    table = STRINGS.get(language, STRINGS["en"])
+    table = STRINGS.get(language, STRINGS["en"]) | PAGES.get(language, PAGES["en"])
     notice = table["reviewed_notice" if reviewed else "notice"].format(
         source_language=language_name(source_language, language) if source_language else "",
         engine=engine,
@@ -154,3 +244,12 @@ def local_date(iso: str | None, language: str) -> str:
     except ValueError:
         return ""
     return format_date(when, "long", locale=locale(language) or "en")
+
+
+def og_locale(language: str) -> str:
+    """The full locale OpenGraph wants for a language: its likeliest territory by CLDR
+    (``es_ES``, ``pt_BR``, ``ca_ES``); the code itself when CLDR has none."""
+    likely = str(get_global("likely_subtags").get(language, language))
+    parts = likely.split("_")
+    territory = next((p for p in parts[1:] if p.isupper() and len(p) == 2), None)
+    return f"{language}_{territory}" if territory else language

@@ -33,9 +33,10 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import FastAPI, HTTPException, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
@@ -47,6 +48,7 @@ from newsrelay.pipeline.sweeps import run_sweep
 from newsrelay.pipeline.units import UNITS, Deps, attempt, verdict_of
 from newsrelay.sources import add_source, edit_source, set_paused
 from newsrelay.store import Store
+from newsrelay.text import clean_text
 from newsrelay.web.auth import LoginLimiter, key_hash, new_session
 
 __all__ = ["Desk", "create_app"]
@@ -99,6 +101,7 @@ class Desk:
     def edit(self, who: str, translation_id: int, title: str, blocks: list[str]) -> list[Finding]:
         """Keep a person's edit of a translation (markup kept, sanitized), check it again, and
         return the findings; it stays held until approved."""
+        title, blocks = clean_text(title), [clean_text(b) for b in blocks]  # what a person typed
         with self.lock:
             translation, article, source = self.store.translation_to_check(translation_id)
             try:
@@ -118,6 +121,7 @@ class Desk:
         """Approve or reject translations (with the reason), then bring the site and the push
         targets up to date at once: an approved story is published, a rejected live one
         withdrawn."""
+        reason = clean_text(reason)
         with self.lock:
             for translation_id in ids:
                 before = self.store.review_state(translation_id)
@@ -147,6 +151,7 @@ class Desk:
     def save_source(self, who: str, name: str | None, form: dict[str, Any]) -> Source:
         """Add a source (``name`` None) or change one, in newsrelay.toml (its comments kept;
         the store follows on the next run); a bad value is a ConfigError naming it."""
+        form = {k: _clean(v) for k, v in form.items()}
         table = {k: v for k, v in form.items() if k in SOURCE_FORM and v not in ("", None)}
         table["republish"] = bool(form.get("republish"))
         for key in ("keep", "languages"):
@@ -168,6 +173,13 @@ class Desk:
         """Pause or resume a source (in newsrelay.toml, its comments kept)."""
         set_paused(self.config, name, paused)
         self.store.record_action(who, "pause" if paused else "resume", f"source {name}")
+
+
+def _clean(value: Any) -> Any:
+    """A value a person typed, without control characters (in a list too)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    return [_clean(v) for v in value] if isinstance(value, list) else value
 
 
 def _text(title: str, body_html: str) -> str:
@@ -199,7 +211,11 @@ def create_app(
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[..., Any]) -> Response:
-        response: Response = await call_next(request)
+        raw = unquote(request.url.path + "?" + request.url.query)
+        if clean_text(raw) != raw:  # a NUL or another control character in the address
+            response: Response = PlainTextResponse("bad characters in the address", 400)
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"

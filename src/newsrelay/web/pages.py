@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from newsrelay.errors import ConfigError, NotFound
 from newsrelay.model import Decision
 from newsrelay.store import utcnow
+from newsrelay.text import clean_text
 from newsrelay.web import (
     COOKIE,
     Days,
@@ -69,6 +70,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
     @pages.post("/login")
     def login(request: Request, name: Text, password: Text) -> Response:
         desk = desk_of(request)
+        name = clean_text(name)
         client = request.client.host if request.client else "unknown"
         wait = desk.limiter.wait(f"ip:{client}", f"name:{name}")
         if wait:
