@@ -5,7 +5,10 @@ license; no page logs an error or loads anything from elsewhere. Screenshots are
 from __future__ import annotations
 
 import base64
+import functools
+import threading
 import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -121,4 +124,16 @@ def test_home_and_story_pages_in_chromium(
     assert base + "es/story/1.html" in requested
     assert [u for u in requested if not u.startswith((base, "data:"))] == []
     assert problems(page.events) == []
+
+    # the same folder from disk, and from another server on another port: every image shows
+    with ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
+            SimpleHTTPRequestHandler, directory=str(folder))) as other:  # fmt: skip
+        threading.Thread(target=other.serve_forever, daemon=True).start()
+        elsewhere = f"http://127.0.0.1:{other.server_address[1]}/"
+        for start in (folder.as_uri() + "/", elsewhere):
+            page.open(start + "es/story/1.html")
+            assert page.evaluate("document.querySelector('figure img').naturalWidth") == 640, start
+            page.open(start + "es/index.html")
+            assert page.evaluate("document.querySelectorAll('a[href$=\\'.html\\']').length") > 1
+        other.shutdown()
     print(f"chromium test: {time.monotonic() - started:.1f}s")

@@ -516,6 +516,13 @@ def translate(deps: Deps, items: Sequence[str]) -> Iterator[Done]:
             "keep": deps.keep(name), "forced": deps.glossary.terms(source_language, language),
         }  # fmt: skip
         chain = deps.chain(name, source_language, language)
+        if not chain:  # the settings changed since the run started: no engine has the pair
+            error = NotConfigured(f"no engine of source {name}'s chain translates "
+                                  f"{source_language}->{language}")  # fmt: skip
+            for article_id, _ in group:
+                item = f"{article_id}:{language}"
+                yield item, attempt(deps, "translate", item, _raise(error))
+            continue
         batches = [group[i : i + BATCH_ARTICLES] for i in range(0, len(group), BATCH_ARTICLES)]
         articles = [[article for _, article in batch] for batch in batches]
         for batch, (_, result) in zip(
