@@ -36,5 +36,5 @@ def story(
 
 
 def links(page: Path) -> list[str]:
-    """The story links of an index page, in order."""
-    return re.findall(r'<li><a href="([^"]+)"', page.read_text())
+    """The story links of an index page, in order (each once: a card links its picture too)."""
+    return list(dict.fromkeys(re.findall(r'<a href="([^"]*story/[^"]+)"', page.read_text())))

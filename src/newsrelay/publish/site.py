@@ -80,6 +80,7 @@ class StaticSite:
         self.env.filters["local_date"] = local_date
         self.env.globals["source_rel"] = "nofollow noopener" if nofollow_sources else ""
         self.languages: tuple[str, ...] = ()  # the site's, once it is built
+        self.sections: dict[str, list[tuple[str, str]]] = {}  # by language: (name, slug)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> StaticSite:
@@ -112,6 +113,7 @@ class StaticSite:
         no longer has (pages past the last one, indexes of a tag no story carries); return the
         paths written."""
         self.languages = tuple(languages)
+        self.sections = _sections(stories)
         key = self._site_key()
         before = self._manifest(key)
         planned: dict[str, str] = {}
@@ -149,7 +151,8 @@ class StaticSite:
         templates = sorted(self.env.list_templates())
         sources = [self.loader.get_source(self.env, name)[0] for name in templates]
         return _digest(version("newsrelay"), self.title, self.base_url,
-                       str(self.env.globals["source_rel"]), *templates, *sources)  # fmt: skip
+                       str(self.env.globals["source_rel"]), repr(sorted(self.sections.items())),
+                       *templates, *sources)  # fmt: skip
 
     def _remove(self, path: str) -> None:
         """Remove a file the site no longer has, and its folder when that is left empty."""
@@ -308,13 +311,19 @@ class StaticSite:
         up = "../" * index.folder.count("/")  # from the index's folder to the language's
         t = strings_for(index.language)
         heading = t[f"{index.kind}_heading"].format(name=index.name) if index.name else t["latest"]
+        root = "../" + up
         stories = [
             {"title": s.title, "href": up + self.story_path(s).split("/", 1)[1],
-             "source_name": s.source_name, "published": s.meta.published}
+             "source_name": s.source_name, "published": s.meta.published,
+             "image": self.relative(s.meta.lead_image or "", root),
+             "image_alt": s.meta.image_caption or "",
+             "standfirst": (s.meta.standfirst if s.translated_meta else "") or _summary(s),
+             "authors": s.meta.authors}
             for s in shown
         ]  # fmt: skip
         return self._render(
-            "index.html", index.language, root="../" + up, heading=heading, stories=stories,
+            "index.html", index.language, root=root, heading=heading, stories=stories,
+            lead=index.kind == "language" and not page.newer,  # the front page opens big
             lang_home=f"{up}index.html" if up else "",  # the language's front page links none
             newer=page.newer, older=page.older, feeds="" if index.has_feeds else up,
         )  # fmt: skip
@@ -418,8 +427,13 @@ class StaticSite:
 
     def _render(self, template: str, language: str, **context: Any) -> str:
         context.setdefault("t", strings_for(language))
+        root = context.get("root", "")
+        found = self.sections.get(language, [])
+        links = [(name, f"{root}{language}/section/{slug}/index.html") for name, slug in found]
+        context.setdefault("sections", links)
         if language in self.languages:  # a page of a language links its about page
-            context.setdefault("about", f"{context.get('root', '')}{language}/about.html")
+            context.setdefault("about", f"{root}{language}/about.html")
+            context.setdefault("front", f"{root}{language}/index.html")
         return self.env.get_template(template).render(
             lang=language, site_title=self.title, **context
         )
@@ -524,6 +538,18 @@ def _newest_first(story: StoryView) -> tuple[float, float, int]:
         except ValueError:
             pass  # an unreadable date: the translation's time stands in
     return -when.timestamp(), -translated.timestamp(), -story.story_id
+
+
+def _sections(stories: Sequence[StoryView]) -> dict[str, list[tuple[str, str]]]:
+    """The sections of each language, the busiest first (at most 8: the masthead's links)."""
+    counts: dict[str, dict[tuple[str, str], int]] = {}
+    for story in stories:
+        for index in labels(story):
+            if index.kind == "section":
+                mine = counts.setdefault(story.language, {})
+                mine[(index.name, index.slug)] = mine.get((index.name, index.slug), 0) + 1
+    return {lang: [k for k, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))][:8]
+            for lang, c in counts.items()}  # fmt: skip
 
 
 def _summary(story: StoryView) -> str:
