@@ -114,6 +114,8 @@ def test_home_and_story_pages_in_chromium(
     assert seen["byline"]["text"] == "Por Ana Ruiz, para Wire A"
     assert page.evaluate("document.querySelector('figure img').naturalWidth") == 640  # mirrored
     assert seen["pageWidth"] <= seen["viewport"], "the story scrolls sideways on a phone"
+    top = page.evaluate("document.querySelector('figure img').getBoundingClientRect().top")
+    assert top < PHONE["height"] * 0.6, "the lead image is below the first screen on a phone"
     screenshot(chromium, tmp_path / "story.png")
 
     requested = [
