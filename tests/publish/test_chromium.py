@@ -21,6 +21,7 @@ from newsrelay.ingest import Fetcher
 from newsrelay.publish import ImageMirror, StaticSite
 
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+DESKTOP = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
 
 # Where an element is and whether a reader can see it: rendered, of some size, not hidden by
 # itself or an ancestor, inside the page's width.
@@ -126,6 +127,15 @@ def test_home_and_story_pages_in_chromium(
     assert base + "es/story/1.html" in requested
     assert [u for u in requested if not u.startswith((base, "data:"))] == []
     assert problems(page.events) == []
+
+    # what a reader sees, on a phone and on a desktop: the front page, a section, a story
+    for device, metrics in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.call("Emulation.setDeviceMetricsOverride", **metrics)
+        for name, path in (("home", "es/index.html"), ("section", "es/section/economy/index.html"),
+                           ("story", "es/story/1.html")):  # fmt: skip
+            page.open(base + path)
+            screenshot(chromium, tmp_path / f"{name}-{device}.png")
+    assert page.evaluate("document.querySelectorAll('.sections a').length") >= 2  # the nav
 
     # the same folder from disk, and from another server on another port: every image shows
     with ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
