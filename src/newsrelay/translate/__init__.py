@@ -62,12 +62,13 @@ class Engine(Protocol):
         ...
 
 
-def batches(segments: Sequence[str], limit: int) -> Iterator[list[str]]:
-    """Consecutive runs of segments of at most ``limit`` characters (a longer one alone)."""
+def batches(segments: Sequence[str], limit: int, count: int = 0) -> Iterator[list[str]]:
+    """Consecutive runs of segments of at most ``limit`` characters (a longer one alone) and,
+    with ``count``, of at most that many segments."""
     batch: list[str] = []
     size = 0
     for segment in segments:
-        if batch and size + len(segment) > limit:
+        if batch and (size + len(segment) > limit or len(batch) == count):
             yield batch
             batch, size = [], 0
         batch.append(segment)

@@ -31,7 +31,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -42,6 +42,7 @@ from babel import Locale
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.retry import retry_after
+from newsrelay.translate import batches
 from newsrelay.translate.http import RETRY, HttpEngine
 from newsrelay.translate.segment import TAG
 
@@ -170,7 +171,7 @@ class OpenAIEngine(HttpEngine):
         """Translate the segments, a numbered batch a request; each answer verified."""
         self._scores, self._tokens = [], [0, 0]
         translated: list[str] = []
-        for batch in _batches(segments, self.batch_segments, self.batch_chars):
+        for batch in batches(segments, self.batch_chars, self.batch_segments):
             answers, scores = self._aligned(list(batch), source, target)
             translated += answers
             self._scores += scores
@@ -388,20 +389,6 @@ def _schema(count: int) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False, "required": ["translations"],
             "properties": {"translations": {"type": "array", "items": item,
                                             "minItems": count, "maxItems": count}}}  # fmt: skip
-
-
-def _batches(segments: Sequence[str], count: int, chars: int) -> Iterator[Sequence[str]]:
-    """Runs of at most ``count`` segments and ``chars`` characters (a longer one alone)."""
-    batch: list[str] = []
-    size = 0
-    for segment in segments:
-        if batch and (len(batch) == count or size + len(segment) > chars):
-            yield batch
-            batch, size = [], 0
-        batch.append(segment)
-        size += len(segment)
-    if batch:
-        yield batch
 
 
 def _join(base: str, path: str) -> str:

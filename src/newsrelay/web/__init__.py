@@ -24,6 +24,8 @@ lets no script run and nothing load from another host. The API authenticates wit
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import pathlib
 import secrets
@@ -55,8 +57,12 @@ __all__ = ["Desk", "create_app"]
 
 COOKIE = "newsrelay_desk"
 HERE = pathlib.Path(__file__).parent
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
+CSS = (pathlib.Path(__file__).parent / "templates" / "desk.css").read_text(encoding="utf-8")
+# the stylesheet is inlined and allowed by its hash: no route but /login and /health answers
+# without a login, and no script or other style can run
+CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
+CSP = (f"default-src 'none'; style-src 'sha256-{CSS_HASH}'; img-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
 SOURCE_FORM = ("name", "url", "language", "license", "attribution", "republish", "keep", "engine",
                "languages", "poll_minutes")  # fmt: skip
 PUBLISH_WAIT = 30.0  # seconds an approval waits for a run that is building the site
@@ -208,6 +214,7 @@ def create_app(
                   redoc_url=None, openapi_url=None)  # fmt: skip
     app.state.desk = Desk(settings, store, deps, config) if deps is not None else None
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["desk_css"] = CSS
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[..., Any]) -> Response:

@@ -57,12 +57,6 @@ def router(templates: Jinja2Templates) -> APIRouter:
     def health() -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    @pages.get("/desk.css")
-    def stylesheet() -> Response:
-        loader = templates.env.loader
-        css = loader.get_source(templates.env, "desk.css")[0] if loader else ""
-        return Response(css, media_type="text/css")
-
     @pages.get("/login", response_class=HTMLResponse)
     def login_page(request: Request) -> Response:
         return render(request, "login.html", None, error="")
