@@ -130,6 +130,7 @@ def test_review_a_held_story_edit_it_keeping_its_link_and_approve(
     again = client.get(f"/api/stories/{site.held}",
                        headers={"Authorization": f"Bearer {site.read_token}"}).json()  # fmt: skip
     assert "astillero" in again["rows"][1]["translation"]
+    assert not again["rows"][1]["findings"]  # the word the engine did not know is gone
     assert 'href="https://example.org/report"' in again["rows"][1]["translation"]
 
     client.post(f"/story/{site.held}/approve", data={"csrf": csrf})

@@ -57,7 +57,7 @@ __all__ = ["Desk", "create_app"]
 
 COOKIE = "newsrelay_desk"
 HERE = pathlib.Path(__file__).parent
-CSS = (pathlib.Path(__file__).parent / "templates" / "desk.css").read_text(encoding="utf-8")
+CSS = (HERE / "templates" / "desk.css").read_text(encoding="utf-8")
 # the stylesheet is inlined and allowed by its hash: no route but /login and /health answers
 # without a login, and no script or other style can run
 CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
@@ -114,7 +114,9 @@ class Desk:
                 body = replace_blocks(translation.body_html, blocks)
             except ValueError as exc:
                 raise HTTPException(422, f"translation {translation_id}: {exc}") from None
-            edited = replace(translation, title=title.strip(), body_html=body)
+            # the engine's marks and scores describe its text, not the person's
+            edited = replace(translation, title=title.strip(), body_html=body, marks=(),
+                             scores=())  # fmt: skip
             verdict = verdict_of(self.deps, edited, article, source)
             self.store.review(translation_id, Decision.HOLD, title=edited.title, body_html=body,
                               findings=verdict.findings)  # fmt: skip
