@@ -37,6 +37,11 @@ def main() -> None:
     for kind in sorted(scores.defects):
         print(f"  {kind:<20} {scores.defects[kind]:>8} {scores.caught[kind]:>7}  "
               f"{scores.recall(kind):.2f}")  # fmt: skip
+    for kind, caught in sorted(scores.engine_caught.items()):
+        print(
+            f"  {kind} in an engine's translation (held there, noted in a person's): "
+            f"{caught} of {scores.defects[kind]}, recall {caught / scores.defects[kind]:.2f}"
+        )
     for key, findings in sorted(scores.examples.items()):
         for finding in findings[: args.examples]:
             print(f"  [{key}] {finding.message} | {finding.source or ''} | "

@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from newsrelay.check import CheckInput, Policy, check_texts
@@ -125,11 +128,39 @@ PROMOS = {
     "oc": "Abonatz-vos a nòstra letra d'informacion per recebre las darrièras novèlas.",
 }  # written for newsrelay: a call to action as sites put them in a story
 CYRILLIC_NOT = "\u043d\u0435"  # the Russian and Ukrainian "not"
+# Each language's plain clause negator, as the parts removed together (French "ne ... pas").
 NEGATORS = {
-    "es": r"\bno\b", "fr": r"\bne\b|\bn'|\bpas\b", "pt": r"\bnão\b", "ca": r"\bno\b",
-    "gl": r"\bnon\b", "it": r"\bnon\b", "de": r"\bnicht\b", "uk": rf"\b{CYRILLIC_NOT}\b",
-    "ru": rf"\b{CYRILLIC_NOT}\b", "ro": r"\bnu\b", "eu": r"\bez\b", "oc": r"\bpas\b|\bnon\b",
+    "es": (r"\bno\b",), "fr": (r"\bne\s+|\bn['\u2019]", r"\s+pas\b"), "pt": (r"\bnão\b",),
+    "ca": (r"\bno\b",), "gl": (r"\bnon\b",), "it": (r"\bnon\b",), "de": (r"\bnicht\b",),
+    "uk": (rf"\b{CYRILLIC_NOT}\b",), "ru": (rf"\b{CYRILLIC_NOT}\b",), "ro": (r"\bnu\b",),
+    "eu": (r"\bez\b",), "oc": (r"\bpas\b",),
 }  # fmt: skip
+# A finite verb form of each language, and how a negator goes with it: "es" -> "no es".
+FINITE = {
+    "es": (
+        r"\b(es|son|fue|fueron|era|eran|ha|han|había|habían|está|están|será|serán|puede|"
+        r"pueden|tiene|tienen)\b",
+        r"no \1",
+    ),
+    "ca": (
+        r"\b(és|són|era|eren|ha|han|havia|va|van|està|estan|serà|seran|pot|poden|té|tenen)\b",
+        r"no \1",
+    ),
+    "gl": (r"\b(é|son|foi|foron|era|eran|ten|teñen|está|están|será|serán|pode|poden)\b", r"non \1"),
+    "pt": (r"\b(é|são|foi|foram|era|eram|tem|têm|está|estão|será|serão|pode|podem)\b", r"não \1"),
+    "it": (r"\b(è|sono|era|erano|ha|hanno|aveva|avevano|sarà|saranno|può|possono)\b", r"non \1"),
+    "fr": (r"\b(est|sont|était|étaient|sera|seront|peut|peuvent|doit|doivent)\b", r"n'\1 pas"),
+    "de": (r"\b(ist|sind|war|waren|wird|werden|kann|können|hat|haben)\b", r"\1 nicht"),
+    "ro": (r"\b(este|sunt|era|erau|va|vor|poate|pot)\b", r"nu \1"),
+    "ru": (
+        r"\b(был|была|было|были|будет|будут|является|являются|может|могут)\b",
+        rf"{CYRILLIC_NOT} \1",
+    ),
+    "uk": (r"\b(був|була|було|були|буде|будуть|є|може|можуть)\b", rf"{CYRILLIC_NOT} \1"),
+    "eu": (r"\b(da|dira|zen|ziren|du|dute|zuen|zuten)\b", r"ez \1"),
+    "oc": (r"\b(es|son|èra|èran|serà|seràn|pòt|pòdon)\b", r"\1 pas"),
+}
+SOURCE_NEGATION = r"\bnot\b|n't\b|\bnever\b|\bno\b|\bnobody\b|\bnothing\b|\bnone\b|\bnor\b"
 OTHER_PERSON = "Tomasz Wierzbicki"  # a name no document holds
 
 
@@ -225,16 +256,32 @@ def inserted_promo(pair: Pair, rng: random.Random) -> Pair | None:
 
 
 def removed_negation(pair: Pair, rng: random.Random) -> Pair | None:
-    """The negation of a paragraph that negates, removed."""
-    pattern = NEGATORS[pair.language]
+    """The negation of a paragraph that negates once, removed (in French "ne" and "pas")."""
+    parts = NEGATORS[pair.language]
     spots = [i for i, (s, t) in enumerate(zip(pair.source, pair.translation, strict=False))
              if re.search(r"\bnot\b|n't\b|\bnever\b", s)
-             and len(re.findall(pattern, t, re.I)) == 1]  # fmt: skip
+             and all(len(re.findall(part, t, re.I)) == 1 for part in parts)]  # fmt: skip
     if not spots:
         return None
     index = rng.choice(spots)
-    text = re.sub(r"\s+", " ", re.sub(pattern, "", pair.translation[index], flags=re.I)).strip()
-    return _swap(pair, index, text, "removed_negation")
+    text = pair.translation[index]
+    for part in parts:
+        text = re.sub(part, " ", text, flags=re.I)
+    return _swap(pair, index, re.sub(r"\s+", " ", text).strip(), "removed_negation")
+
+
+def added_negation(pair: Pair, rng: random.Random) -> Pair | None:
+    """A negator put before the first verb of the first paragraph after the headline that
+    negates nothing, in the source or the translation."""
+    verb, negated = FINITE[pair.language]
+    plain = "|".join(NEGATORS[pair.language])
+    for index, (source, target) in enumerate(zip(pair.source, pair.translation, strict=False)):
+        if index == 0 or re.search(SOURCE_NEGATION, source, re.I) or re.search(plain, target, re.I):
+            continue
+        text, made = re.subn(verb, negated, target, count=1)
+        if made:
+            return _swap(pair, index, text, "added_negation")
+    return None
 
 
 def repeated_paragraph(pair: Pair, rng: random.Random) -> Pair | None:
@@ -247,17 +294,74 @@ def repeated_paragraph(pair: Pair, rng: random.Random) -> Pair | None:
     return _swap(pair, index, f"{text} {text}", "repeated_paragraph")
 
 
+# The Apertium pairs installed with newsrelay's tests: a name rendered word by word by the engine.
+LITERAL_MODES = {"es": "eng-spa", "ca": "eng-cat"}
+
+
+def literal_words(good: list[Pair]) -> dict[tuple[str, str], str]:
+    """Each word of the persons' names of ``good`` that Apertium renders as another word when it
+    reads it as a common word ("magic" as "magia"), by (language, word); one Apertium process
+    a language. Languages without a pair, or without Apertium, have none."""
+    found: dict[tuple[str, str], str] = {}
+    for language, mode in LITERAL_MODES.items():
+        names = {
+            n
+            for p in good
+            if p.language == language
+            for n in person_names(p.source[0] + "\n" + "\n".join(p.source[1:]), "en")
+        }
+        words = sorted({w for n in names for w in n.split() if w.isalpha()})
+        if not words or not shutil.which("apertium"):
+            continue
+        run = subprocess.run(["apertium", "-u", mode], input="\n\n".join(w.lower() for w in words),
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        rendered = run.stdout.strip().split("\n\n")  # a word a paragraph: read alone
+        if len(rendered) != len(words):
+            continue
+        for word, literal in zip(words, rendered, strict=True):
+            literal = literal.strip()
+            if literal and literal != word.lower():
+                found[(language, word)] = literal[0].upper() + literal[1:]
+    return found
+
+
+def name_word_by_word(
+    pair: Pair, rng: random.Random, literal: dict[tuple[str, str], str]
+) -> Pair | None:
+    """A person's name whose words the engine took for common words, rendered as those words
+    ("Magic Johnson" as "Magia Johnson", "Rose Hart" as "Rosa Ciervo")."""
+    for index, source in enumerate(pair.source):
+        for name in person_names(source, "en"):
+            words = name.split()
+            rendered = " ".join(literal.get((pair.language, w), w) for w in words)
+            if (
+                rendered != name
+                and index < len(pair.translation)
+                and name in pair.translation[index]
+            ):
+                text = pair.translation[index].replace(name, rendered)
+                return _swap(pair, index, text, "name_word_by_word")
+    return None
+
+
 DEFECTS: list[Callable[[Pair, random.Random], Pair | None]] = [
     changed_number, replaced_name, dropped_name, dropped_sentence, untranslated,
-    inserted_promo, removed_negation, repeated_paragraph,
+    inserted_promo, removed_negation, repeated_paragraph, added_negation,
 ]  # fmt: skip
 
 
 def bad_pairs(good: list[Pair], seed: int = 2026) -> Iterator[Pair]:
-    """Each good pair with each defect that applies to it, one at a time."""
-    rng = random.Random(seed)
+    """Each good pair with each defect that applies to it, one at a time. Each defect of each
+    pair draws from its own generator, so that a change to one kind leaves the others' draws
+    as they were."""
+    literal = partial(name_word_by_word, literal=literal_words(good))
+    defects: list[tuple[str, Callable[[Pair, random.Random], Pair | None]]] = [
+        *((inject.__name__, inject) for inject in DEFECTS),
+        ("name_word_by_word", literal),
+    ]
     for pair in good:
-        for inject in DEFECTS:
+        for name, inject in defects:
+            rng = random.Random(f"{seed}:{pair.corpus}:{pair.document}:{pair.language}:{name}")
             bad = inject(pair, rng)
             if bad is not None:
                 yield bad
@@ -275,6 +379,8 @@ class RealScores:
     hold_kinds: Counter[tuple[str, str]] = field(default_factory=Counter)  # (language, kind)
     defects: Counter[str] = field(default_factory=Counter)
     caught: Counter[str] = field(default_factory=Counter)
+    # an added negation holds an engine's translation only: caught when the same text is one
+    engine_caught: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[Finding]] = field(default_factory=dict)
 
     def false_hold_rate(self, language: str) -> float:
@@ -284,10 +390,12 @@ class RealScores:
         return self.caught[kind] / self.defects[kind] if self.defects[kind] else 0.0
 
 
-def verdict(pair: Pair, policy: Policy) -> tuple[Decision, tuple[Finding, ...]]:
-    """The checks' verdict on one pair (no engine: these are a person's translations)."""
+def verdict(
+    pair: Pair, policy: Policy, *, machine: bool = False
+) -> tuple[Decision, tuple[Finding, ...]]:
+    """The checks' verdict on one pair (a person's translation, unless ``machine``)."""
     item = CheckInput(source=pair.source, translation=pair.translation, source_language="en",
-                      target_language=pair.language)  # fmt: skip
+                      target_language=pair.language, machine=machine)  # fmt: skip
     result = check_texts(item, policy)
     return result.decision, result.findings
 
@@ -312,6 +420,9 @@ def score(good: list[Pair], policy: Policy | None = None) -> RealScores:
         decision, _ = verdict(pair, policy)
         scores.defects[pair.defect] += 1
         scores.caught[pair.defect] += decision is not Decision.PUBLISH
+        if pair.defect == "added_negation":
+            _, findings = verdict(pair, policy, machine=True)
+            scores.engine_caught[pair.defect] += any(f.kind == "negation" for f in findings)
     return scores
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -68,15 +69,13 @@ _CYRILLIC_DIGRAPHS |= {"ъ": "", "ь": ""}
 _CYRILLIC = str.maketrans(dict(zip(*_CYRILLIC_LETTERS, strict=True)) | _CYRILLIC_DIGRAPHS)
 
 
-def number_readings(text: str) -> set[Decimal]:
-    """Every value the numbers of ``text`` can be read as, whatever the convention."""
-    values = set()
+def number_readings(text: str) -> Counter[Decimal]:
+    """Every value the numbers of ``text`` can be read as, whatever the convention, with how
+    many of its numbers can be read so."""
+    values: Counter[Decimal] = Counter()
     for match in NUMBER.finditer(text):
         token = match.group().strip(SPACES)
-        for language in ("en", "es"):
-            value = _read(token, language)
-            if value is not None:
-                values.add(value)
+        values.update({v for language in ("en", "es") if (v := _read(token, language)) is not None})
     return values
 
 

@@ -197,6 +197,69 @@ def test_negation_as_translators_render_it_is_no_finding_but_a_dropped_one_is() 
                     "La alcaldesa dimitió. No tiene planes de irse.")  # fmt: skip
 
 
+def test_a_dropped_negation_is_not_hidden_by_an_idiom_or_a_negative_prefix() -> None:
+    def negation(source: str, translation: str, target: str) -> bool:
+        return "negation" in kinds_of([source], [translation], target)
+
+    # "sin duda" and "sin embargo" deny nothing: the "no" that went is still missed
+    assert negation("It is not an easy task, he said. It is, no doubt, a big club.",
+                    "Es una tarea fácil, dijo. Es, sin duda, un gran club.", "es")  # fmt: skip
+    # a negative prefix in the next sentence ("illegally") is not the negation moved there
+    assert negation("They did not have records. Most are here illegally.",
+                    "Были ранее судимы. Большинство находятся здесь нелегально.", "ru")  # fmt: skip
+
+
+def test_an_added_negation_holds_an_engines_translation_and_is_noted_in_a_persons() -> None:
+    source = ["Bridge reopens", "The old bridge is safe, the engineers said on Monday."]
+    flipped = ["Reabre el puente", "El viejo puente no es seguro, dijeron los ingenieros el lunes."]
+    by_engine = CheckInput(source, flipped, "en", "es", machine=True)
+    assert "negation" in {f.kind for f in check_texts(by_engine).findings}
+    assert check_texts(by_engine).decision is Decision.HOLD
+    by_person = CheckInput(source, flipped, "en", "es")
+    assert "negation_added" in {f.kind for f in check_texts(by_person).findings}
+    # said negatively in other words, a negator is the translator's right
+    hard = ["Bridge works", "It is hard to cross the old bridge, the engineers said."]
+    rendered = ["Obras en el puente", "No es fácil cruzar el viejo puente, dijeron los ingenieros."]
+    found = check_texts(CheckInput(hard, rendered, "en", "es", machine=True)).findings
+    assert not [f for f in found if f.kind.startswith("negation")]
+
+
+def test_a_number_given_twice_and_changed_once_is_found() -> None:
+    source = ["It will raise £120 million.", "The Treasury expects up to £120 million a year."]
+    changed = ["Recaudará 120 millones de libras.", "Hacienda espera hasta 170 millones al año."]
+    assert "numbers" in kinds_of(source, changed, "es")
+    # moved to the other paragraph, as often as the source gives it: kept
+    moved = ["Recaudará 120 millones de libras al año.", "Es lo que espera Hacienda."]
+    assert "numbers" not in kinds_of(["It will raise money.", "The Treasury expects £120 million."],
+                                     moved, "es")  # fmt: skip
+
+
+def test_a_call_to_action_after_a_quote_left_open_is_residue() -> None:
+    source = ["Couple answers", "The couple replied. \"My wife sent her something she didn't mean."]
+    translation = [
+        "La parella respon",
+        'La parella va respondre. "La meva dona li va enviar una '
+        "cosa que no volia dir. Subscriu-te al nostre butlletí per rebre les notícies.",
+    ]
+    assert "residue" in kinds_of(source, translation, "ca")
+    russian = ["Ответ", "Пара ответила. Подпишитесь на нашу рассылку, чтобы получать новости."]
+    assert "residue" in kinds_of(source, russian, "ru")
+
+
+@pytest.mark.parametrize("target", ["gl", "oc"])
+def test_a_sentence_left_in_english_is_found_in_a_language_lingua_does_not_know(
+    target: str,
+) -> None:
+    english = "The council approved the new plan for the harbour after a long debate on Tuesday."
+    source = ["Harbour plan", english]
+    translated = {
+        "gl": "O concello aprobou o novo plan do porto despois dun longo debate o martes.",
+        "oc": "Lo conselh aprovèt lo plan novèl del pòrt aprèp un long debat dimars.",
+    }[target]
+    assert "untranslated" in kinds_of(source, ["Plan", english], target)
+    assert not {"untranslated", "wrong_language"} & kinds_of(source, ["Plan", translated], target)
+
+
 def test_a_billion_read_as_a_million_million_is_a_changed_number() -> None:
     assert "numbers" in kinds_of(["Tariffs on $22.6bn of goods."],
                                  ["Aranceles sobre 22,6 billones de dólares."], "es")  # fmt: skip

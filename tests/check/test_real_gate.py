@@ -25,3 +25,6 @@ def test_real_translations_false_holds_and_recall() -> None:
         )  # fmt: skip
     for kind, floor in BASELINE["recall"].items():
         assert scores.recall(kind) >= floor, (kind, scores.caught[kind], scores.defects[kind])
+    for kind, floor in BASELINE["engine_recall"].items():
+        caught = scores.engine_caught[kind]
+        assert caught >= floor * scores.defects[kind], (kind, caught, scores.defects[kind])

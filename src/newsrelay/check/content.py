@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -53,11 +54,17 @@ def check_numbers(item: CheckInput) -> list[Finding]:
     whose unit a translator converts (degrees Fahrenheit, feet, miles, pounds) is reported,
     not held."""
     whole = " ".join(item.translation)
-    present = number_readings(whole)  # a number may move between paragraphs
+    everywhere = number_readings(whole)
+    stated = Counter(v for p in item.source for _, v, _ in number_spans(p, item.source_language))
     aligned = len(item.source) == len(item.translation)
     findings = []
     for index, source in enumerate(item.source):
         target = item.translation[index] if aligned else whole
+        # a number is looked for in its own paragraph; it may have moved to another, but then
+        # the translation holds it as often as the source does (a number the source gives
+        # twice, changed in one paragraph, is still found in the other)
+        here = number_readings(target) if aligned else everywhere
+        present = {v for v, n in everywhere.items() if v in here or n >= stated[v]}
         for token, value, end in number_spans(source, item.source_language):
             if token == "00":  # the minutes of a full hour, often left out ("10 heures")
                 continue
@@ -279,9 +286,26 @@ def _person_rendered(name: str, target: str, language: str) -> bool:
     cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in titles), default=0)
     required = [fold(w) for w in words[cut:] if w.casefold() not in PARTICLES
                 and not w.isupper()][-2:]  # fmt: skip
-    present = WORD.findall(fold(target))
-    parts = {part for word in present for part in word.split("-")} | set(present)
-    return all(w in parts for w in required)
+    present = [part for word in WORD.findall(fold(target)) for part in (word, *word.split("-"))]
+    # together, as a name is written ("Donald Trump", "Ludwig van Beethoven"): "Donald Triunfo"
+    # with "Trump" further on is not the name
+    return not required or any(
+        _in_order(required, present[start:]) for start, w in enumerate(present) if w == required[0]
+    )
+
+
+NAME_GAP = 3  # tokens a name's words may have between them ("Ludwig van Beethoven", "Jo-Ann")
+
+
+def _in_order(words: list[str], tokens: list[str]) -> bool:
+    """Whether ``tokens`` begins with ``words`` in order, each within NAME_GAP of the last."""
+    at = 0
+    for word in words[1:]:
+        window = tokens[at + 1 : at + 1 + NAME_GAP]
+        if word not in window:
+            return False
+        at += 1 + window.index(word)
+    return True
 
 
 def _outlet_rendered(name: str, target: str) -> bool:
@@ -329,7 +353,8 @@ NEGATIONS = {
     r"\bdesconhec\w+|\bneg(?:ou|aram|ar|a)\b|\bimpossível\b|\bdeix\w* de\b|\binocente|"
     r"\bilesos?\b|\bausência\b|\bfalta\w*|\bincapa\w+|\bexceto\b|\bapenas\b|\brejeit\w+|"
     r"\bevit\w+|\bjamais\b|\bdesment\w+|\bdescart\w+",
-    "ca": r"\bno\b|\bmai\b|\bcap\b|\bsense\b|\bres\b|\bningú\b|\bdesconeg\w+|\bneg(?:a|à|aren)\b|"
+    "ca": r"\bno\b|\bmai\b|\bcap\b|\bsense\b|\bres\b|\bningú\b|\bdesconeg\w+|\bimpedi\w+|"
+    r"\bneg(?:a|à|ar|aren|at|ada|ats|ades|ant)\b|"
     r"\bgens\b|\btampoc\b|\bni\b|\bdeix\w* de\b|\binnocent|\bil·lès|\bil·lesos\b|\babsència\b|"
     r"\bmanca\w*|\bincapa\w+|\bexcepte\b|\brebutj\w+|\bevit\w+|\bdesment\w+|\bdescart\w+",
     "gl": r"\bnon\b|\bnunca\b|\bnin\b|\bningún\b|\bningunha\b|\bnada\b|\bninguén\b|\bsen\b|"
@@ -354,11 +379,64 @@ NEGATIONS = {
 }
 
 
-# What reads as a negation but states something ("not only ... but also"), and what a negation
-# of the kind "nothing else" is rendered as ("only"), in the source's and the targets' words.
+# What reads as a negation but states something ("not only ... but also", "no doubt"), and what a
+# negation of the kind "nothing else" is rendered as ("only"), in the source's and the targets'
+# words: the targets' idioms ("sin duda", "sin embargo", "non seulement") negate nothing either.
 NOT_NEGATIONS = {
     "en": r"\bnot\s+(?:only|just|merely|to\s+mention)\b|\bno\s+(?:doubt|matter)\b|"
-    r"\bnot\s+long\s+(?:after|before|ago)\b"
+    r"\bnot\s+long\s+(?:after|before|ago)\b",
+    "es": r"\bsin\s+(?:duda|embargo)\b|\bno\s+(?:obstante|s[oó]lo|solamente)\b",
+    "ca": r"\bsens(?:e)?\s+dubte\b|\bno\s+obstant\b|\bno\s+només\b",
+    "gl": r"\bsen\s+(?:dúbida|embargo)\b|\bnon\s+obstante\b|\bnon\s+só\b",
+    "pt": r"\bsem\s+dúvida\b|\bnão\s+obstante\b|\bnão\s+(?:s[oó]|apenas|somente)\b",
+    "fr": r"\bsans\s+(?:doute|aucun\s+doute)\b|\bnon\s+seulement\b|\bn['’]importe\b",
+    "it": r"\bsenza\s+dubbio\b|\bnon\s+(?:solo|soltanto)\b|\bnonostante\b",
+    "de": r"\bohne\s+(?:Zweifel|Frage)\b|\bnicht\s+nur\b",
+    "ro": r"\bfără\s+(?:îndoială|doar)\b|\bnu\s+(?:numai|doar)\b",
+    "ru": r"\bбез\s+сомнени\w*|\bне\s+только\b|\bтем\s+не\s+менее\b",
+    "uk": r"\bбез\s+сумніву\b|\bне\s+(?:тільки|лише)\b|\bтим\s+не\s+менш\w*",
+}
+# The explicit negators of a clause (a particle, pronoun or adverb): what a translator may move
+# from one sentence to another, and what an engine drops or adds. French counts "ne" (its "pas"
+# goes with it).
+EXPLICIT = {
+    "en": r"\bnot\b|n't\b|\bnever\b|\bno\b(?!-\w)|\bnobody\b|\bnothing\b|\bnone\b|"
+    r"\bneither\b|\bnor\b",
+    "es": r"\bno\b|\bnunca\b|\bjamás\b|\bni\b|\bningun[oa]?s?\b|\bningún\b|\bnada\b|\bnadie\b|"
+    r"\btampoco\b",
+    "ca": r"\bno\b|\bmai\b|\bni\b|\bningú\b|\btampoc\b|\bgens\b",
+    "gl": r"\bnon\b|\bnunca\b|\bxamais\b|\bnin\b|\bningún\b|\bningunha\b|\bnada\b|\bninguén\b|"
+    r"\btampouco\b",
+    "pt": r"\bnão\b|\bnunca\b|\bjamais\b|\bnem\b|\bnenhum\w*|\bnada\b|\bninguém\b",
+    "fr": r"\bne\b|\bn['’]|\bjamais\b|\baucun\w*|\bni\b",
+    "it": r"\bnon\b|\bmai\b|\bné\b|\bnessun\w*|\bniente\b|\bnulla\b|\bneanche\b|\bnemmeno\b|"
+    r"\bneppure\b",
+    "de": r"\bnicht\b|\bkein\w*|\bnie\b|\bniemals\b|\bnichts\b|\bniemand\b|\bweder\b",
+    "ro": r"\bnu\b|\bniciodată\b|\bnici\w*|\bnimic\b|\bnimeni\b",
+    "ru": r"\bне\b|\bни\b|\bнет\b|\bникто\b|\bничего\b|\bникогда\b|\bнельзя\b",
+    "uk": r"\bне\b|\bні\b|\bнема\w*|\bніхто\b|\bнічого\b|\bніколи\b",
+}
+# The plain clause negators of each language ("no", "ne", "nicht"), which an engine adds when it
+# flips a statement; "nadie", "nunca" or "jamás" may render an English "anyone" or "ever".
+PLAIN = {
+    "es": r"\bno\b", "ca": r"\bno\b", "gl": r"\bnon\b", "pt": r"\bnão\b",
+    "fr": r"\bne\b|\bn['’]",
+    "it": r"\bnon\b", "de": r"\bnicht\b", "ro": r"\bnu\b", "ru": r"\bне\b", "uk": r"\bне\b",
+}  # fmt: skip
+# What in a source denies or limits in other words, so that a translator may rightly say it
+# with a negator ("failed to" as "no logró", "hard" as "no es fácil", "only" as "ne ... que",
+# "until" as "no ... hasta", "cannot" as "no puede").
+NEGATIVE_SENSE = {
+    "en": r"\bno-one\b|\bcannot\b|\bfail\w*|\brefus\w*|\black\w*|\bfew\w*|\blittle\b|\bonly\b|"
+    r"\bless\b|\bhardly\b|\bbarely\b|\bscarce\w*|\bexcept\w*|\bin[a-z]+ble\b|\bim[a-z]+ble\b|"
+    r"\bun(?!der|i[tvo]|til)[a-z]{3,}|\bban(?:s|ned)?\b|\bstop\w*|\bprevent\w*|\bavoid\w*|"
+    r"\breject\w*|\bmiss\w*|\babsen\w+|\bunless\b|\buntil\b|\btill\b|\byet\b|\brather\b|"
+    r"\binstead\b|\bdespite\b|\bno\s+longer\b|\bdeclin\w*|\bignor\w*|\bquit\w*|\bexclu\w*|"
+    r"\bnon-?\w+|\bfree\b|\bdeni\w+|\bany\w*|\beither\b|\bever\b|\bhard\w*|\bdifficult\w*|"
+    r"\bpoor\w*|\bat\s+(?:least|most)\b|\bas\s+\w+\s+as\b|\bforbid\w*|\bprohibit\w*|"
+    r"\bfar\s+from\b|\btoo\b|\brare\w*|\bseldom\b|\bdoubt\w*|\bwithhold\w*|\bceas\w*|"
+    r"\bmis[a-z]{4,}|\bdis(?:agree|like|trust|miss|allow|approv|honest|able)\w*|\bwrong\w*|"
+    r"\blow\w*|\bshort\w*|\bbad\w*|\bworse\b|\bworst\b"
 }
 ONLY_KIND = {
     "en": r"\b(?:nothing|no\s+one|nobody|none)\s+(?:else|other|but)\b|\bno\s+other\b|"
@@ -373,26 +451,29 @@ ONLY = {
 }  # fmt: skip
 
 
-def _denying(text: str, item: CheckInput) -> str:
-    """A source text without what reads as a negation but denies nothing ("not only")."""
-    stated = NOT_NEGATIONS.get(item.source_language)
+def _stating(text: str, language: str) -> str:
+    """``text`` without what reads as a negation but denies nothing ("not only", "sin duda")."""
+    stated = NOT_NEGATIONS.get(language)
     return re.sub(stated, " ", text, flags=re.I) if stated else text
 
 
 def _source_negations(text: str, item: CheckInput) -> int:
     """The negations of a source text ("not only" and the like are none)."""
-    return len(re.findall(NEGATIONS[item.source_language], _denying(text, item), re.I))
+    return len(
+        re.findall(NEGATIONS[item.source_language], _stating(text, item.source_language), re.I)
+    )
 
 
 def _dropped(source: str, target: str, item: CheckInput) -> int:
     """How many negations of ``source`` its translation ``target`` lost: all of them when it
     holds none ("nothing else" may become "only")."""
     had = _source_negations(source, item)
+    target = _stating(target, item.target_language)
     if not had or re.search(NEGATIONS[item.target_language], target, re.I):
         return 0
     only_kind, only = ONLY_KIND.get(item.source_language), ONLY.get(item.target_language)
     if only_kind and only and re.search(only, target, re.I):
-        had -= len(re.findall(only_kind, _denying(source, item), re.I))
+        had -= len(re.findall(only_kind, _stating(source, item.source_language), re.I))
     return max(had, 0)
 
 
@@ -407,33 +488,50 @@ def _lost(source: str, target: str, item: CheckInput) -> int:
         return _dropped(source, target, item)
     lost = [_dropped(s, t, item) for s, t in zip(ours, theirs, strict=True)]
     surplus = sum(
-        max(0, len(re.findall(NEGATIONS[item.target_language], t, re.I))
-            - _source_negations(s, item))
+        max(0, _explicit(t, item.target_language) - _source_negations(s, item))
         for s, t, n in zip(ours, theirs, lost, strict=True) if not n
     )  # fmt: skip
     return max(sum(lost) - surplus, _dropped(source, target, item))
 
 
+def _explicit(text: str, language: str) -> int:
+    """How many explicit negators ``text`` holds ("no", "ne", "nicht"; "sin duda" is none)."""
+    pattern = EXPLICIT.get(language)
+    return len(re.findall(pattern, _stating(text, language), re.I)) if pattern else 0
+
+
+def _added(source: str, target: str, item: CheckInput) -> bool:
+    """Whether ``target`` negates where its source says nothing negative in any words: an
+    explicit negator there has no counterpart ("the bridge is safe" as "el puente no es
+    seguro")."""
+    if not _explicit(target, item.target_language):
+        return False
+    sense = NEGATIVE_SENSE.get(item.source_language)
+    plain = _stating(source, item.source_language)
+    return not _source_negations(source, item) and not (sense and re.search(sense, plain, re.I))
+
+
 def check_negation(item: CheckInput) -> list[Finding]:
     """A paragraph whose source denies something still denies it in the translation: a dropped
-    negation flips a story's meaning. (An added one is usually a paraphrase, "unable" becoming
-    "no pudo", and is not reported.)"""
+    negation flips a story's meaning. One whose source denies nothing in any words, negated in
+    the translation, is flipped too when an engine did it (held); a person's translation may
+    rightly say "hard" as "no es fácil", so there it is only noted."""
     if item.source_language not in NEGATIONS or item.target_language not in NEGATIONS:
         return []
     if len(item.source) != len(item.translation):
         return []
     findings = []
     for index, (source, target) in enumerate(zip(item.source, item.translation, strict=True)):
-        had = _lost(source, target, item)
-        if had:
-            findings.append(
-                Finding(
-                    "negation",
-                    "warning",
-                    f"the source paragraph negates ({had} times), the translation does not",
-                    paragraph=index,
-                    source=source,
-                    translation=target,
-                )
-            )
+        if had := _lost(source, target, item):
+            findings.append(Finding(
+                "negation", "warning",
+                f"the source paragraph negates ({had} times), the translation does not",
+                paragraph=index, source=source, translation=target,
+            ))  # fmt: skip
+        elif _added(source, target, item):
+            findings.append(Finding(
+                *(("negation", "warning") if item.machine else ("negation_added", "info")),
+                "the translation negates what the source paragraph states",
+                paragraph=index, source=source, translation=target,
+            ))  # fmt: skip
     return findings

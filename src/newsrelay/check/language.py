@@ -15,27 +15,35 @@ MIN_WORDS = 6  # shorter sentences (names, figures, quotes of one word) are not 
 CONFIDENCE = 0.9
 MIN_PARAGRAPH = 100
 TARGET_CHANCE = 0.05
+COPIED = 0.6  # share of a sentence's words found in its source that makes it a copy
 
 
 @cache
-def _pair_detector(first: str, second: str) -> Any:
+def _detector(codes: tuple[str, ...]) -> Any:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    codes = [getattr(IsoCode639_1, code.upper()) for code in (first, second)]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    return LanguageDetectorBuilder.from_iso_codes_639_1(
+        *(getattr(IsoCode639_1, code.upper()) for code in codes)
+    ).build()
 
 
 def _languages_of(texts: list[str], source: str, target: str) -> list[tuple[str, float] | None]:
     """The likelier of the two languages for each text, with its confidence (lingua, all the
-    texts in one parallel call: several times faster than one call a text)."""
+    texts in one parallel call: several times faster than one call a text). A target lingua
+    does not know (Galician, Occitan) stands as the languages it reads as."""
+    stand_ins = frozenset(SIBLINGS.get(target, ()))
     try:
-        detector = _pair_detector(*sorted((source, target)))
+        detector = _detector(tuple(sorted({source, target})))
     except (AttributeError, ValueError):
-        return [None] * len(texts)  # a language lingua does not know
+        try:
+            detector = _detector(tuple(sorted({source, *stand_ins})))
+        except (AttributeError, ValueError):
+            return [None] * len(texts)  # a language lingua does not know
     found: list[tuple[str, float] | None] = []
     for values in detector.compute_language_confidence_values_in_parallel(texts) if texts else []:
         best = values[0] if values else None
-        found.append((str(best.language.iso_code_639_1.name).lower(), best.value) if best else None)
+        language = str(best.language.iso_code_639_1.name).lower() if best else ""
+        found.append((target if language in stand_ins else language, best.value) if best else None)
     return found
 
 
@@ -57,8 +65,21 @@ def check_untranslated(item: CheckInput) -> list[Finding]:
             translation=sentence,
         )
         for (index, sentence), found in zip(judged, languages, strict=True)
-        if found and found[0] == item.source_language and found[1] >= CONFIDENCE
+        if found
+        and found[0] == item.source_language
+        and found[1] >= CONFIDENCE
+        and (item.target_language not in SIBLINGS or _copied(sentence, index, item))
     ]
+
+
+def _copied(sentence: str, index: int, item: CheckInput) -> bool:
+    """Whether most words of a sentence are words of its source paragraph: the proof asked of a
+    target the identifier does not know, which it may read as anything (Occitan as English)."""
+    aligned = len(item.source) == len(item.translation)
+    source = item.source[index] if aligned else " ".join(item.source)
+    words = re.findall(r"[^\W\d_]{2,}", sentence.casefold())
+    known = set(re.findall(r"[^\W\d_]{2,}", source.casefold()))
+    return sum(w in known for w in words) >= COPIED * len(words)
 
 
 # Languages a wrong output is looked for among: widely published ones that lingua knows. Rare
@@ -93,12 +114,15 @@ SIBLINGS = {"gl": {"pt", "es"}, "oc": ROMANCE, "ast": {"es", "pt"}, "an": {"es",
 def check_output_language(item: CheckInput) -> list[Finding]:
     """Every paragraph of the translation is in the target language.
 
-    Close languages (Spanish, Catalan, Portuguese, Galician) look alike in a short paragraph, so a
+    Close languages (Spanish, Catalan, Portuguese) look alike in a short paragraph, so a
     paragraph is reported only when the identifier gives the target language almost no chance.
-    A target the identifier does not know (Galician, Occitan) is judged by the languages it
-    reads as.
+    A target the identifier does not know (Galician, Occitan) is not judged here: measured on
+    professional translations, it reads them as English, Indonesian or German with full
+    confidence. Sentences left in the source language are still found (``untranslated``).
     """
     target = item.target_language
+    if target in SIBLINGS:
+        return []
     accepted = {target, item.source_language, *SIBLINGS.get(target, ())}
     findings = []
     judged = [(i, p) for i, p in enumerate(item.translation) if len(p) >= MIN_PARAGRAPH]

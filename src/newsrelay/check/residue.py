@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from newsrelay.check import CheckInput
@@ -18,13 +19,27 @@ def check_residue(item: CheckInput) -> list[Finding]:
     findings = residue_findings(item.translation)
     flagged = {f.paragraph for f in findings}
     for index, paragraph in enumerate(item.translation):
-        parts = sentences(paragraph, item.target_language) if index not in flagged else []
-        language = call_to_action(parts[-1]) if len(parts) > 1 else None
-        if language:
-            message = f"call to action ({language}) at the end of a paragraph: {parts[-1]}"
-            findings.append(Finding("residue", "warning", message, paragraph=index,
-                                    translation=parts[-1]))  # fmt: skip
+        if index in flagged:
+            continue
+        for last in _last_sentences(paragraph, item.target_language):
+            if language := call_to_action(last):
+                message = f"call to action ({language}) at the end of a paragraph: {last}"
+                findings.append(Finding("residue", "warning", message, paragraph=index,
+                                        translation=last))  # fmt: skip
+                break
     return findings
+
+
+STOP = re.compile(r"(?<=[.!?\u2026])[\s\"'\u00bb\u201d\u2019]*\s(?=\S)")
+
+
+def _last_sentences(paragraph: str, language: str) -> list[str]:
+    """The paragraph's last sentence, by the segmenter and by its last full stop (a quote left
+    open, as in a quote that runs over paragraphs, keeps the segmenter from ending a sentence
+    there); none for a paragraph of one sentence."""
+    parts = sentences(paragraph, language)
+    tail = STOP.split(paragraph)
+    return [p[-1] for p in (parts, tail) if len(p) > 1]
 
 
 def residue_findings(paragraphs: Sequence[str]) -> list[Finding]:
