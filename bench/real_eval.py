@@ -160,7 +160,9 @@ FINITE = {
     "eu": (r"\b(da|dira|zen|ziren|du|dute|zuen|zuten)\b", r"ez \1"),
     "oc": (r"\b(es|son|èra|èran|serà|seràn|pòt|pòdon)\b", r"\1 pas"),
 }
-SOURCE_NEGATION = r"\bnot\b|n't\b|\bnever\b|\bno\b|\bnobody\b|\bnothing\b|\bnone\b|\bnor\b"
+SOURCE_NEGATION = (
+    r"\bnot\b|n['\u2019]t\b|\bcannot\b|\bnever\b|\bno\b|\bnobody\b|\bnothing\b|\bnone\b|\bnor\b"
+)
 OTHER_PERSON = "Tomasz Wierzbicki"  # a name no document holds
 
 
@@ -259,7 +261,7 @@ def removed_negation(pair: Pair, rng: random.Random) -> Pair | None:
     """The negation of a paragraph that negates once, removed (in French "ne" and "pas")."""
     parts = NEGATORS[pair.language]
     spots = [i for i, (s, t) in enumerate(zip(pair.source, pair.translation, strict=False))
-             if re.search(r"\bnot\b|n't\b|\bnever\b", s)
+             if re.search(r"\bnot\b|n['\u2019]t\b|\bcannot\b|\bnever\b", s)
              and all(len(re.findall(part, t, re.I)) == 1 for part in parts)]  # fmt: skip
     if not spots:
         return None

@@ -339,7 +339,8 @@ def _paragraph_of(span: str, paragraphs: Sequence[str]) -> int | None:
 # Explicit negators, and (for the target side) words that carry a negation in themselves, as a
 # translator writes "not guilty" as "inocente" and "no longer" as "dejar de".
 NEGATIONS = {
-    "en": r"\bnot\b|n't\b|\bnever\b|\bno\b(?!-\w)|\bnobody\b|\bnothing\b|\bneither\b|\bnor\b|"
+    "en": r"\bnot\b|n['’]t\b|\bcannot\b|\bnone\b|\bno-one\b|\bnever\b|\bno\b(?!-\w)|\bnobody\b|"
+    r"\bnothing\b|\bneither\b|\bnor\b|"
     r"\bwithout\b|\bunable\b|\bunknown\b|\bden(?:y|ies|ied)\b",
     "es": r"\bno\b|\bnunca\b|\bni\b|\bningun[oa]?s?\b|\bningún\b|\bnada\b|\bnadie\b|\bsin\b|"
     r"\btampoco\b|\bjamás\b|\bdesconoc\w+|\bnieg\w+|\bneg(?:ó|aron|ar\w*|ad[oa]s?|aba|aban|ánd\w+)\b|"
@@ -385,7 +386,7 @@ NEGATIONS = {
 NOT_NEGATIONS = {
     "en": r"\bnot\s+(?:only|just|merely|to\s+mention)\b|\bno\s+(?:doubt|matter)\b|"
     r"\bnot\s+long\s+(?:after|before|ago)\b",
-    "es": r"\bsin\s+(?:duda|embargo)\b|\bno\s+(?:obstante|s[oó]lo|solamente)\b",
+    "es": r"\bsin\s+(?:duda|embargo)\b|\bno\s+(?:obstante|s[oó]lo|solamente|meramente)\b",
     "ca": r"\bsens(?:e)?\s+dubte\b|\bno\s+obstant\b|\bno\s+només\b",
     "gl": r"\bsen\s+(?:dúbida|embargo)\b|\bnon\s+obstante\b|\bnon\s+só\b",
     "pt": r"\bsem\s+dúvida\b|\bnão\s+obstante\b|\bnão\s+(?:s[oó]|apenas|somente)\b",
@@ -400,7 +401,7 @@ NOT_NEGATIONS = {
 # from one sentence to another, and what an engine drops or adds. French counts "ne" (its "pas"
 # goes with it).
 EXPLICIT = {
-    "en": r"\bnot\b|n't\b|\bnever\b|\bno\b(?!-\w)|\bnobody\b|\bnothing\b|\bnone\b|"
+    "en": r"\bnot\b|n['’]t\b|\bcannot\b|\bnever\b|\bno\b(?!-\w)|\bnobody\b|\bnothing\b|\bnone\b|"
     r"\bneither\b|\bnor\b",
     "es": r"\bno\b|\bnunca\b|\bjamás\b|\bni\b|\bningun[oa]?s?\b|\bningún\b|\bnada\b|\bnadie\b|"
     r"\btampoco\b",
@@ -440,7 +441,7 @@ NEGATIVE_SENSE = {
 }
 ONLY_KIND = {
     "en": r"\b(?:nothing|no\s+one|nobody|none)\s+(?:else|other|but)\b|\bno\s+other\b|"
-    r"(?:\bnot\b|n't\b)(?=[^.;]*\buntil\b)"
+    r"(?:\bnot\b|n['’]t\b)(?=[^.;]*\buntil\b)"
 }  # "did not open until": "only opened in"
 ONLY = {
     "es": r"\bs[oó]lo\b|\bsolamente\b|\búnic\w+", "pt": r"\bs[oó]\b|\bsomente\b|\búnic\w+",
@@ -501,14 +502,25 @@ def _explicit(text: str, language: str) -> int:
 
 
 def _added(source: str, target: str, item: CheckInput) -> bool:
-    """Whether ``target`` negates where its source says nothing negative in any words: an
-    explicit negator there has no counterpart ("the bridge is safe" as "el puente no es
-    seguro")."""
-    if not _explicit(target, item.target_language):
+    """Whether a sentence of ``target`` negates with a plain negator ("no", "ne", "nicht") where
+    its sentence of ``source`` says nothing negative in any words ("the bridge is safe" as "el
+    puente no es seguro"); sentence by sentence where the sentences correspond, else the
+    paragraph as a whole."""
+    plain, sense = PLAIN.get(item.target_language), NEGATIVE_SENSE.get(item.source_language)
+    if not plain or not sense:
         return False
-    sense = NEGATIVE_SENSE.get(item.source_language)
-    plain = _stating(source, item.source_language)
-    return not _source_negations(source, item) and not (sense and re.search(sense, plain, re.I))
+    ours = sentences(source, item.source_language)
+    theirs = sentences(target, item.target_language)
+    if len(ours) != len(theirs):
+        ours, theirs = [source], [target]
+    stated = NOT_NEGATIONS.get(item.source_language)  # "not only" may stay "no solo"
+    return any(
+        re.search(plain, _stating(t, item.target_language), re.I)
+        and not _source_negations(s, item)
+        and not re.search(sense, s, re.I)
+        and not (stated and re.search(stated, s, re.I))
+        for s, t in zip(ours, theirs, strict=True)
+    )
 
 
 def check_negation(item: CheckInput) -> list[Finding]:

@@ -38,7 +38,13 @@ from newsrelay.markup import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
 from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
 from newsrelay.publish.licenses import license_url
-from newsrelay.publish.strings import language_name, local_date, og_locale, strings_for
+from newsrelay.publish.strings import (
+    autonym,
+    language_name,
+    local_date,
+    og_locale,
+    strings_for,
+)
 from newsrelay.publish.targets import story_html
 
 FEED_SIZE = 50
@@ -239,6 +245,7 @@ class StaticSite:
             url=url,
             summary=_summary(story),
             alternates=[(story.language, url), *others],
+            versions=[(c, autonym(c), self.relative(href, "../../")) for c, href in others],
             labels=[(i.kind, i.name, f"../{i.kind}/{i.slug}/index.html") for i in labels(story)],
             jsonld=_json_for_script(self.structured_data(story, url)),
             **_change_notes(story),
@@ -294,7 +301,7 @@ class StaticSite:
         for page in paginate(len(index.stories)):
             shown = index.stories[page.start : page.end]
             neighbours = f"{page.newer} {page.older}"  # not the slice: it moves with each add
-            digest = _digest(index.name, neighbours, *_of(shown, digests))
+            digest = _digest(index.name, neighbours, *self.languages, *_of(shown, digests))
             render = functools.partial(self._index_page, index, page, shown)
             yield f"{index.folder}/{page.name}", digest, render
         if index.has_feeds:
@@ -326,6 +333,8 @@ class StaticSite:
             lead=index.kind == "language" and not page.newer,  # the front page opens big
             lang_home=f"{up}index.html" if up else "",  # the language's front page links none
             newer=page.newer, older=page.older, feeds="" if index.has_feeds else up,
+            versions=[(lang, autonym(lang), f"../{lang}/index.html") for lang in self.languages
+                      if lang != index.language] if index.kind == "language" else [],
         )  # fmt: skip
 
     def _feed(self, index: Index, name: str, stories: Sequence[StoryView]) -> str:

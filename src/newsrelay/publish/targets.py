@@ -117,7 +117,8 @@ def story_html(story: StoryView) -> str:
                     reviewed=story.reviewed)  # fmt: skip
     parts = [f'<p class="notice" role="note">{escape(t["notice"])}</p>']
     if story.meta.authors:
-        byline = f"{t['by']} {', '.join(story.meta.authors)}, {t['for_']} {story.source_name}"
+        byline = t["byline"].format(authors=", ".join(story.meta.authors),
+                                    source=story.source_name)  # fmt: skip
         parts.append(f'<p class="byline">{escape(byline)}</p>')
     parts.append(sanitize_html(story.body_html))
     credit = [
