@@ -15,6 +15,7 @@ import email.utils
 import functools
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -39,6 +40,7 @@ from newsrelay.model import StoryView
 from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
 from newsrelay.publish.licenses import license_url
 from newsrelay.publish.strings import (
+    LANGUAGES,
     autonym,
     language_name,
     local_date,
@@ -54,6 +56,9 @@ NEWS_LIMIT = 1000  # ... and at most this many stories
 MANIFEST = ".newsrelay-manifest.json"
 
 Output = tuple[str, str, Callable[[], str]]  # path, digest of its inputs, what renders it
+
+
+log = logging.getLogger(__name__)
 
 
 class StaticSite:
@@ -90,8 +95,14 @@ class StaticSite:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> StaticSite:
-        """The site the settings describe."""
+        """The site the settings describe (a reader language without interface text of its own
+        is warned of: its pages' labels and notices show in English)."""
         site = settings.site
+        for language in site.languages:
+            if language.split("-")[0].lower() not in LANGUAGES:
+                log.warning("site.languages: no interface text for %r in newsrelay (it has %s); "
+                            "its pages' labels and notices are in English", language,
+                            ", ".join(LANGUAGES))  # fmt: skip
         return cls(
             settings.output_dir, title=site.title, base_url=site.base_url,
             theme=settings.root / site.theme if site.theme else None,
