@@ -14,6 +14,7 @@ from newsrelay import Store
 from newsrelay.config import load_settings, render_config
 from newsrelay.demo import PROMO_TEXTS, STORIES
 from newsrelay.model import Source
+from sitepages import story_page
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -34,15 +35,17 @@ def newsrelay(
 def test_demo_publishes_every_sample_story_without_promos(tmp_path: Path) -> None:
     done = newsrelay("demo", "--output", str(tmp_path / "site"), "--no-serve", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    pages = sorted((tmp_path / "site/es/story").glob("*.html"))
-    assert len(pages) == len(STORIES)
+    numbers = sorted((tmp_path / "site/es/story").glob("*.html"))
+    assert len(numbers) == len(STORIES)
+    pages = [story_page(tmp_path / "site", "es", int(n.stem)) for n in numbers]
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "traducida automáticamente" in html
         leaked = [p for p in PROMO_TEXTS if p.lower() in html.lower()]
         assert not leaked, f"{page.name} carries {leaked}"
     index = (tmp_path / "site/es/index.html").read_text(encoding="utf-8")
-    assert index.count("story/") == len(STORIES)
+    site = (tmp_path / "site/es").resolve()
+    assert all(f'href="{page.relative_to(site)}"' in index for page in pages)
 
 
 def test_init_then_run_then_status(server: MockServer, tmp_path: Path) -> None:

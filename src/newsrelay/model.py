@@ -265,6 +265,7 @@ class StoryView:
     removal: str | None = None  # "source_gone", "source_retracted" or "editor_withdrew"
     translated_meta: bool = False  # meta's standfirst and caption are in ``language``
     reviewed: bool = False  # an editor approved or edited it (the notice says so)
+    path: str = ""  # where its page lives on the site, fixed at first publication
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from newsrelay.model import Article, Source
 from newsrelay.store.schema import failures, translations
 from newsrelay.translate import translate_articles
 from newsrelay.translate.llm import OpenAIEngine
+from sitepages import story_text
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -53,7 +54,7 @@ def stored(store: Store, table) -> list:  # type: ignore[no-untyped-def]
 
 def published_text(settings) -> str:  # type: ignore[no-untyped-def]
     pages = sorted((settings.output_dir / "es" / "story").glob("*.html"))
-    return "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    return "\n".join(story_text(settings.output_dir, "es", int(p.stem)) for p in pages)
 
 
 def test_a_story_translated_by_a_model_is_published_clean(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import feedparser
@@ -12,6 +13,7 @@ from conftest import WriteSettings
 from mockserver import ARTICLE_HTML, MockServer, article_page, rss
 from newsrelay import Store, run_once
 from newsrelay.model import EntryStatus, Source
+from sitepages import story_page, story_text
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -50,7 +52,7 @@ def test_feed_to_translated_site(server: MockServer, write_settings: WriteSettin
 
     assert report.counts["publish"] == {"ok": 2}
     site = settings.output_dir
-    page = (site / "es/story/1.html").read_text()
+    page = story_text(site, "es")
     assert 'lang="es"' in page
     assert "traducida automáticamente" in page
     assert f'href="{links[0]}"' in page
@@ -59,7 +61,10 @@ def test_feed_to_translated_site(server: MockServer, write_settings: WriteSettin
     parsed = feedparser.parse((site / "es/feed.xml").read_bytes())
     assert not parsed.bozo
     assert len(parsed.entries) == 2
-    assert "story/1.html" in (site / "es/index.html").read_text()
+    # the page's address is its headline, in the reader's language, under the day's folder
+    address = story_page(site, "es").relative_to(site.resolve() / "es")
+    assert re.fullmatch(r"\d{4}/\d\d/\d\d/[a-z0-9-]+\.html", str(address)), address
+    assert f'href="{address}"' in (site / "es/index.html").read_text()
     store.close()
 
 
@@ -162,7 +167,7 @@ def test_changed_entry_is_updated_in_place(
     counts = store.row_counts()
     assert (counts["entries"], counts["articles"], counts["translations"]) == (1, 1, 1)
     assert counts["publications"] == 1
-    assert "revisado" in (settings.output_dir / "es/story/1.html").read_text()
+    assert "revisado" in story_text(settings.output_dir, "es")
     store.close()
 
 
@@ -232,4 +237,29 @@ def test_a_site_home_page_is_read_through_the_sitemaps_of_its_robots_txt(
     [entry] = store.entries_with_status(EntryStatus.EXTRACTED)
     assert entry.url == link
     assert store.row_counts()["publications"] == 1
+    store.close()
+
+
+def test_two_stories_with_one_headline_have_two_addresses(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    links = [server.route(f"/news/{n}.html", article_page("Trees for the river", body))
+             for n, body in ((1, STORY), (2, OTHER_STORY))]  # fmt: skip
+    feed = server.route("/feed.xml", rss([(f"Story {n}", link) for n, link in enumerate(links)]))
+    settings = write_settings([Source(name="Gazette", url=feed, license="CC BY 4.0")])
+    store = open_store(settings)
+
+    run_once(settings, store)
+
+    stories = store.stories(language="es")
+    pages = {story_page(settings.output_dir, "es", s.story_id) for s in stories}
+    assert len(stories) == len(pages) == 2
+    first, second = sorted(pages, key=lambda p: len(p.name))
+    assert (
+        second.name
+        == first.name.removesuffix(".html") + f"-{max(s.story_id for s in stories)}.html"
+    )
+    # a second run keeps each story where it is
+    run_once(settings, store)
+    assert {story_page(settings.output_dir, "es", s.story_id) for s in stories} == pages
     store.close()

@@ -6,6 +6,7 @@ from conftest import WriteSettings
 from mockserver import COPY, SAME_TOPIC, WIRE, MockServer, article_page, rss
 from newsrelay import Store, run_once
 from newsrelay.model import Source
+from sitepages import story_text
 
 
 def test_wire_copy_joins_the_story_and_is_credited(
@@ -32,7 +33,7 @@ def test_wire_copy_joins_the_story_and_is_credited(
     assert set(stories) == {first, other}
     assert stories[first].also_reported_by == (("Daily B", copy),)
     assert stories[other].also_reported_by == ()
-    page = (settings.output_dir / f"es/story/{stories[first].story_id}.html").read_text()
+    page = story_text(settings.output_dir, "es", stories[first].story_id)
     assert "También informaron" in page and f'href="{copy}"' in page
     assert store.row_counts()["translations"] == 2
     store.close()
@@ -67,7 +68,7 @@ def test_preferred_source_is_translated_and_the_page_stays_put(
     assert (after.original_url, after.source_name) == (copy, "Daily B")
     assert after.also_reported_by == (("Wire A", first),)
     assert after.story_id == before.story_id
-    page = (settings.output_dir / f"es/story/{after.story_id}.html").read_text()
+    page = story_text(settings.output_dir, "es", after.story_id)
     assert f'href="{copy}"' in page and "Daily B" in page
     assert store.row_counts()["translations"] == 1
     store.close()

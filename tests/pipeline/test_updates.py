@@ -20,6 +20,7 @@ from newsrelay import Store, run_once
 from newsrelay.config import Settings
 from newsrelay.model import EntryStatus, Source
 from newsrelay.pipeline import next_check
+from sitepages import story_page, story_text
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -63,6 +64,10 @@ class Site:
 
     def read(self, path: str) -> str:
         return (self.root / path).read_text(encoding="utf-8")
+
+    def page(self, story_id: int = 1) -> str:
+        """Where a story's page is, relative to the site's root."""
+        return str(story_page(self.root, "es", story_id).relative_to(self.root.resolve()))
 
     def feed_links(self, path: str) -> list[str]:
         parsed = feedparser.parse((self.root / path).read_bytes())
@@ -119,7 +124,7 @@ def make_site(server: MockServer, write_settings: WriteSettings):  # type: ignor
 
 
 def story_url(site: Site, story_id: int = 1) -> str:
-    return site.settings.site.base_url.rstrip("/") + f"/es/story/{story_id}.html"
+    return site.settings.site.base_url + site.page(story_id)
 
 
 def test_changed_page_is_republished_as_an_update(make_site) -> None:  # type: ignore[no-untyped-def]
@@ -135,15 +140,15 @@ def test_changed_page_is_republished_as_an_update(make_site) -> None:  # type: i
     assert report.counts["recheck"] == {"changed": 1, "not_modified": 1}
     ferry = [r for r in site.server.requests if r.path == "/news/ferry.html"][-1]
     assert ferry.headers.get("If-None-Match") == '"f1"'  # asked conditionally, answered 304
-    page = site.read("es/story/1.html")
+    page = site.read(site.page(1))
     assert "voluntarios" in page  # the new sentence, translated
     doc = html.fromstring(page)
     [updated] = doc.xpath('//p[@class="updated"]/time')
     assert updated.text.startswith("Actualizada el ")
-    data = site.json_ld("es/story/1.html")
+    data = site.json_ld(site.page(1))
     assert data["dateModified"] == updated.get("datetime")
-    assert "dateModified" in site.json_ld("es/story/2.html")
-    assert 'class="updated"' not in site.read("es/story/2.html")
+    assert "dateModified" in site.json_ld(site.page(2))
+    assert 'class="updated"' not in site.read(site.page(2))
     # the same page, the same GUIDs; the feed entry says when it was updated
     assert site.feed_ids("es/atom.xml") == ids_before
     atom = feedparser.parse((site.root / "es/atom.xml").read_bytes())
@@ -161,14 +166,14 @@ def test_changed_page_is_republished_as_an_update(make_site) -> None:  # type: i
     files_after = site.snapshot()
     rewritten = {p for p in files_after if files_after[p] != files_before.get(p)}
     assert rewritten <= {
-        "es/story/1.html", "es/index.html", "es/feed.xml", "es/atom.xml", "es/feed.json",
+        site.page(1), "es/index.html", "es/feed.xml", "es/atom.xml", "es/feed.json",
         "404.html",  # it lists the latest stories
         "es/source/gazette/index.html", "es/source/gazette/feed.xml",
         "es/source/gazette/atom.xml", "es/source/gazette/feed.json",
         "es/tag/floods/index.html", "sitemap-es.xml", "news-sitemap.xml",
         ".newsrelay-manifest.json",
     }  # fmt: skip
-    assert "es/story/1.html" in rewritten
+    assert site.page(1) in rewritten
     assert set(files_after) == set(files_before)
 
 
@@ -199,7 +204,7 @@ def test_gone_page_is_unpublished_with_a_tombstone(make_site, status: int) -> No
     report = run_once(site.settings, site.store)
 
     assert report.counts["recheck"] == {"gone": 1, "not_modified": 1}
-    tombstone = site.read("es/story/1.html")
+    tombstone = site.read(site.page(1))
     doc = html.fromstring(tombstone)
     assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex"]
     assert "Esta noticia fue retirada por su fuente, Gazette, el " in tombstone
@@ -230,7 +235,7 @@ def test_retracted_page_is_unpublished(make_site) -> None:  # type: ignore[no-un
 
     assert report.counts["recheck"] == {"changed": 1, "not_modified": 1}
     assert report.counts["extract"] == {"retracted": 1}
-    tombstone = site.read("es/story/1.html")
+    tombstone = site.read(site.page(1))
     assert "noindex" in tombstone and "retirada por su fuente" in tombstone
     assert not any(site.listed(story_url(site)).values())
     [change] = site.store.changes()
@@ -254,7 +259,7 @@ def test_kept_story_carries_a_note(make_site, route: dict[str, object], note: st
 
     run_once(site.settings, site.store)
 
-    page = site.read("es/story/1.html")
+    page = site.read(site.page(1))
     doc = html.fromstring(page)
     [shown] = doc.xpath('//p[contains(@class, "removed")]')
     assert shown.text.startswith(note)
@@ -278,7 +283,7 @@ def test_published_page_gone_when_its_feed_entry_changes(
     report = run_once(settings, store)
 
     assert report.counts["fetch"] == {"gone": 1}
-    assert "retirada por su fuente" in (settings.output_dir / "es/story/1.html").read_text()
+    assert "retirada por su fuente" in story_text(settings.output_dir, "es")
     assert [c["reason"] for c in store.changes()] == ["source_gone"]
     store.close()
 

@@ -105,3 +105,14 @@ def test_a_story_and_a_front_page_link_their_other_languages_by_their_own_names(
     assert [(a.text, a.get("href")) for a in front.xpath("//nav[@class='langs']//a")] == [
         ("Español", "../es/index.html")
     ]
+
+
+def test_a_story_address_is_its_headline_in_the_readers_words() -> None:
+    spanish = story(4, "es", "Árboles para el río: el ayuntamiento aprueba el plan")
+    assert StaticSite.new_path(spanish).endswith(
+        "/arboles-para-el-rio-el-ayuntamiento-aprueba-el.html"
+    )
+    russian = story(5, "ru", "Город сажает деревья")
+    path = StaticSite.new_path(russian)
+    assert path.startswith("ru/") and path.endswith("/gorod-sazhaet-derevia.html"), path
+    assert re.fullmatch(r"es/\d{4}/\d\d/\d\d/[a-z0-9-]+\.html", StaticSite.new_path(spanish))

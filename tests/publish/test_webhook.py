@@ -22,6 +22,7 @@ from push_samples import open_store, serve_story, settings_for
 from mockserver import MockServer
 from newsrelay import Decision, NotConfigured, run_once
 from newsrelay.publish.webhook import sign
+from sitepages import story_page
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -116,7 +117,8 @@ def test_a_published_story_is_posted_signed_after_a_503(
     assert headers["Content-Type"] == "application/json"
     assert sent["state"] == "published"
     assert (sent["story_id"], sent["language"], sent["id"]) == (1, "es", "newsrelay:es:1")
-    assert sent["url"] == settings.site.base_url + "es/story/1.html"
+    page = story_page(settings.output_dir, "es").relative_to(settings.output_dir.resolve())
+    assert sent["url"] == settings.site.base_url + str(page)
     assert "traducida automáticamente" in sent["notice"]
     assert sent["notice"] in sent["content_html"] and "CC BY 4.0" in sent["content_html"]
     assert sent["source"]["license"] == "CC BY 4.0"

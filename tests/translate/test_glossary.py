@@ -15,6 +15,7 @@ from newsrelay.model import Article, Source, Translation
 from newsrelay.translate import translate_article
 from newsrelay.translate.apertium import ApertiumEngine
 from newsrelay.translate.glossary import load_glossary
+from sitepages import story_text
 
 TBX = """<?xml version="1.0"?>
 <martif type="TBX" xml:lang="en"><text><body>
@@ -108,6 +109,6 @@ def test_the_pipeline_applies_the_glossary_and_each_source_keep_list(
     store = Store.open(settings.store_url)
     report = run_once(settings, store)
     assert report.counts["publish"] == {"ok": 1}
-    page = (settings.output_dir / "es/story/1.html").read_text()
+    page = story_text(settings.output_dir, "es")
     assert "Paper Lantern" in page and "Mercat Vell" in page and "mercado" not in page
     store.close()

@@ -115,9 +115,14 @@ def publish_stories(deps: Deps, tally: Tally) -> None:
     them only repeats work)."""
     settings, store = deps.settings, deps.store
     site = StaticSite.from_settings(settings)
-    todo = store.stories(unpublished=True)
-    tally.start(len(todo))
+    new = {s.translation_id for s in store.stories(unpublished=True)}
+    tally.start(len(new))
     stories = store.stories()
+    # each page's address, fixed the first time the story is published in its language
+    paths = store.story_paths({(s.story_id, s.language): site.new_path(s)
+                               for s in stories if not s.path})  # fmt: skip
+    stories = [s if s.path else replace(s, path=paths[s.story_id, s.language]) for s in stories]
+    todo = [s for s in stories if s.translation_id in new]
     if settings.site.images == "mirror":  # only the new stories' images are fetched
         mirror = ImageMirror(site.output, site.url, deps.fetcher.get)
         stories = mirror.apply(stories, publishing={s.translation_id for s in todo})

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import posixpath
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -37,7 +38,7 @@ from newsrelay.config import Settings
 from newsrelay.errors import NotConfigured
 from newsrelay.markup import html_paragraphs, sanitize_html
 from newsrelay.model import StoryView
-from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate
+from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate, slugify
 from newsrelay.publish.licenses import license_url
 from newsrelay.publish.strings import (
     LANGUAGES,
@@ -48,11 +49,13 @@ from newsrelay.publish.strings import (
     strings_for,
 )
 from newsrelay.publish.targets import story_html
+from newsrelay.text import fold
 
 FEED_SIZE = 50
 FEEDS = ("feed.xml", "atom.xml", "feed.json")
 NEWS_WINDOW = timedelta(hours=48)  # Google News sitemaps list the last two days ...
 NEWS_LIMIT = 1000  # ... and at most this many stories
+TITLE_WORDS = 8  # words of a headline in its page's address
 MANIFEST = ".newsrelay-manifest.json"
 
 Output = tuple[str, str, Callable[[], str]]  # path, digest of its inputs, what renders it
@@ -110,9 +113,25 @@ class StaticSite:
         )  # fmt: skip
 
     def story_path(self, story: StoryView) -> str:
-        """Where a story's page lives, relative to the site root; stable across updates and
+        """Where a story's page lives, relative to the site root: the path fixed when it was
+        first published (see ``new_path``), else its number's; stable across updates and
         across a change of the source it is translated from."""
+        return story.path or self.numbered_path(story)
+
+    @staticmethod
+    def numbered_path(story: StoryView) -> str:
+        """A story's address by its number, "es/story/12.html" (a page there leads to a story
+        whose address is its headline)."""
         return f"{story.language}/story/{story.story_id}.html"
+
+    @staticmethod
+    def new_path(story: StoryView) -> str:
+        """The address a story's page gets when first published: its language, the day, and
+        its headline in the reader's words ("es/2026/12/01/huelga-portuaria-termina.html";
+        Cyrillic transliterated)."""
+        words = fold(story.title).split()[:TITLE_WORDS]
+        when = _first_published(story)
+        return f"{story.language}/{when:%Y/%m/%d}/{slugify(' '.join(words))}.html"
 
     def url(self, path: str) -> str:
         """The public URL of a path of the site (paths are relative and need no joining rules)."""
@@ -193,6 +212,13 @@ class StaticSite:
             others = tuple(v for v in versions[story.story_id] if v[0] != story.language)
             digest = _digest(digests[story.translation_id], repr(others))
             yield self.story_path(story), digest, functools.partial(self._story, story, others)
+        for story in [*stories, *withdrawn]:  # the number's address leads to the headline's
+            path, numbered = self.story_path(story), self.numbered_path(story)
+            if path != numbered:
+                yield numbered, _digest("moved", path), functools.partial(
+                    self._render, "redirect.html", story.language, root="../../", lang_home="",
+                    target="../../" + path, canonical=self.url(path),
+                )  # fmt: skip
         for language in languages:
             mine = sorted((s for s in stories if s.language == language), key=_newest_first)
             for index in indexes_of(language, mine):
@@ -212,11 +238,14 @@ class StaticSite:
         not for search engines."""
         t = strings_for(story.language)
         when = local_date(_iso(story.removed_at or story.created_at), story.language)
+        root = "../" * self.story_path(story).count("/")
         return self._render(
             "withdrawn.html",
             story.language,
-            root="../../",
-            lang_home="../index.html",
+            root=root,
+            lang_home=posixpath.relpath(
+                f"{story.language}/index.html", posixpath.dirname(self.story_path(story))
+            ),
             t=t,
             message=t["editor_withdrawn"].format(date=when)
             if story.removal == "editor_withdrew"
@@ -244,20 +273,24 @@ class StaticSite:
     def _story(self, story: StoryView, others: Sequence[tuple[str, str]]) -> str:
         """A story page. ``others`` are (language, URL) of the story's versions in newsrelay's
         other languages (hreflang)."""
-        url = self.url(self.story_path(story))
+        path = self.story_path(story)
+        url, root = self.url(path), "../" * path.count("/")
+        here = posixpath.dirname(path)
+        home = posixpath.relpath(story.language, here) + "/"  # the language's folder
         return self._render(
             "story.html",
             story.language,
-            root="../../",
-            lang_home="../index.html",
+            root=root,
+            lang_home=f"{home}index.html",
+            feeds=home,
             story=story,
-            image_src=self.relative(story.meta.lead_image or "", "../../"),
+            image_src=self.relative(story.meta.lead_image or "", root),
             body=sanitize_html(story.body_html),
             url=url,
             summary=_summary(story),
             alternates=[(story.language, url), *others],
-            versions=[(c, autonym(c), self.relative(href, "../../")) for c, href in others],
-            labels=[(i.kind, i.name, f"../{i.kind}/{i.slug}/index.html") for i in labels(story)],
+            versions=[(c, autonym(c), self.relative(href, root)) for c, href in others],
+            labels=[(i.kind, i.name, f"{home}{i.kind}/{i.slug}/index.html") for i in labels(story)],
             jsonld=_json_for_script(self.structured_data(story, url)),
             **_change_notes(story),
             license_url=license_url(story.license),

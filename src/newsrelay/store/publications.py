@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, insert, or_, select
+from sqlalchemy import Connection, and_, func, insert, or_, select
 from sqlalchemy import update as sql_update
 
 from newsrelay.model import Decision, DeliveryRecord, Outcome, StoryView
-from newsrelay.store.db import Database, utcnow
+from newsrelay.store.db import Database, dialect_insert, utcnow
 from newsrelay.store.rows import _story_view
 from newsrelay.store.schema import (
     articles,
@@ -17,6 +17,7 @@ from newsrelay.store.schema import (
     publications,
     sources,
     stories,
+    story_paths,
     translations,
     verdicts,
 )
@@ -60,12 +61,20 @@ class PublicationsStore(Database):
                 verdicts.c.decision,
                 verdicts.c.reviewer,
                 verdicts.c.reviewed_at,
+                func.coalesce(story_paths.c.path, "").label("path"),
             )
             .join(articles, articles.c.id == translations.c.article_id)
             .join(entries, entries.c.id == articles.c.entry_id)
             .join(sources, sources.c.id == entries.c.source_id)
             .join(stories, stories.c.id == articles.c.story_id)
             .join(verdicts, verdicts.c.translation_id == translations.c.id)
+            .outerjoin(
+                story_paths,
+                and_(
+                    story_paths.c.story_id == articles.c.story_id,
+                    story_paths.c.language == translations.c.language,
+                ),
+            )
             .where(sources.c.republish.is_(True))
             .where(or_(verdicts.c.decision == Decision.PUBLISH.value, withdrawn_by_editor))
             .order_by(translations.c.created_at.desc(), translations.c.id.desc())
@@ -96,6 +105,34 @@ class PublicationsStore(Database):
         for row in rows:
             found.setdefault(row.story_id, []).append((row.name, row.url))
         return {k: tuple(v) for k, v in found.items()}
+
+    def story_paths(self, wanted: dict[tuple[int, str], str]) -> dict[tuple[int, str], str]:
+        """Where each story's page lives in each language, by (story id, language): the path
+        stored when it was first published, else the one ``wanted`` proposes, stored now. A
+        path another story already has gets the story's id ("...-12.html"); a story another
+        process gave a path at the same moment keeps that one."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(story_paths.c.story_id, story_paths.c.language, story_paths.c.path)
+            ).all()
+            found = {(row.story_id, row.language): row.path for row in rows}
+            taken = set(found.values())
+            for key, path in sorted(wanted.items()):
+                if key in found:
+                    continue
+                if path in taken:
+                    path = f"{path.removesuffix('.html')}-{key[0]}.html"
+                new = dialect_insert(conn, story_paths).values(
+                    story_id=key[0], language=key[1], path=path, created_at=utcnow()
+                )
+                conn.execute(new.on_conflict_do_nothing())
+                found[key] = conn.execute(
+                    select(story_paths.c.path).where(
+                        story_paths.c.story_id == key[0], story_paths.c.language == key[1]
+                    )
+                ).scalar_one()
+                taken.add(found[key])
+        return found
 
     def save_publication(self, translation_id: int, path: str, url: str) -> None:
         """Record that a translation's page was written."""

@@ -188,6 +188,20 @@ verdicts = Table(
     Column("note", Text),
 )
 
+# Where each story's page lives in each language, fixed when it is first published (its
+# headline in the reader's words, "es/2026/12/01/huelga-portuaria-termina.html"): stable across
+# updates, and one address per page.
+story_paths = Table(
+    "story_paths",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("path", Text, nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("story_id", "language", name="uq_story_paths_story_language"),
+)
+
 publications = Table(
     "publications",
     metadata,
