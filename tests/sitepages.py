@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+STORY_PAGES = "[0-9][0-9][0-9][0-9]/*/*/*.html"  # under a language's folder: day, headline
+
 
 def story_page(output: Path, language: str, story_id: int = 1) -> Path:
     """The page of story ``story_id`` in ``language``, through the page at its number."""

@@ -20,6 +20,7 @@ from newsrelay.config import FetchSettings
 from newsrelay.ingest import Fetcher
 from newsrelay.model import Metadata, Source, StoryView
 from newsrelay.publish import ImageMirror, StaticSite
+from sitepages import story_text
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
@@ -147,8 +148,8 @@ def test_run_with_mirrored_images(server: MockServer, write_settings: WriteSetti
     assert report.counts["publish"] == {"ok": 1}
     [copy] = (settings.output_dir / "images").iterdir()
     assert copy.suffix == ".png" and copy.read_bytes() == png(16, 9)
-    html = (settings.output_dir / "es/story/1.html").read_text()
-    assert f'src="../../images/{copy.name}"' in html and photo not in html
+    html = story_text(settings.output_dir, "es")  # es/YYYY/MM/DD/...: four folders down
+    assert f'src="../../../../images/{copy.name}"' in html and photo not in html
     assert server.hits["/photos/trees.png"] == 1
     files = {p: p.stat().st_mtime_ns for p in settings.output_dir.rglob("*")}
     run_once(settings, store)  # nothing new: no image asked for again, no file written

@@ -125,7 +125,8 @@ def markup_problems(html: str, where: str) -> list[str]:
             found.append(f"{where}: <{tag}>")
         if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
             target = (element.get("content") or "").partition("url=")[2]
-            if not re.fullmatch(r"[a-z]{2,3}/index\.html", target):  # only ours: to a language
+            ours = r"[a-z]{2,3}/index\.html|\.\./\.\./[a-z]{2,3}/\d{4}/\d\d/\d\d/[a-z0-9-]+\.html"
+            if not re.fullmatch(ours, target):  # only ours: to a language, or a story's page
                 found.append(f"{where}: meta refresh to {target[:60]!r}")
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):

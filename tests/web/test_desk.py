@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from conftest import WriteSettings
 from mockserver import MockServer
 from newsrelay.web import create_app
+from sitepages import STORY_PAGES
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
-STORY_PAGES = "[0-9][0-9][0-9][0-9]/*/*/*.html"  # a story's page: its day, its headline
 PAGES = ["/", "/queue", "/story/1", "/dashboard", "/sources", "/sources/Gazette/edit", "/audit",
          "/desk.css", "/api"]  # fmt: skip
 API_READS = ["/api/queue", "/api/stories/1", "/api/dashboard", "/api/sources", "/api/audit",

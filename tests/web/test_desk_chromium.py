@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from conftest import WriteSettings
 from mockserver import MockServer
 from newsrelay.web import create_app
+from sitepages import STORY_PAGES
 
 pytestmark = pytest.mark.usefixtures("apertium_eng_spa")
 
@@ -107,7 +108,7 @@ def test_an_editor_reviews_edits_approves_and_withdraws(
     assert "publish" in page.locator("p.meta").inner_text()
 
     published = [p.read_text(encoding="utf-8")
-                 for p in site.settings.output_dir.glob("es/story/*.html")]  # fmt: skip
+                 for p in (site.settings.output_dir / "es").glob(STORY_PAGES)]  # fmt: skip
     [story] = [p for p in published if "astillero" in p]
     assert "revisada después por un editor" in story
     assert 'href="https://example.org/report"' in story
@@ -116,7 +117,9 @@ def test_an_editor_reviews_edits_approves_and_withdraws(
     page.fill("input[name=reason]", "the source asked us to take it down")
     page.click("text=Reject")
     page.wait_for_load_state()
-    pages = [p.read_text(encoding="utf-8") for p in site.settings.output_dir.glob("es/story/*")]
+    pages = [
+        p.read_text(encoding="utf-8") for p in (site.settings.output_dir / "es").glob(STORY_PAGES)
+    ]
     assert any("La redacción retiró esta noticia" in p for p in pages)
 
     page.goto(f"{desk}/dashboard?days=30")
