@@ -99,9 +99,10 @@ def main() -> None:
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        story = next(p for p in sorted((site / "es" / "story").glob("*.html")))
+        # a story's page is under its day, named by its headline
+        story = next(p for p in sorted((site / "es").glob("[0-9]*/*/*/*.html")))
         section = next(iter(sorted((site / "es").glob("source/*/index.html"))), None)
-        pages = {"home": base + "es/index.html", "story": f"{base}es/story/{story.name}"}
+        pages = {"home": base + "es/index.html", "story": base + str(story.relative_to(site))}
         print("Lighthouse (Debian's Chromium, the demo site on 127.0.0.1)")
         print(f"  {'page':<14}" + "".join(f"{c:>16}" for c in CATEGORIES))
         for name, url in pages.items():
