@@ -266,6 +266,8 @@ class StoryView:
     translated_meta: bool = False  # meta's standfirst and caption are in ``language``
     reviewed: bool = False  # an editor approved or edited it (the notice says so)
     path: str = ""  # where its page lives on the site, fixed at first publication
+    # the section and tag names (of meta) that are in ``language``, translated for the site
+    translated_labels: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import pytest
 
 from conftest import WriteSettings
@@ -262,4 +263,35 @@ def test_two_stories_with_one_headline_have_two_addresses(
     # a second run keeps each story where it is
     run_once(settings, store)
     assert {story_page(settings.output_dir, "es", s.story_id) for s in stories} == pages
+    store.close()
+
+
+def test_section_and_tag_names_are_in_the_readers_language(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    labels = ('<meta property="article:section" content="Business">'
+              '<meta property="article:tag" content="trees">'
+              '<meta property="article:tag" content="Helen Marsh">')  # fmt: skip
+    page = article_page("Trees for the river", STORY).replace("<title>", labels + "<title>")
+    feed = server.route("/feed.xml", rss([("Trees", server.route("/news/1.html", page))]))
+    settings = write_settings([Source(name="Gazette", url=feed, license="CC BY 4.0")])
+    store = open_store(settings)
+
+    run_once(settings, store)
+
+    doc = lxml.html.fromstring(story_text(settings.output_dir, "es"))
+    shown = {a.text: a.get("lang") for a in doc.xpath("//p[@class='labels']/a[@href]")}
+    # Apertium's words for "Business" and "trees", as a headline of their own: unmarked
+    assert shown == {
+        "Noticias de Gazette": None,
+        "Empresarial": None,
+        "Árboles": None,
+        "Helen Marsh": "en",
+    }  # a proper name stays, in the source's language
+    section = settings.output_dir / "es/section/empresarial/index.html"
+    assert "Sección: Empresarial" in section.read_text()
+    # the names come from the translation memory the next time: the engine is not asked again
+    segments = store.memory_size()
+    run_once(settings, store)
+    assert store.memory_size() == segments
     store.close()

@@ -170,7 +170,7 @@ def test_changed_page_is_republished_as_an_update(make_site) -> None:  # type: i
         "404.html",  # it lists the latest stories
         "es/source/gazette/index.html", "es/source/gazette/feed.xml",
         "es/source/gazette/atom.xml", "es/source/gazette/feed.json",
-        "es/tag/floods/index.html", "sitemap-es.xml", "news-sitemap.xml",
+        "es/tag/inundaciones/index.html", "sitemap-es.xml", "news-sitemap.xml",
         ".newsrelay-manifest.json",
     }  # fmt: skip
     assert site.page(1) in rewritten
@@ -197,7 +197,7 @@ def test_unchanged_page_changes_nothing(make_site) -> None:  # type: ignore[no-u
 @pytest.mark.parametrize("status", [404, 410])
 def test_gone_page_is_unpublished_with_a_tombstone(make_site, status: int) -> None:  # type: ignore[no-untyped-def]
     site = make_site()
-    assert (site.root / "es/tag/floods/index.html").exists()
+    assert (site.root / "es/tag/inundaciones/index.html").exists()
     assert all(site.listed(story_url(site)).values())
     site.server.route("/news/trees.html", "gone", status=status)
 
@@ -211,7 +211,7 @@ def test_gone_page_is_unpublished_with_a_tombstone(make_site, status: int) -> No
     assert "árboles" not in tombstone and "ld+json" not in tombstone  # no body, no metadata
     assert not any(site.listed(story_url(site)).values())
     assert all(site.listed(story_url(site, 2)).values())
-    assert not (site.root / "es/tag/floods").exists()  # its only story is gone: stale, removed
+    assert not (site.root / "es/tag/inundaciones").exists()  # its only story is gone
     [entry] = site.store.entries_with_status(EntryStatus.REMOVED)
     assert entry.reason == "source_gone"
     assert site.store.status_counts()["entries"]["removed"] == 1
@@ -265,7 +265,7 @@ def test_kept_story_carries_a_note(make_site, route: dict[str, object], note: st
     assert shown.text.startswith(note)
     assert "árboles" in page and "noindex" not in page  # the story stays, with its body
     assert all(site.listed(story_url(site)).values())  # still in feeds and sitemaps
-    assert (site.root / "es/tag/floods/index.html").exists()
+    assert (site.root / "es/tag/inundaciones/index.html").exists()
     assert [e.id for e in site.store.entries_with_status(EntryStatus.REMOVED)] == [1]
 
 

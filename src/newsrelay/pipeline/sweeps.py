@@ -17,14 +17,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from newsrelay.errors import FetchError, Locked, PublishError
+from newsrelay.errors import FetchError, Locked, NewsrelayError, PublishError
 from newsrelay.ingest import Fetcher
-from newsrelay.model import DeliveryRecord, Entry, Outcome, Page, StoryView
+from newsrelay.model import Article, DeliveryRecord, Entry, Outcome, Page, StoryView
 from newsrelay.pipeline.report import Tally
 from newsrelay.pipeline.units import GONE, RECHECK_FIRST, Deps, attempt, is_home, page_of
 from newsrelay.publish import ImageMirror, StaticSite
 from newsrelay.publish.targets import Delivery, DeliveryState, Publisher, story_version
 from newsrelay.store import utcnow
+from newsrelay.translate import translate_articles
 
 __all__ = ["SWEEPS", "next_check", "plan_deliveries", "run_sweep"]
 
@@ -122,6 +123,7 @@ def publish_stories(deps: Deps, tally: Tally) -> None:
     paths = store.story_paths({(s.story_id, s.language): site.new_path(s)
                                for s in stories if not s.path})  # fmt: skip
     stories = [s if s.path else replace(s, path=paths[s.story_id, s.language]) for s in stories]
+    stories = translated_labels(deps, stories)
     todo = [s for s in stories if s.translation_id in new]
     if settings.site.images == "mirror":  # only the new stories' images are fetched
         mirror = ImageMirror(site.output, site.url, deps.fetcher.get)
@@ -137,6 +139,48 @@ def publish_stories(deps: Deps, tally: Tally) -> None:
         path = site.story_path(story)
         store.save_publication(story.translation_id, path, site.url(path))
         tally.done("ok")
+
+
+def translated_labels(deps: Deps, stories: Sequence[StoryView]) -> list[StoryView]:
+    """The stories with their section and tag names in the reader's language, each name
+    translated once through the translation memory and the engine (as a headline of its own:
+    the keep list and the glossary apply), so that the site's sections read "Economía". A name
+    written as a proper name ("Theresa May", "UK") stays as the source has it, and so does every
+    name of a pair the engine cannot translate now (it is said why)."""
+    memory = deps.store if deps.settings.translate.memory else None
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for story in stories:
+        for name in (story.meta.section, *story.meta.tags):
+            if name and story.source_language != story.language and _common_name(name):
+                wanted.setdefault((story.source_language, story.language), set()).add(name)
+    found: dict[tuple[str, str, str], str] = {}
+    for (source, target), names in sorted(wanted.items()):
+        ordered = sorted(names)
+        try:
+            labels = [Article(title=name, body_html="") for name in ordered]
+            done = translate_articles(deps.engine, labels, source, target, memory=memory)
+        except NewsrelayError as exc:
+            log.warning("section and tag names %s->%s left as the source has them: %s",
+                        source, target, exc)  # fmt: skip
+            continue
+        found |= {(source, target, n): t.title or n for n, t in zip(ordered, done, strict=True)}
+    shown = []
+    for story in stories:
+        pair = (story.source_language, story.language)
+        section, tags = story.meta.section, story.meta.tags
+        given = {n: found[(*pair, n)] for n in (section, *tags) if n and (*pair, n) in found}
+        if given:
+            meta = replace(story.meta, section=given.get(section or "", section),
+                           tags=tuple(given.get(t, t) for t in tags))  # fmt: skip
+            story = replace(story, meta=meta, translated_labels=frozenset(given.values()))
+        shown.append(story)
+    return shown
+
+
+def _common_name(name: str) -> bool:
+    """Whether a section or tag name is common words ("Business", "climate change"), not a
+    proper name: no capital after its first letter."""
+    return len(name) > 1 and name[1:] == name[1:].lower()
 
 
 def _rehearse(
