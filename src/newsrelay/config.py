@@ -39,6 +39,10 @@ class SiteSettings:
     """The published site."""
 
     title: str = setting("newsrelay", "Site title shown on every page and feed.")
+    logo: str = setting(
+        "", "An image shown before the site's name in the masthead: a path in the site folder "
+        "(put the file there) or an http(s) URL."
+    )  # fmt: skip
     base_url: str = setting("http://127.0.0.1:8080/", "Public address the site is served from.")
     output: str = setting("site", "Folder the static site is written to (relative to the config).")
     languages: list[str] = setting(["es"], "Languages to publish in (ISO 639-1 codes).")

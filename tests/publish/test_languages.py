@@ -105,6 +105,10 @@ def test_a_story_and_a_front_page_link_their_other_languages_by_their_own_names(
     assert [(a.text, a.get("href")) for a in front.xpath("//nav[@class='langs']//a")] == [
         ("Español", "../es/index.html")
     ]
+    about = lxml.html.fromstring((tmp_path / "ca/about.html").read_bytes())
+    assert [(a.text, a.get("href")) for a in about.xpath("//nav[@class='langs']//a")] == [
+        ("Español", "../es/about.html")
+    ]
 
 
 def test_a_story_address_is_its_headline_in_the_readers_words() -> None:
@@ -116,3 +120,19 @@ def test_a_story_address_is_its_headline_in_the_readers_words() -> None:
     path = StaticSite.new_path(russian)
     assert path.startswith("ru/") and path.endswith("/gorod-sazhaet-derevia.html"), path
     assert re.fullmatch(r"es/\d{4}/\d\d/\d\d/[a-z0-9-]+\.html", StaticSite.new_path(spanish))
+
+
+@pytest.mark.parametrize(
+    ("logo", "on_story", "on_front"),
+    [("images/logo.png", "../../images/logo.png", "../images/logo.png"),
+     ("https://cdn.example.org/logo.svg", "https://cdn.example.org/logo.svg",
+      "https://cdn.example.org/logo.svg")],
+)  # fmt: skip
+def test_the_masthead_shows_the_sites_logo_from_any_page(
+    tmp_path: Path, logo: str, on_story: str, on_front: str
+) -> None:
+    site = StaticSite(tmp_path, title="Relay", base_url="http://127.0.0.1:8080/", logo=logo)
+    site.build([story(1, "es", "Árboles para el río")], ["es"])
+    for page, src in (("es/story/1.html", on_story), ("es/index.html", on_front)):
+        [image] = lxml.html.parse(str(tmp_path / page)).xpath("//a[@class='brand']/img")
+        assert (image.get("src"), image.get("alt")) == (src, "")  # the name follows it

@@ -77,8 +77,10 @@ class StaticSite:
         theme: Path | None = None,
         on_removal: str = "unpublish",
         nofollow_sources: bool = False,
+        logo: str = "",
     ) -> None:
         self.output = output
+        self.logo = logo  # a path in the site folder, or an http(s) URL
         self.on_removal = on_removal  # a story its source removed: "unpublish" or "keep"
         self.title = title
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -110,6 +112,7 @@ class StaticSite:
             settings.output_dir, title=site.title, base_url=site.base_url,
             theme=settings.root / site.theme if site.theme else None,
             on_removal=settings.publish.on_removal, nofollow_sources=site.nofollow_sources,
+            logo=site.logo,
         )  # fmt: skip
 
     def story_path(self, story: StoryView) -> str:
@@ -186,7 +189,7 @@ class StaticSite:
         it links to sources, and the templates (a theme's included)."""
         templates = sorted(self.env.list_templates())
         sources = [self.loader.get_source(self.env, name)[0] for name in templates]
-        return _digest(version("newsrelay"), self.title, self.base_url,
+        return _digest(version("newsrelay"), self.title, self.base_url, self.logo,
                        str(self.env.globals["source_rel"]), repr(sorted(self.sections.items())),
                        *templates, *sources)  # fmt: skip
 
@@ -435,8 +438,10 @@ class StaticSite:
                 self._render, "about.html", language, root="../", lang_home="index.html",
                 credits=credits, engines=sorted({s.engine for s in stories
                                                  if s.language == language}),
+                versions=[(c, autonym(c), f"../{c}/about.html") for c in languages
+                          if c != language],
             )  # fmt: skip
-            yield f"{language}/about.html", _digest(language, repr(credits)), about
+            yield f"{language}/about.html", _digest(language, *languages, repr(credits)), about
         sitemaps = [self.url(f"sitemap-{language}.xml") for language in languages]
         sitemaps.append(self.url("news-sitemap.xml"))
         index = functools.partial(self._render, "sitemap-index.xml", "en", sitemaps=sitemaps)
@@ -487,8 +492,9 @@ class StaticSite:
         if language in self.languages:  # a page of a language links its about page
             context.setdefault("about", f"{root}{language}/about.html")
             context.setdefault("front", f"{root}{language}/index.html")
+        logo = self.logo if "://" in self.logo or not self.logo else root + self.logo.lstrip("/")
         return self.env.get_template(template).render(
-            lang=language, site_title=self.title, **context
+            lang=language, site_title=self.title, site_logo=logo, **context
         )
 
 
