@@ -428,7 +428,7 @@ PLAIN = {
 # with a negator ("failed to" as "no logró", "hard" as "no es fácil", "only" as "ne ... que",
 # "until" as "no ... hasta", "cannot" as "no puede").
 NEGATIVE_SENSE = {
-    "en": r"\bno-one\b|\bcannot\b|\bfail\w*|\brefus\w*|\black\w*|\bfew\w*|\blittle\b|\bonly\b|"
+    "en": r"\bfail\w*|\brefus\w*|\black\w*|\bfew\w*|\blittle\b|\bonly\b|"
     r"\bless\b|\bhardly\b|\bbarely\b|\bscarce\w*|\bexcept\w*|\bin[a-z]+ble\b|\bim[a-z]+ble\b|"
     r"\bun(?!der|i[tvo]|til)[a-z]{3,}|\bban(?:s|ned)?\b|\bstop\w*|\bprevent\w*|\bavoid\w*|"
     r"\breject\w*|\bmiss\w*|\babsen\w+|\bunless\b|\buntil\b|\btill\b|\byet\b|\brather\b|"

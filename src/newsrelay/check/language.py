@@ -123,13 +123,12 @@ def check_output_language(item: CheckInput) -> list[Finding]:
     target = item.target_language
     if target in SIBLINGS:
         return []
-    accepted = {target, item.source_language, *SIBLINGS.get(target, ())}
+    accepted = {target, item.source_language}
     findings = []
     judged = [(i, p) for i, p in enumerate(item.translation) if len(p) >= MIN_PARAGRAPH]
     for (index, paragraph), chances in zip(judged, _chances([p for _, p in judged]), strict=True):
         language = max(chances, key=chances.__getitem__, default=None)
-        likely = sum(chances.get(lang, 0.0) for lang in accepted - {item.source_language})
-        unlikely = likely < TARGET_CHANCE
+        unlikely = chances.get(target, 0.0) < TARGET_CHANCE
         if language and unlikely and language not in accepted:
             findings.append(
                 Finding(

@@ -107,19 +107,23 @@ class PublicationsStore(Database):
         return {k: tuple(v) for k, v in found.items()}
 
     def story_paths(self, wanted: dict[tuple[int, str], str]) -> dict[tuple[int, str], str]:
-        """Where each story's page lives in each language, by (story id, language): the path
-        stored when it was first published, else the one ``wanted`` proposes, stored now. A
-        path another story already has gets the story's id ("...-12.html"); a story another
-        process gave a path at the same moment keeps that one."""
+        """Where each story of ``wanted`` has its page in a language, by (story id, language):
+        the path stored when it was first published, else the one ``wanted`` proposes, stored
+        now. A path another story already has gets the story's id ("...-12.html"); a story
+        another process gave a path at the same moment keeps that one."""
+        found: dict[tuple[int, str], str] = {}
+        if not wanted:
+            return found
         with self._tx() as conn:
-            rows = conn.execute(
-                select(story_paths.c.story_id, story_paths.c.language, story_paths.c.path)
-            ).all()
-            found = {(row.story_id, row.language): row.path for row in rows}
-            taken = set(found.values())
+            candidates = sorted(set(wanted.values()))
+            taken = {
+                path
+                for start in range(0, len(candidates), 500)  # a bounded number of parameters
+                for path in conn.execute(select(story_paths.c.path).where(
+                    story_paths.c.path.in_(candidates[start : start + 500])
+                )).scalars()
+            }  # fmt: skip
             for key, path in sorted(wanted.items()):
-                if key in found:
-                    continue
                 if path in taken:
                     path = f"{path.removesuffix('.html')}-{key[0]}.html"
                 new = dialect_insert(conn, story_paths).values(
