@@ -57,6 +57,19 @@ def test_inline_links_are_kept_and_made_absolute() -> None:
     assert len(article.paragraphs) == 2
 
 
+def test_punctuation_after_a_link_stays_next_to_it() -> None:
+    # a paragraph made only of inline elements: trafilatura's pretty-printed HTML output put
+    # line breaks between them, which read as "on Facebook ."
+    html = (
+        '<html lang="en"><body><article><h1>Quay</h1><p>The quay opens in spring, after two years '
+        "of work and a long dispute about its cost, the port authority said on Monday.</p>"
+        '<p><i>Follow the port on </i><a href="/radio">local radio</a><i>, </i>'
+        '<a href="/fb">Facebook</a><i>.</i></p></article></body></html>'
+    )
+    text = extract_article(html, "http://127.0.0.1:9/news/quay.html").text
+    assert "Follow the port on local radio, Facebook." in text
+
+
 def test_page_without_article_is_an_error_with_a_reason() -> None:
     with pytest.raises(ExtractError) as caught:
         extract_article("<html><body><nav>Home News</nav></body></html>", "http://127.0.0.1:9/")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
@@ -28,6 +29,8 @@ from typing import Any
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.settings import Document, Extractor
 from trafilatura.utils import load_html
 
 from newsrelay.errors import ExtractError
@@ -164,20 +167,22 @@ def _main_text(doc: Any, url: str | None) -> Any:
 
     Trafilatura prunes ``doc`` as it goes: every other use of the tree comes before this.
     """
-    result = trafilatura.extract(
-        doc,
-        url=url,
+    options = Extractor(
         output_format="html",
-        include_links=True,
-        include_formatting=True,
-        include_images=False,
-        include_comments=False,
-        include_tables=True,
         fast=True,
+        formatting=True,
+        links=True,
+        images=False,
+        comments=False,
+        tables=True,
+        url=url,
     )
+    document = trafilatura.bare_extraction(doc, options=options)
     container = lxml.html.fragment_fromstring("<div></div>")
-    if result:
-        body = lxml.html.document_fromstring(result).body
+    if isinstance(document, Document):  # None when it finds no text
+        # trafilatura's HTML output, without the fingerprint its extract() adds to it
+        html = etree.tostring(convert_to_html(document.body), encoding="unicode")
+        body = lxml.html.document_fromstring(unicodedata.normalize("NFC", html)).body
         container.extend(list(body) if body is not None else [])
     if url:
         container.make_links_absolute(url, handle_failures="discard")
