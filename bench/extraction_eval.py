@@ -14,7 +14,7 @@ import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,20 +57,27 @@ def _shingles(text: str) -> Counter[tuple[str, ...]]:
     return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
 
 
-def score_dev(extract: Extractor, items: list[tuple[str, str, str]]) -> Scores:
-    """Precision, recall and F1 of ``extract`` on extraction-dev, as the benchmark scores them."""
-    precisions, recalls = [], []
-    for html, url, expected in items:
-        got, gold = _shingles(extract(html, url)), _shingles(expected)
-        tp = sum((got & gold).values())
-        fp = sum((got - gold).values())
-        fn = sum((gold - got).values())
-        if tp + fp:
-            precisions.append(tp / (tp + fp))
-        if tp + fn:
-            recalls.append(tp / (tp + fn))
+def page_score(extract: Extractor, html: str, url: str, expected: str) -> tuple[float | None, ...]:
+    """Precision and recall of ``extract`` on one page (``None`` where undefined)."""
+    got, gold = _shingles(extract(html, url)), _shingles(expected)
+    tp = sum((got & gold).values())
+    fp = sum((got - gold).values())
+    fn = sum((gold - got).values())
+    return (tp / (tp + fp) if tp + fp else None, tp / (tp + fn) if tp + fn else None)
+
+
+def mean_scores(pages: Iterable[tuple[float | None, ...]]) -> Scores:
+    """The benchmark's figures from per-page precision and recall: means, then F1 of the means."""
+    pages = list(pages)
+    precisions = [p for p, _ in pages if p is not None]
+    recalls = [r for _, r in pages if r is not None]
     p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
     return Scores(p, r, 2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_dev(extract: Extractor, items: list[tuple[str, str, str]]) -> Scores:
+    """Precision, recall and F1 of ``extract`` on extraction-dev, as the benchmark scores them."""
+    return mean_scores(page_score(extract, *item) for item in items)
 
 
 def promo_items() -> Iterator[tuple[str, str, dict[str, object]]]:

@@ -15,19 +15,30 @@ from urllib.parse import urlsplit
 
 from newsrelay.markup import normalise
 
-# Tokens in class, id or role that mark an element as not part of the story.
-BOILERPLATE_TOKENS = re.compile(
-    r"(?:^|[\s_-])(related|recommend\w*|newsletter|social|share|sharing|sharedaddy|subscribe"
-    r"|subscription|advert\w*|ads?|adslot|promo\w*|teaser|cta|sponsored|outbrain|taboola"
-    r"|more-stories|read-more|relatedposts|jp-relatedposts)(?:$|[\s_-])",
-    re.I,
-)
+# Words in class, id or role that mark an element as not part of the story (regular expressions
+# for one token of the attribute, between spaces, underscores or hyphens).
+BOILERPLATE_WORDS = (
+    "related", r"recommend\w*", "newsletter", "social", "share", "sharing", "sharedaddy",
+    "subscribe", "subscription", r"advert\w*", "ads?", "adslot", r"promo\w*", "teaser", "cta",
+    "sponsored", "outbrain", "taboola", "more-stories", "read-more", "relatedposts",
+    "jp-relatedposts",
+)  # fmt: skip
 CHROME_ROLES = {"complementary", "navigation", "banner", "contentinfo"}
 MAX_CTA_LENGTH = 160  # a call to action is short; a long paragraph that starts alike is story
+MAX_TEASER_HEADING = 80
 MAX_TEASER_BLURB = 300  # a teaser's blurb is a sentence or two
 MAX_TEASER_HEADLINE = 150
 MAX_BYLINE = 120
 LINK_DOMINATED = 0.7  # share of a block's text inside links above which it is a list of links
+SAME_SITE_LINK = 0.8  # share of a block's text in its one link above which it is a teaser
+MIN_LINK_ROW = 3  # links in a row of links with nothing but separators between them: a menu
+
+
+@cache
+def boilerplate_tokens() -> re.Pattern[str]:
+    """One pattern for the words of ``BOILERPLATE_WORDS``, as whole tokens of an attribute."""
+    words = "|".join(BOILERPLATE_WORDS)
+    return re.compile(rf"(?:^|[\s_-])({words})(?:$|[\s_-])", re.I)
 
 
 def _load(name: str) -> dict[str, list[str]]:
@@ -82,7 +93,7 @@ def call_to_action(text: str) -> str | None:
 def teaser_heading(text: str) -> str | None:
     """The language of the teaser heading ``text`` is, or ``None``."""
     text = normalise(text)
-    if not text or len(text) > 80:
+    if not text or len(text) > MAX_TEASER_HEADING:
         return None
     return _match(teaser_heading_patterns(), text)
 
@@ -90,10 +101,11 @@ def teaser_heading(text: str) -> str | None:
 def boilerplate_marker(attributes: Mapping[str, str]) -> str | None:
     """The class/id/role token that marks an element as boilerplate, or ``None``."""
     values = [attributes.get(name, "") for name in ("class", "id", "role")]
-    if not BOILERPLATE_TOKENS.search("\n".join(values)):  # one search for the common case
+    tokens = boilerplate_tokens()
+    if not tokens.search("\n".join(values)):  # one search for the common case
         return None if values[2] not in CHROME_ROLES else f"role={values[2]}"
     for name, value in zip(("class", "id", "role"), values, strict=True):
-        if match := BOILERPLATE_TOKENS.search(value):
+        if match := tokens.search(value):
             return f"{name}={match.group(1).lower()}"
     return None
 
@@ -110,7 +122,7 @@ def link_share(element: Any) -> float:
 def link_row(element: Any) -> bool:
     """Whether a block is a row of links with only separators between them (a menu), not prose."""
     links = element.findall(".//a")
-    if len(links) < 3:
+    if len(links) < MIN_LINK_ROW:
         return False
     between = normalise(element.text_content())
     for link in links:
@@ -132,7 +144,7 @@ def byline(text: str, authors: tuple[str, ...]) -> bool:
 def same_site_teaser(element: Any, page_url: str | None) -> bool:
     """Whether a block is essentially one link to another page of the same site."""
     links = [a for a in element.iter("a") if a.get("href")]
-    if len(links) != 1 or not page_url or link_share(element) < 0.8:
+    if len(links) != 1 or not page_url or link_share(element) < SAME_SITE_LINK:
         return False
     text = normalise(element.text_content())
     if len(text) > MAX_CTA_LENGTH or len(text.split()) < 3:
