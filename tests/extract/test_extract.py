@@ -70,6 +70,44 @@ def test_punctuation_after_a_link_stays_next_to_it() -> None:
     assert "Follow the port on local radio, Facebook." in text
 
 
+SPLIT_PARAGRAPHS = [
+    f"Part {i} of the harbour story: the council met on Tuesday, and the port workers said the "
+    f"strike would end after {i + 2} weeks of talks about pay and safety on the quays."
+    for i in range(9)
+]
+AD = '<div class="ad-slot"><span>Advertisement</span><iframe src="/ad"></iframe></div>'
+
+
+def _paragraphs(first: int, last: int) -> str:
+    return "".join(f"<p>{p}</p>" for p in SPLIT_PARAGRAPHS[first:last])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'<article><h1>Strike ends</h1><div class="article-body">{_paragraphs(0, 3)}</div>{AD}'
+        f'<div class="article-body">{_paragraphs(3, 6)}</div>{AD}'
+        f'<div class="article-body">{_paragraphs(6, 9)}</div></article>',
+        f'<h1>Strike ends</h1><section class="story">{_paragraphs(0, 2)}</section>'
+        f'<aside class="ad">Advertisement</aside><section class="story">{_paragraphs(2, 9)}</section>',
+        f'<div id="story"><h1>Strike ends</h1><div class="txt"><div>{_paragraphs(0, 5)}</div></div>'
+        f'{AD}<div class="txt">{_paragraphs(5, 9)}</div></div>',
+    ],
+    ids=["divs", "sections", "nested"],
+)
+def test_a_body_split_by_ads_into_several_containers_is_kept_whole(body: str) -> None:
+    teasers = "".join(
+        f'<div class="card"><h3><a href="/s{i}">Other story {i}</a></h3><p>A short blurb.</p></div>'
+        for i in range(4)
+    )
+    html = (
+        '<html lang="en"><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        f"<main>{body}</main><div class='more'>{teasers}</div></body></html>"
+    )
+    article = extract_article(html, "http://127.0.0.1:9/news/strike.html")
+    assert article.paragraphs == SPLIT_PARAGRAPHS
+
+
 def test_page_without_article_is_an_error_with_a_reason() -> None:
     with pytest.raises(ExtractError) as caught:
         extract_article("<html><body><nav>Home News</nav></body></html>", "http://127.0.0.1:9/")

@@ -70,6 +70,7 @@ WRAPPER_SHARE = 0.25  # a marked element holding more of the page's paragraphs i
 TEMPLATE_SHARE = 0.3  # learned template blocks never take more than this share of a body
 TEASER_RUN = 4  # blocks after a teaser heading that can belong to the teaser
 TEASER_STARTS = ("teaser_heading", "teaser_block")
+MIN_BODY_PART = 200  # characters of paragraphs in each part of a body split around ads
 
 
 def extract_article(
@@ -167,6 +168,7 @@ def _main_text(doc: Any, url: str | None) -> Any:
 
     Trafilatura prunes ``doc`` as it goes: every other use of the tree comes before this.
     """
+    _join_split_body(doc)
     options = Extractor(
         output_format="html",
         fast=True,
@@ -187,6 +189,32 @@ def _main_text(doc: Any, url: str | None) -> Any:
     if url:
         container.make_links_absolute(url, handle_failures="discard")
     return container
+
+
+def _join_split_body(doc: Any) -> None:
+    """Join an article body that the page splits into several containers around ads.
+
+    Trafilatura keeps the first container that looks like the body and stops there, so a body
+    written as ``<div class="body">…</div><div class="ad"/><div class="body">…</div>`` lost all
+    but its first part. Sibling containers with the same tag and class, each holding prose
+    rather than links, are one body: the later ones' content is moved into the first.
+    """
+    groups: dict[tuple[Any, str, str], list[Any]] = {}
+    for element in doc.iter("div", "section", "article"):
+        if name := element.get("class"):
+            groups.setdefault((element.getparent(), element.tag, name), []).append(element)
+    for members in groups.values():
+        if len(members) < 2 or not all(_prose(m) for m in members):
+            continue
+        first = members[0]
+        for member in members[1:]:
+            first.extend(list(member))
+            member.drop_tree()
+
+
+def _prose(element: Any) -> bool:
+    """Whether an element holds paragraphs of running text, not a list of links."""
+    return _paragraph_chars(element) >= MIN_BODY_PART and link_share(element) < LINK_DOMINATED
 
 
 def _blockify(tree: Any) -> None:
