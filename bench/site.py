@@ -101,7 +101,8 @@ def main() -> None:
         base = f"http://127.0.0.1:{httpd.server_address[1]}/"
         # a story's page is under its day, named by its headline
         story = next(p for p in sorted((site / "es").glob("[0-9]*/*/*/*.html")))
-        section = next(iter(sorted((site / "es").glob("source/*/index.html"))), None)
+        indexes = {kind: next(iter(sorted((site / "es").glob(f"{kind}/*/index.html"))), None)
+                   for kind in ("source", "section", "tag")}  # fmt: skip
         pages = {"home": base + "es/index.html", "story": base + str(story.relative_to(site))}
         print("Lighthouse (Debian's Chromium, the demo site on 127.0.0.1)")
         print(f"  {'page':<14}" + "".join(f"{c:>16}" for c in CATEGORIES))
@@ -111,8 +112,9 @@ def main() -> None:
                 print(f"  {name + ', ' + device:<14}"
                       + "".join(f"{scores[c]:>16.2f}" for c in CATEGORIES))  # fmt: skip
         every = pages | {"about": base + "es/about.html", "404": base + "404.html"}
-        if section is not None:
-            every["source index"] = base + str(section.relative_to(site))
+        for kind, index in indexes.items():
+            if index is not None:
+                every[f"{kind} index"] = base + str(index.relative_to(site))
         print("axe-core: serious or critical violations per page type")
         for name, violations in axe(modules, every).items():
             print(f"  {name:<14} {', '.join(violations) or 'none'}")

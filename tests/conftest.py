@@ -35,6 +35,14 @@ def apertium_eng_spa() -> None:
         pytest.fail("the apertium eng-spa pair is not installed: apt-get install apertium-eng-spa")
 
 
+@pytest.fixture
+def apertium_spa_ast() -> None:
+    """Apertium's spa-ast pair (Spanish into Asturian) must be installed (``make test`` does)."""
+    modes = subprocess.run(["apertium", "-l"], capture_output=True, text=True).stdout.split()
+    if "spa-ast" not in modes:
+        pytest.fail("the apertium spa-ast pair is not installed: apt-get install apertium-spa-ast")
+
+
 WriteSettings = Callable[..., Settings]
 FAST_FETCH = {"fetch.delay": 0.0, "fetch.backoff": 0.05, "fetch.timeout": 1.0,
               "fetch.allow_addresses": ["127.0.0.1"]}  # fmt: skip

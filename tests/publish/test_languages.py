@@ -13,9 +13,12 @@ import lxml.html
 import pytest
 from publish_samples import story
 
-from newsrelay.model import Metadata
+from conftest import WriteSettings
+from mockserver import MockServer, article_page, rss
+from newsrelay import Store, run_once
+from newsrelay.model import Metadata, Source
 from newsrelay.publish import StaticSite
-from newsrelay.publish.strings import LANGUAGES, table
+from newsrelay.publish.strings import LANGUAGES, table, written
 
 BODY = "<p>⁂ ⁂ ⁂</p>"  # story text in no language: whatever English a page shows is the site's
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -71,6 +74,36 @@ def test_no_interface_string_is_left_in_english(tmp_path: Path, language: str) -
         text = visible_text(page, language).casefold()
         left = sorted(f for f in fragments if f in text)
         assert not left, (page.relative_to(tmp_path), left)
+
+
+@pytest.mark.usefixtures("apertium_spa_ast")
+def test_a_language_without_written_interface_text_gets_the_engines_translation(
+    server: MockServer, write_settings: WriteSettings
+) -> None:
+    # Asturian: Apertium has Spanish into Asturian, so the site's labels are translated from
+    # the Spanish written for newsrelay, and the English story goes through Spanish
+    assert not written("ast")
+    text = [
+        "The city council approved a plan on Tuesday to plant 2,000 trees along the river.",
+        "The mayor said the trees would protect the banks from floods in the winter.",
+    ]
+    link = server.route("/news/1.html", article_page("Trees for the river", text))
+    feed = server.route("/feed.xml", rss([("Trees", link)]))
+    settings = write_settings([Source(name="Gazette", url=feed)], {"site.languages": ["ast"]})
+    store = Store.open(settings.store_url)
+    report = run_once(settings, store)
+    store.close()
+    assert report.counts["publish"] == {"ok": 1}, report.counts
+    strings = table("ast")
+    assert strings.keys() == table("en").keys()
+    assert strings["source"] == "Fonte" and strings["latest"] != table("es")["latest"]
+    english = english_fragments("es")  # what English the Spanish text does not share
+    pages = list(settings.output_dir.rglob("*.html"))
+    for page in pages:
+        shown = visible_text(page, "ast").casefold()
+        assert not sorted(f for f in english if f in shown), page
+    story = next(p for p in pages if "foi traducida automáticamente" in p.read_text())
+    assert "persona." in story.read_text()  # Apertium's "persona ." closed up
 
 
 def test_every_language_has_every_interface_string() -> None:

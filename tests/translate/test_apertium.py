@@ -205,6 +205,12 @@ def test_the_lexicon_comes_from_the_analyser() -> None:
     assert "np:ant" in found["Helen"] and "n" in found["Minister"] and "vblex" in found["met"]
 
 
+@pytest.mark.usefixtures("apertium_spa_ast")
+def test_the_lexicon_of_a_language_is_its_largest_dictionary() -> None:
+    # spa-ast and spa-eng both analyse Spanish; spa-ast's dictionary lacks "estudiantiles"
+    assert ApertiumEngine().lexicon("grupos estudiantiles", "es")["estudiantiles"]
+
+
 def test_the_version_names_the_pair_data_and_a_pivot_names_both() -> None:
     engine = ApertiumEngine()
     assert re.fullmatch(r"eng-spa@[0-9a-f]{12}", engine.version("en", "es"))
@@ -307,6 +313,18 @@ def test_words_the_generator_ran_together_are_parted() -> None:
         ["Los trabajadores repartidores cobraron indebidamente."], "es"
     )
     assert kept == "Los trabajadores repartidores cobraron indebidamente."  # real words stay
+
+
+@pytest.mark.usefixtures("apertium_spa_ast")
+def test_a_blank_the_generator_puts_before_punctuation_is_closed_up() -> None:
+    # spa-ast's generator writes "cada fonte ." and "Etiqueta :"
+    engine = ApertiumEngine()
+    [text, spaced] = engine.translate(
+        ["Según la licencia de cada fuente, dijo. Etiqueta: puerto.", "Il a dit : non ."],
+        "es", "ast",
+    )  # fmt: skip
+    assert text == "Según la llicencia de cada fonte, dixo. Etiqueta: puertu."
+    assert spaced == "Il a dit : non ."  # a blank the source wrote stays
 
 
 def test_a_placeholder_the_engine_glues_to_a_word_never_reaches_the_output() -> None:

@@ -23,6 +23,15 @@ from newsrelay.model import Article, DeliveryRecord, Entry, Outcome, Page, Story
 from newsrelay.pipeline.report import Tally
 from newsrelay.pipeline.units import GONE, RECHECK_FIRST, Deps, attempt, is_home, page_of
 from newsrelay.publish import ImageMirror, StaticSite
+from newsrelay.publish.strings import (
+    LANGUAGES,
+    PLACEHOLDER,
+    base_language,
+    table,
+    translated,
+    use_translated,
+    written,
+)
 from newsrelay.publish.targets import Delivery, DeliveryState, Publisher, story_version
 from newsrelay.store import utcnow
 from newsrelay.translate import translate_articles
@@ -116,6 +125,7 @@ def publish_stories(deps: Deps, tally: Tally) -> None:
     them only repeats work)."""
     settings, store = deps.settings, deps.store
     site = StaticSite.from_settings(settings)
+    interface_text(deps, settings.site.languages)
     new = {s.translation_id for s in store.stories(unpublished=True)}
     tally.start(len(new))
     stories = store.stories()
@@ -177,6 +187,46 @@ def translated_labels(deps: Deps, stories: Sequence[StoryView]) -> list[StoryVie
     return shown
 
 
+def interface_text(deps: Deps, languages: Sequence[str]) -> None:
+    """Interface text for each reader language newsrelay has none written for: the site's engine
+    translates a written one (English, or one it translates directly rather than through a
+    pivot, as Apertium's Spanish into Asturian), once per process and through the translation
+    memory, with the placeholders kept; a string whose placeholders did not come back whole
+    stays in English. A language the engine cannot reach keeps English, with a warning."""
+    memory = deps.store if deps.settings.translate.memory else None
+    for language in languages:
+        if written(language) or translated(language):
+            continue
+        target, pairs = base_language(language), deps.engine.pairs()
+        sources = [s for s in LANGUAGES if (s, target) in pairs]
+        if not sources:
+            log.warning("site.languages: no interface text for %r, and %s cannot translate it "
+                        "from %s; its pages' labels and notices are in English", language,
+                        deps.engine.name, ", ".join(LANGUAGES))  # fmt: skip
+            continue
+        via = getattr(deps.engine, "via", lambda source, target: None)  # a pivot, for Apertium
+        source = min(sources, key=lambda s: (via(s, target) is not None, s != "en", s))
+        strings = table(source)
+        keys = sorted(strings)
+        placeholders = sorted({p for value in strings.values() for p in PLACEHOLDER.findall(value)})
+        labels = [Article(title=strings[key], body_html="") for key in keys]
+        try:
+            done = translate_articles(deps.engine, labels, source, target, keep=placeholders,
+                                      memory=memory)  # fmt: skip
+        except NewsrelayError as exc:
+            log.warning("site.languages: interface text for %r left in English: %s", language, exc)
+            continue
+        kept = {
+            key: t.title
+            for key, t in zip(keys, done, strict=True)
+            if t.title
+            and sorted(PLACEHOLDER.findall(t.title)) == sorted(PLACEHOLDER.findall(strings[key]))
+        }
+        use_translated(language, kept)
+        log.info("site.languages: interface text for %r translated from %r by %s (%d of %d "
+                 "strings)", language, source, deps.engine.name, len(kept), len(keys))  # fmt: skip
+
+
 def _common_name(name: str) -> bool:
     """Whether a section or tag name is common words ("Business", "climate change"), not a
     proper name: no capital after its first letter."""
@@ -225,6 +275,7 @@ def push_stories(deps: Deps, tally: Tally) -> None:
     if not deps.publishers:
         return
     site = StaticSite.from_settings(deps.settings)
+    interface_text(deps, deps.settings.site.languages)
     stories = deps.store.stories()
     unpublish = deps.settings.publish.on_removal == "unpublish"
     plans = [

@@ -41,7 +41,6 @@ from newsrelay.model import StoryView
 from newsrelay.publish.indexes import Index, Page, indexes_of, labels, paginate, slugify
 from newsrelay.publish.licenses import license_url
 from newsrelay.publish.strings import (
-    LANGUAGES,
     autonym,
     language_name,
     local_date,
@@ -100,14 +99,8 @@ class StaticSite:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> StaticSite:
-        """The site the settings describe (a reader language without interface text of its own
-        is warned of: its pages' labels and notices show in English)."""
+        """The site the settings describe."""
         site = settings.site
-        for language in site.languages:
-            if language.split("-")[0].lower() not in LANGUAGES:
-                log.warning("site.languages: no interface text for %r in newsrelay (it has %s); "
-                            "its pages' labels and notices are in English", language,
-                            ", ".join(LANGUAGES))  # fmt: skip
         return cls(
             settings.output_dir, title=site.title, base_url=site.base_url,
             theme=settings.root / site.theme if site.theme else None,

@@ -4,6 +4,7 @@ reader's dates, language names and locale by CLDR (Babel)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -15,20 +16,47 @@ from newsrelay.text import locale
 
 LOCALES = Path(__file__).parent / "locales"
 # A reader language's interface text is locales/<code>.json, written by a person for that
-# language (English for a language without one: see strings_for).
+# language. For any other language, the publish sweep has the site's engine translate one of
+# these (``pipeline.sweeps.interface_text``) and hands the result to ``use_translated``.
 LANGUAGES = tuple(sorted(path.stem for path in LOCALES.glob("*.json")))
+PLACEHOLDER = re.compile(r"\{\w+\}")
+_translated: dict[str, dict[str, str]] = {}  # by language: interface text an engine translated
+
+
+def base_language(language: str) -> str:
+    """The language of a reader language's tag: ``pt`` for ``pt-BR``."""
+    return language.split("-")[0].lower()
+
+
+def written(language: str) -> bool:
+    """Whether newsrelay has interface text written by a person for ``language``."""
+    return base_language(language) in LANGUAGES
+
+
+def translated(language: str) -> bool:
+    """Whether an engine's translation of the interface text is in use for ``language``."""
+    return base_language(language) in _translated
+
+
+def use_translated(language: str, strings: dict[str, str]) -> None:
+    """Show ``strings``, an engine's translation of the interface text, to readers of
+    ``language`` (one without text of its own), over English's for any it lacks."""
+    _translated[base_language(language)] = strings
 
 
 @cache
+def _file(language: str) -> dict[str, str]:
+    strings: dict[str, str] = json.loads((LOCALES / f"{language}.json").read_text("utf-8"))
+    return strings
+
+
 def table(language: str) -> dict[str, str]:
-    """The interface strings written for ``language`` (``pt-BR`` uses ``pt``), over English's
-    for any it lacks; English's alone for a language without its own."""
-    english: dict[str, str] = json.loads((LOCALES / "en.json").read_text(encoding="utf-8"))
-    base = language.split("-")[0].lower()
-    if base not in LANGUAGES:
-        return english
-    own: dict[str, str] = json.loads((LOCALES / f"{base}.json").read_text(encoding="utf-8"))
-    return english | own
+    """The interface strings for ``language`` (``pt-BR`` uses ``pt``): those written for it, or
+    else an engine's translation of them (see ``use_translated``), over English's for any it
+    lacks; English's alone when there are neither."""
+    base = base_language(language)
+    own = _file(base) if base in LANGUAGES else _translated.get(base, {})
+    return _file("en") | own
 
 
 def language_name(code: str, reader: str) -> str:

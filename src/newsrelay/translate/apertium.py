@@ -47,6 +47,7 @@ ISO3 = {
 }  # fmt: skip
 ISO1 = {v: k for k, v in ISO3.items()}
 TIMEOUT = 120.0  # seconds for one request; Apertium handles thousands of words a second
+SPACED_STOP = re.compile(r"(?<=\w) +([.,:;])(?=\s|$|<)")
 RUN_TOGETHER = re.compile(
     r"\b[a-zñçàáèéíïòóúü]{9,}\b"
 )  # lower-case words long enough to hide three
@@ -279,7 +280,8 @@ class ApertiumEngine:
             texts = reformat(self._pipeline(mode, MARKED)(request), stacks, len(segments))
         except ValueError as exc:
             raise EngineError(f"apertium {mode}: {exc}") from None
-        unmarked = [_unmark(text, segment) for text, segment in zip(texts, segments, strict=True)]
+        unmarked = [_unmark(_close_up(text, segment), segment)
+                    for text, segment in zip(texts, segments, strict=True)]  # fmt: skip
         parted = self.part_run_together([text for text, _ in unmarked], target)
         return [(text, marks) for text, (_, marks) in zip(parted, unmarked, strict=True)]
 
@@ -315,9 +317,7 @@ class ApertiumEngine:
         """What the dictionary of ``language`` says of each word of ``text``: the kinds of its
         readings (``np:ant`` a person's name, ``np:loc`` a place, ``n``, ``adj``, ``vblex`` ...),
         and no kinds for a word it does not know (likely a name)."""
-        mode = next((m for (s, _), m in sorted(self.modes.items()) if s == language), None)
-        if mode is None:
-            raise NotConfigured(f"apertium: no pair from {language} installed")
+        mode = self._lexicon_mode(language)
         if self.apy_url:
             marked = self._apy("/translate", {"q": text, "langpair": mode.replace("-", "|"),
                                               "markUnknown": "yes", "format": "txt"})  # fmt: skip
@@ -370,6 +370,22 @@ class ApertiumEngine:
             self.pipelines[key] = Pipeline(mode, script, generation, "")
         return self.pipelines[key]
 
+    def _lexicon_mode(self, language: str) -> str:
+        """The pair whose analyser of ``language`` has the largest dictionary: pairs analyse the
+        same language with dictionaries of their own (spa-ast's Spanish knows fewer words than
+        spa-eng's), and a word one lacks would read as a name or as words run together."""
+        modes = [m for (s, _), m in sorted(self.modes.items()) if s == language]
+        if not modes:
+            raise NotConfigured(f"apertium: no pair from {language} installed")
+        if self.apy_url:
+            return modes[0]
+
+        def size(mode: str) -> int:
+            first = self._mode_file(mode).read_text().split("|")[0]
+            return sum(Path(path).stat().st_size for path in re.findall(r"'(/[^']+)'", first))
+
+        return max(modes, key=size)
+
     def _analyser(self, mode: str) -> Pipeline:
         """The pair's first program alone: the source language's morphological analyser."""
         key = (mode, "analyse")
@@ -402,6 +418,12 @@ class ApertiumEngine:
         if not isinstance(answer, dict) or answer.get("responseStatus", 200) != 200:
             raise EngineError(f"APY {url}: {str(answer)[:200]}")
         return answer
+
+
+def _close_up(text: str, source: str) -> str:
+    """A translated segment without the blank some pairs' generators put before a full stop,
+    comma or colon ("la fonte ." from spa-ast), unless the source wrote one there itself."""
+    return text if SPACED_STOP.search(source) else SPACED_STOP.sub(r"\1", text)
 
 
 def _unmark(text: str, source: str) -> tuple[str, tuple[str, ...]]:
