@@ -336,6 +336,12 @@ def test_a_placeholder_the_engine_glues_to_a_word_never_reaches_the_output() -> 
     assert not any(name in result.body_html for name in PLACEHOLDER_NAMES)
 
 
+def test_a_mark_after_a_digit_never_reaches_the_output() -> None:
+    # eng-spa writes "under-18s" as "debajo-18*s"
+    [text] = ApertiumEngine().translate(["Free buses for under-18s."], "en", "es")
+    assert "*" not in text and "18s" in text
+
+
 def test_a_capitalised_noun_inside_a_sentence_is_a_name_but_he_is_not() -> None:
     text = 'Shares of Apple rose after Musk spoke. He said: "Americans like the English."'
     result = translate_article(ApertiumEngine(), Article(title="T", body_html=f"<p>{text}</p>"),

@@ -73,7 +73,8 @@ APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing te
 # without a translation, "#word" a form it could not generate; the marks are taken off the text
 # and kept beside it (``last_marks``). The tagger takes no option.
 MARKED = "-g"
-MARK = re.compile(r"(?<![\w*@#])([*@#])([^\W\d_][\w'’-]*)")  # noqa: RUF001
+# a mark starts a word: after anything but a letter or another mark ("debajo-18*s" for "under-18s")
+MARK = re.compile(r"(?<![^\W\d_*@#])([*@#])([^\W\d_][\w'’-]*)")  # noqa: RUF001
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
 PIPE_BUF = 1 << 12  # bytes written at a time: a pipe takes this much without blocking
 
