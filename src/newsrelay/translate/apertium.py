@@ -429,13 +429,15 @@ def _close_up(text: str, source: str) -> str:
 
 def _unmark(text: str, source: str) -> tuple[str, tuple[str, ...]]:
     """A translated segment without the generator's marks, and the marked words (a ``*``,
-    ``@`` or ``#`` that the source itself wrote before a word, as in "#MeToo", is no mark)."""
+    ``@`` or ``#`` that the source itself wrote before a word, as in "#MeToo", is no mark; the
+    suffix of a number, "*s" of "under-18s", is no word left untranslated)."""
     marks: list[str] = []
 
     def take(match: re.Match[str]) -> str:
         if match.group() in source:
             return match.group()
-        marks.append(match.group())
+        if not text[match.start() - 1 : match.start()].isdigit():  # "18*s": a number's suffix
+            marks.append(match.group())
         return match.group(2)
 
     return MARK.sub(take, text), tuple(marks)
