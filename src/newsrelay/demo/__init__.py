@@ -44,6 +44,7 @@ class SampleStory:
     author: str
     date: str
     body: str
+    section: str = ""
 
 
 def _read(name: str) -> str:
@@ -54,7 +55,8 @@ def sample_story(name: str) -> SampleStory:
     """Read a sample story: a header of ``key: value`` lines, a blank line, the body HTML."""
     header, body = _read(f"{name}.html").split("\n\n", 1)
     fields = dict(line.split(": ", 1) for line in header.splitlines())
-    return SampleStory(name, fields["title"], fields["author"], fields["date"], body)
+    return SampleStory(name, fields["title"], fields["author"], fields["date"], body,
+                       fields.get("section", ""))  # fmt: skip
 
 
 class DemoSite:
@@ -68,9 +70,11 @@ class DemoSite:
         """The HTML of the story at ``/news/<slug>.html``."""
         for story in self.stories:
             if story.slug == slug:
+                section = (f'<meta property="article:section" content="{escape(story.section)}">'
+                           if story.section else "")  # fmt: skip
                 return _read("_layout.html").format(
                     title=escape(story.title), author=escape(story.author), date=story.date,
-                    slug=story.slug, body=story.body,
+                    slug=story.slug, body=story.body, section=section,
                 )  # fmt: skip
         return None
 
