@@ -339,9 +339,16 @@ def test_a_placeholder_the_engine_glues_to_a_word_never_reaches_the_output() -> 
 def test_a_mark_after_a_digit_never_reaches_the_output() -> None:
     # eng-spa writes "under-18s" as "debajo-18*s"
     engine = ApertiumEngine()
-    [text] = engine.translate(["Free buses for under-18s."], "en", "es")
+    [text, decade] = engine.translate(["Free buses for under-18s.", "The 1990s ended."], "en", "es")
     assert "*" not in text and "18s" in text
-    assert engine.last_marks() == [()]  # a number's suffix is no word left untranslated
+    assert "@" not in decade and "1990s" in decade  # eng-spa marks it "@1990s"
+    assert engine.last_marks() == [(), ()]  # a number is no word left untranslated
+
+
+def test_a_quotation_in_straight_quotes_keeps_its_first_word() -> None:
+    # Apertium's tokenizer reads "'S" as the clitic 's: "'sensational'" came back "ensational'"
+    [text] = ApertiumEngine().translate(["They denied 'sensational' claims."], "en", "es")
+    assert "‘sensational’" in text  # noqa: RUF001
 
 
 def test_a_capitalised_noun_inside_a_sentence_is_a_name_but_he_is_not() -> None:

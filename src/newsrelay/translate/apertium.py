@@ -73,8 +73,9 @@ APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing te
 # without a translation, "#word" a form it could not generate; the marks are taken off the text
 # and kept beside it (``last_marks``). The tagger takes no option.
 MARKED = "-g"
-# a mark starts a word: after anything but a letter or another mark ("debajo-18*s" for "under-18s")
-MARK = re.compile(r"(?<![^\W\d_*@#])([*@#])([^\W\d_][\w'’-]*)")  # noqa: RUF001
+# a mark starts a word: after anything but a letter or another mark ("debajo-18*s" for
+# "under-18s"), and before a letter or a digit ("@1990s")
+MARK = re.compile(r"(?<![^\W\d_*@#])([*@#])([^\W_][\w'’-]*)")  # noqa: RUF001
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
 PIPE_BUF = 1 << 12  # bytes written at a time: a pipe takes this much without blocking
 
@@ -429,14 +430,15 @@ def _close_up(text: str, source: str) -> str:
 
 def _unmark(text: str, source: str) -> tuple[str, tuple[str, ...]]:
     """A translated segment without the generator's marks, and the marked words (a ``*``,
-    ``@`` or ``#`` that the source itself wrote before a word, as in "#MeToo", is no mark; the
-    suffix of a number, "*s" of "under-18s", is no word left untranslated)."""
+    ``@`` or ``#`` that the source itself wrote before a word, as in "#MeToo", is no mark; a
+    number or its suffix, "@1990s", "*s" of "under-18s", is no word left untranslated)."""
     marks: list[str] = []
 
     def take(match: re.Match[str]) -> str:
         if match.group() in source:
             return match.group()
-        if not text[match.start() - 1 : match.start()].isdigit():  # "18*s": a number's suffix
+        number = match.group(2)[0].isdigit() or text[match.start() - 1 : match.start()].isdigit()
+        if not number:  # "@1990s", "18*s": a number, or its suffix, is no word left untranslated
             marks.append(match.group())
         return match.group(2)
 

@@ -22,6 +22,10 @@ RESERVED = re.compile(r"([\\\[\]^$/@<>{}])")
 OUTPUT = re.compile(r"\[\[([^\]]*)\]\]((?:[^\[\\]|\\.)*?)\[\[/\]\]|\[((?:[^\]\\]|\\.)*)\]|\\(.)")
 END = ".[]"
 SEPARATOR = "\u241e"  # in a superblank between segments: Apertium keeps it where it is
+# A straight quote opening a quotation ('Star Wars'): Apertium's English tokenizer reads "'S" as
+# the clitic 's ("esGuerras de alquitrán", "*ensational'"); it goes in as a typographic one.
+OPENING_QUOTE = re.compile(r"(?<![\w'’])'(?=[^\W\d_])")  # noqa: RUF001
+QUOTED = re.compile(r"‘([^‘’'<>]*?)'(?!\w)")  # noqa: RUF001
 
 
 def deformat(segments: Sequence[str]) -> tuple[bytes, list[str]]:
@@ -34,7 +38,7 @@ def deformat(segments: Sequence[str]) -> tuple[bytes, list[str]]:
         open_ids: list[int] = []
         for index, piece in enumerate(PIECES.split(segment)):
             if index % 2 == 0:
-                text = escape_text(unescape(piece))
+                text = escape_text(OPENING_QUOTE.sub("‘", unescape(piece)))  # noqa: RUF001
                 if open_ids and text.strip():
                     blank = ",".join(map(str, open_ids))
                     text = re.sub(r"(\S+)", rf"[[t:{blank}]]\1[[/]]", text)
@@ -59,7 +63,10 @@ def reformat(output: bytes, elements: Sequence[str], expected: int) -> list[str]
         parts.pop()
     if len(parts) != expected:
         raise ValueError(f"{expected} segments sent, {len(parts)} came back")
-    return [" ".join(_html(part.strip().removesuffix(END), elements).split()) for part in parts]
+    return [
+        QUOTED.sub(r"‘\1’", " ".join(_html(part.strip().removesuffix(END), elements).split()))  # noqa: RUF001
+        for part in parts
+    ]
 
 
 def _html(text: str, elements: Sequence[str]) -> str:
