@@ -345,6 +345,15 @@ def test_a_mark_after_a_digit_never_reaches_the_output() -> None:
     assert engine.last_marks() == [(), ()]  # a number is no word left untranslated
 
 
+def test_a_first_word_the_generator_writes_in_capitals_is_written_as_a_word() -> None:
+    engine = ApertiumEngine()
+    [water, union] = engine.translate(
+        ["Shops closed. The water rose in the streets.", "The EU said no."], "en", "es"
+    )
+    assert "El agua" in water and "EL" not in water  # eng-spa writes "EL agua"
+    assert "UE" in union  # an acronym of the source's stays as the engine gives it
+
+
 def test_a_quotation_in_straight_quotes_keeps_its_first_word() -> None:
     # Apertium's tokenizer reads "'S" as the clitic 's: "'sensational'" came back "ensational'"
     [text] = ApertiumEngine().translate(["They denied 'sensational' claims."], "en", "es")

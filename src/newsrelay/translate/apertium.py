@@ -47,6 +47,8 @@ ISO3 = {
 }  # fmt: skip
 ISO1 = {v: k for k, v in ISO3.items()}
 TIMEOUT = 120.0  # seconds for one request; Apertium handles thousands of words a second
+WORDS = re.compile(r"[^\W\d_]+")
+SENTENCE_START = re.compile(r"(?:^|(?<=[.!?] ))([^\W\d_a-z]{2,3})(?= )")
 SPACED_STOP = re.compile(r"(?<=\w) +([.,:;])(?=\s|$|<)")
 RUN_TOGETHER = re.compile(
     r"\b[a-zñçàáèéíïòóúü]{9,}\b"
@@ -282,7 +284,7 @@ class ApertiumEngine:
             texts = reformat(self._pipeline(mode, MARKED)(request), stacks, len(segments))
         except ValueError as exc:
             raise EngineError(f"apertium {mode}: {exc}") from None
-        unmarked = [_unmark(_close_up(text, segment), segment)
+        unmarked = [_unmark(_unshout(_close_up(text, segment), segment), segment)
                     for text, segment in zip(texts, segments, strict=True)]  # fmt: skip
         parted = self.part_run_together([text for text, _ in unmarked], target)
         return [(text, marks) for text, (_, marks) in zip(parted, unmarked, strict=True)]
@@ -426,6 +428,15 @@ def _close_up(text: str, source: str) -> str:
     """A translated segment without the blank some pairs' generators put before a full stop,
     comma or colon ("la fonte ." from spa-ast), unless the source wrote one there itself."""
     return text if SPACED_STOP.search(source) else SPACED_STOP.sub(r"\1", text)
+
+
+def _unshout(text: str, source: str) -> str:
+    """A translated segment without the capitals some pairs' generators give a sentence's first
+    short word ("EL agua" for "The water" from eng-spa), unless the source wrote words in
+    capitals itself (an acronym may be translated as one: "EU", "UE")."""
+    if any(len(word) > 1 and word.isupper() for word in WORDS.findall(source)):
+        return text
+    return SENTENCE_START.sub(lambda m: m.group(1).capitalize(), text)
 
 
 def _unmark(text: str, source: str) -> tuple[str, tuple[str, ...]]:
