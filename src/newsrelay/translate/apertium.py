@@ -24,7 +24,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Sequence
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -383,12 +383,7 @@ class ApertiumEngine:
             raise NotConfigured(f"apertium: no pair from {language} installed")
         if self.apy_url:
             return modes[0]
-
-        def size(mode: str) -> int:
-            first = self._mode_file(mode).read_text().split("|")[0]
-            return sum(Path(path).stat().st_size for path in re.findall(r"'(/[^']+)'", first))
-
-        return max(modes, key=size)
+        return max(modes, key=lambda mode: _analyser_size(self._mode_file(mode)))
 
     def _analyser(self, mode: str) -> Pipeline:
         """The pair's first program alone: the source language's morphological analyser."""
@@ -422,6 +417,13 @@ class ApertiumEngine:
         if not isinstance(answer, dict) or answer.get("responseStatus", 200) != 200:
             raise EngineError(f"APY {url}: {str(answer)[:200]}")
         return answer
+
+
+@cache
+def _analyser_size(mode_file: Path) -> int:
+    """The bytes of the dictionaries a mode's analyser (its first program) reads."""
+    first = mode_file.read_text().split("|")[0]
+    return sum(Path(path).stat().st_size for path in re.findall(r"'(/[^']+)'", first))
 
 
 def _close_up(text: str, source: str) -> str:
