@@ -3,9 +3,10 @@
 how many stories were published and held and why, and what a reader would see in the published
 ones, detected automatically:
 
-- words left in the source language or garbled: lower-case words of the translation that the
-  target's own Apertium dictionary does not know (names are capitalised; these are English words
-  the engine left, or words it ran together, "australianode48años");
+- words left in English: lower-case words of the translation that the target's own Apertium
+  dictionary does not know and the English one does (names are capitalised);
+- words run together: words the target's dictionary does not know that cut into words it knows
+  ("australianode48años", ``newsrelay.text.word_break``);
 - paragraphs lost: paragraphs of the page's true article body (the corpus' ground truth) whose
   text is not in the extracted article;
 - promo and teaser lines: the residue check's calls to action and teasers.
@@ -32,11 +33,11 @@ from newsrelay.check.residue import residue_findings
 from newsrelay.config import render_config
 from newsrelay.markup import html_paragraphs
 from newsrelay.model import Source
+from newsrelay.text import word_break, word_pieces
 from newsrelay.translate.apertium import ApertiumEngine
 from real_eval import CORPORA
 
 PAGES = CORPORA / "extraction-dev"
-RUN_TOGETHER = re.compile(r"^(?=.*\d)(?=.*[^\W\d_])\w{8,}$|^[^\W\d_]{16,}$")
 
 
 def serve(pages: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
@@ -88,12 +89,19 @@ def lost_paragraphs(truth: str, extracted: str) -> list[str]:
     return lost
 
 
-def unknown_words(engine: ApertiumEngine, text: str, language: str) -> list[str]:
-    """Lower-case words of ``text`` the dictionary of ``language`` does not know."""
-    lexicon = engine.lexicon(text, language)
-    return [word for word, kinds in lexicon.items()
-            if (not kinds and word[:1].islower() and word.isalpha())
-            or RUN_TOGETHER.match(word)]  # fmt: skip
+def reader_defects(engine: ApertiumEngine, text: str, language: str) -> tuple[list[str], list[str]]:
+    """The words of ``text`` left in English, and those run together: lower-case words the
+    dictionary of ``language`` does not know that the English one knows, or that cut into
+    words it knows."""
+    unknown = [w for w, kinds in engine.lexicon(text, language).items()
+               if not kinds and w[:1].islower() and any(c.isalpha() for c in w)]  # fmt: skip
+    if not unknown:
+        return [], []
+    pieces = {p for w in unknown for p in word_pieces(w, language)}
+    known = {w for w, kinds in engine.lexicon(" ".join(sorted(pieces)), language).items() if kinds}
+    joined = [w for w in unknown if word_break(w, known, language)]
+    english = engine.lexicon(" ".join(unknown), "en")
+    return [w for w in unknown if english.get(w) and w not in joined], joined
 
 
 def main() -> None:
@@ -135,19 +143,21 @@ def summarise(store: Store, engine: ApertiumEngine, language: str, truth: dict[s
                    for kind in row["kinds"] if kind in holding)  # fmt: skip
     n_held = sum(1 for row in rows if row["language"] == language)
     published = store.stories(language=language)
-    leftovers, lost_in, promos, shown = [], 0, 0, Counter()
+    leftovers, joined_in, lost_in, promos, shown = [], 0, 0, 0, Counter()
     for story in published:
         key = story.original_url.rsplit("/", 1)[-1][:-5]
         text = "\n".join([story.title, *html_paragraphs(story.body_html)])
-        words = unknown_words(engine, text, language)
-        leftovers.append(len(words))
+        english, joined = reader_defects(engine, text, language)
+        leftovers.append(len(english))
+        joined_in += len(joined)
         _, article = store.translation(story.translation_id)
         lost = lost_paragraphs(truth[key]["articleBody"], "\n".join(article.paragraphs))
         lost_in += bool(lost)
         found = residue_findings(html_paragraphs(story.body_html))
         promos += len(found)
-        for label, items in (("left in English or garbled", words), ("lost", lost),
-                             ("promo", [f.translation for f in found])):  # fmt: skip
+        said = [("left in English", english), ("run together", joined), ("lost", lost),
+                ("promo", [f.translation for f in found])]  # fmt: skip
+        for label, items in said:
             for item in items[: max(examples - shown[label], 0)]:
                 shown[label] += 1
                 print(f"    [{language}] {label}: {str(item)[:90]}")
@@ -156,9 +166,9 @@ def summarise(store: Store, engine: ApertiumEngine, language: str, truth: dict[s
     share = len(published) / total if total else 0.0
     print(f"  {language}: {len(published)} published, {n_held} held of {total} ({share:.0%} "
           f"published); held for {dict(held.most_common())}")  # fmt: skip
-    print(f"  {language}, in what is published: {mean:.1f} words left in English or garbled a "
-          f"story (max {max(leftovers, default=0)}), {lost_in} stories missing paragraphs, "
-          f"{promos} promo or teaser lines")  # fmt: skip
+    print(f"  {language}, in what is published: {joined_in} words run together, {mean:.1f} words "
+          f"left in English a story (max {max(leftovers, default=0)}), {lost_in} stories missing "
+          f"paragraphs, {promos} promo or teaser lines")  # fmt: skip
 
 
 if __name__ == "__main__":

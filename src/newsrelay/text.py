@@ -230,3 +230,70 @@ def dates(text: str, language: str) -> set[tuple[int, int, int | None]]:
     for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
         found.add((int(match.group(3)), int(match.group(2)), int(match.group(1))))
     return found
+
+
+MIN_TWO = 5  # letters of each of two words run together ("tendencia plazo")
+MIN_TWO_WORDS = 12  # letters of two words run together: shorter ones are mostly real words
+MIN_PIECE = 3  # letters: a shorter piece of a run-together word must be one of the short words
+# The short words an engine's generator runs together with others ("tendenciadeplazo",
+# "índiceabajocostado"), by language.
+SHORT_WORDS = {
+    "es": frozenset({"a", "e", "o", "u", "y", "al", "de", "el", "en", "la", "lo", "no", "un"}),
+    "ca": frozenset({"a", "i", "o", "al", "de", "el", "en", "la", "no", "un"}),
+    "pt": frozenset({"a", "e", "o", "ao", "da", "de", "do", "em", "na", "no", "um"}),
+    "gl": frozenset({"a", "e", "o", "ao", "da", "de", "do", "en", "na", "no", "un"}),
+    "fr": frozenset({"a", "à", "y", "au", "de", "du", "en", "la", "le", "ne", "un"}),
+    "it": frozenset({"a", "e", "o", "da", "di", "il", "in", "la", "lo", "un"}),
+    "oc": frozenset({"a", "e", "o", "de", "en", "la", "lo", "un"}),
+    "ro": frozenset({"a", "o", "de", "la", "nu", "în"}),
+}
+# Endings a dictionary may lack a word with, which are words too ("indebida-mente").
+SUFFIXES = frozenset({"mente", "ment", "ness", "ción", "ció", "ista", "istas"})
+
+
+def word_pieces(word: str, language: str) -> set[str]:
+    """Every piece ``word_break`` may cut ``word`` into, to look up in a dictionary at once."""
+    short = SHORT_WORDS.get(language, frozenset())
+    runs = re.findall(r"[^\W\d_]+", word)
+    found = {r[i:j] for r in runs for i in range(len(r)) for j in range(i + MIN_PIECE, len(r) + 1)}
+    return found | {s for s in short if s in word}
+
+
+def word_break(word: str, known: set[str], language: str) -> tuple[str, ...] | None:
+    """``word`` as the fewest words of ``known`` written together ("quecompartensalud" as
+    "que", "comparten", "salud"; "personade48años" as "persona", "de", "48", "años"): each at
+    least three letters or one of the language's short words ("de", "y"), never first or last;
+    digits stand apart. None when it does not cut into words run together: three or more, or
+    two of five letters or more (twelve in all), not a word and a suffix ("repartido res", "in
+    debidamente", "indebida mente", "hotel eras" are no cut); with digits, a short word beside
+    them ("tacto de 15", not "foto 2")."""
+    short = SHORT_WORDS.get(language, frozenset())
+    pieces: list[str] = []
+    for match in re.finditer(r"\d+|[^\W\d_]+", word):
+        run = match.group()
+        if run.isdigit():
+            pieces.append(run)
+            continue
+        first, last = match.start() == 0, match.end() == len(word)
+        best: list[tuple[str, ...] | None] = [()] + [None] * len(run)
+        for end in range(1, len(run) + 1):
+            for start in range(end):
+                piece, before = run[start:end], best[start]
+                inner = (start or not first) and (end < len(run) or not last)  # between two
+                fits = (inner and piece in short) or (len(piece) >= MIN_PIECE and piece in known)
+                if before is not None and fits:
+                    option = (*before, piece)
+                    current = best[end]
+                    if current is None or len(option) < len(current):
+                        best[end] = option
+        found = best[-1]
+        if found is None:
+            return None
+        pieces += found
+    if len(pieces) < 2 or pieces[-1] in SUFFIXES:
+        return None
+    if any(p.isdigit() for p in pieces):
+        return tuple(pieces) if any(p in short for p in pieces) else None
+    if len(pieces) == 2 and (len(word) < MIN_TWO_WORDS or min(map(len, pieces)) < MIN_TWO):
+        return None
+    return tuple(pieces)

@@ -305,3 +305,25 @@ def test_low_confidence_is_reported_where_the_engine_gives_scores() -> None:
     assert verdict.decision.value == "hold"
     unscored = check_texts(CheckInput(item.source, item.translation, "en", "es"))
     assert not [f for f in unscored.findings if f.kind == "low_confidence"]
+
+
+def test_words_run_together_are_garbled_and_words_the_dictionary_lacks_are_not() -> None:
+    from newsrelay.text import word_break
+
+    known = {"persona", "años", "que", "comparten", "salud", "tendencia", "plazo", "hotel",
+             "eras", "indebida", "mente", "repartido", "res", "familiares", "personas"}  # fmt: skip
+    assert word_break("quecompartensalud", known, "es") == ("que", "comparten", "salud")
+    assert word_break("personade48años", known, "es") == ("persona", "de", "48", "años")
+    assert word_break("tendenciadeplazo", known, "es") == ("tendencia", "de", "plazo")
+    assert word_break("tactode15", known | {"tacto"}, "es") == ("tacto", "de", "15")
+    for real in ("hoteleras", "indebidamente", "repartidores", "unifamiliares", "personas2"):
+        assert word_break(real, known, "es") is None  # too short, a suffix, or a short word first
+    item = CheckInput(
+        source=["Fund", "A low-cost index fund for health-sharing ministries and analytics."],
+        translation=["Fondo", "Un fondo índiceabajocostado para ministerios quecompartensalud y "
+                     "analytics."],
+        source_language="en", target_language="es", engine=ApertiumEngine(),
+        marks=[(1, "*analytics")],
+    )  # fmt: skip
+    found = [f.translation for f in check_texts(item).findings if f.kind == "garbled"]
+    assert sorted(found) == ["quecompartensalud", "índiceabajocostado"]

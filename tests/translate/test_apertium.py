@@ -305,14 +305,27 @@ def test_the_standfirst_and_the_image_caption_are_translated_too() -> None:
 
 
 def test_words_the_generator_ran_together_are_parted() -> None:
-    # eng-spa's generator writes "long-term trend" as "tendenciadeplazo largo"
+    # eng-spa's generator writes words it reorders without a blank when the source had none
+    # between them: "tendenciadeplazo largo", "personade48años", "quecompartensalud",
+    # "sellocomprensible" (a word and its comma)
     engine = ApertiumEngine()
-    [text] = engine.translate(["It will confirm that its long-term trend has broken."], "en", "es")
-    assert "tendencia de plazo" in text and "tendenciadeplazo" not in text
-    [kept] = engine.part_run_together(
-        ["Los trabajadores repartidores cobraron indebidamente."], "es"
-    )
-    assert kept == "Los trabajadores repartidores cobraron indebidamente."  # real words stay
+    texts = engine.translate(
+        ["It will confirm that its long-term trend has broken.", "He is a 48-year-old Australian man.",
+         "Health-sharing ministries grew.", "It is a comprehensive, white label platform."],
+        "en", "es",
+    )  # fmt: skip
+    assert texts == [
+        "Confirmará que su tendencia de plazo largo ha roto.",
+        "Es una persona de 48 años hombre australiano.",
+        "Ministerios que comparten salud creció.",
+        "Es una sello comprensible, blanca programa.",
+    ]
+    assert "#sellocomprensible" not in engine.last_marks()[3]  # marked unformed, now parted
+    real = "Los trabajadores repartidores cobraron indebidamente en telecomunicación."
+    assert engine.part_run_together([real], "es") == [real]
+    assert engine.part_run_together(["Un tendenciadeplazo"], "es", [["*tendenciadeplazo"]]) == [
+        "Un tendenciadeplazo"
+    ]  # a word the engine marked unknown is the source's own
 
 
 @pytest.mark.usefixtures("apertium_spa_ast")

@@ -9,7 +9,7 @@ from typing import Any
 from newsrelay.check import CheckInput
 from newsrelay.errors import NewsrelayError
 from newsrelay.model import Finding
-from newsrelay.text import sentences
+from newsrelay.text import sentences, word_break, word_pieces
 
 MIN_WORDS = 6  # shorter sentences (names, figures, quotes of one word) are not judged
 CONFIDENCE = 0.9
@@ -143,28 +143,31 @@ def check_output_language(item: CheckInput) -> list[Finding]:
 
 
 RUN_TOGETHER_MIN = 8  # letters: shorter unknown words are rarely several run together
-SUFFIXES = frozenset({"mente", "ment", "ness", "ción", "ció", "ista", "istas"})
 
 
 def check_run_together(item: CheckInput) -> list[Finding]:
     """No words run together in the translation ("tendenciadeplazo", "queactúansuperiores",
     "australianode48años"), as an engine's generator sometimes leaves them: a word the target's
-    dictionary does not know that splits into two or three words it knows. Needs an engine with
-    a dictionary of the target language (Apertium's ``lexicon``); without one, nothing is said."""
+    dictionary does not know that cuts into words it knows (``word_break``), unless the engine
+    marked it as a word of the source it left as it was ("analytics"). Needs an engine
+    with a dictionary of the target language (Apertium's ``lexicon``); without one, nothing is
+    said."""
     lexicon = getattr(item.engine, "lexicon", None)
     if lexicon is None:
         return []
     try:
         known = lexicon("\n".join(item.translation), item.target_language)
-        suspects = [w for w, kinds in known.items() if not kinds and _maybe_joined(w)]
-        splits = {w: _splits(w) for w in suspects}
-        parts = {p for options in splits.values() for option in options for p in option}
-        words = lexicon(" ".join(sorted(parts)), item.target_language) if parts else {}
+        passed = {m[1:] for _, m in item.marks if m[0] in "*@"}  # the source's own words
+        suspects = [w for w, kinds in known.items()
+                    if not kinds and _maybe_joined(w) and w not in passed]  # fmt: skip
+        pieces = {p for w in suspects for p in word_pieces(w, item.target_language)}
+        words = lexicon(" ".join(sorted(pieces)), item.target_language) if pieces else {}
     except NewsrelayError:
         return []
+    found = {w for w, kinds in words.items() if kinds}
     findings = []
-    for word, options in splits.items():
-        split = next((o for o in options if all(words.get(p) for p in o)), None)
+    for word in suspects:
+        split = word_break(word, found, item.target_language)
         if split:
             findings.append(Finding(
                 "garbled", "warning",
@@ -180,22 +183,6 @@ def _maybe_joined(word: str) -> bool:
     return (word[:1].islower() and letters >= RUN_TOGETHER_MIN) or (
         any(c.isdigit() for c in word) and letters >= 3 and word[:1].isalpha()
     )
-
-
-def _splits(word: str) -> list[tuple[str, ...]]:
-    """Ways to cut ``word`` into two words of four letters or more (a word of ten or more), or
-    three with a short one between ("tendencia de plazo", "juego no verbal"); a word with digits,
-    at its digits ("motor4x4" is "motor", "x")."""
-    pieces = [p for p in re.split(r"\d+", word) if p]
-    if any(c.isdigit() for c in word):
-        return [tuple(pieces)] if len(pieces) > 1 else []
-    n = len(word)
-    # two words: long ones only, and not a suffix the dictionary may lack ("indebida-mente")
-    found: list[tuple[str, ...]] = [(word[:i], word[i:]) for i in range(4, n - 3)
-                                    if n >= 10 and word[i:] not in SUFFIXES]  # fmt: skip
-    found += [(word[:i], word[i:j], word[j:]) for i in range(3, n - 4)
-              for j in range(i + 2, min(i + 4, n - 2))]  # fmt: skip
-    return found
 
 
 def _plain_word(word: str) -> bool:

@@ -32,6 +32,7 @@ import httpx
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
+from newsrelay.text import word_break, word_pieces
 from newsrelay.translate import batches
 from newsrelay.translate.stream import deformat, escape_text, reformat
 
@@ -50,23 +51,8 @@ TIMEOUT = 120.0  # seconds for one request; Apertium handles thousands of words 
 WORDS = re.compile(r"[^\W\d_]+")
 SENTENCE_START = re.compile(r"(?:^|(?<=[.!?] ))([^\W\d_a-z]{2,3})(?= )")
 SPACED_STOP = re.compile(r"(?<=\w) +([.,:;])(?=\s|$|<)")
-RUN_TOGETHER = re.compile(
-    r"\b[a-zñçàáèéíïòóúü]{9,}\b"
-)  # lower-case words long enough to hide three
-GLUE = (
-    "de",
-    "del",
-    "no",
-    "en",
-    "y",
-    "i",
-    "a",
-    "al",
-    "el",
-    "la",
-    "un",
-    "una",
-)  # short words between
+# A lower-case word long enough to hide three, or letters and digits run together ("de48años").
+RUN_TOGETHER = re.compile(r"(?<!\w)(?:[^\W\d_]{9,}|[^\W\d_]+\d+[^\W\d_]*)(?!\w)")
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
 # ^surface/reading/reading$: a reading is lemma<tag><tag>..., or *surface for an unknown word
 LEXICAL_UNIT = re.compile(r"\^((?:[^/$\\]|\\.)+)((?:/(?:[^/$\\]|\\.)*)+)\$")
@@ -286,35 +272,42 @@ class ApertiumEngine:
             raise EngineError(f"apertium {mode}: {exc}") from None
         unmarked = [_unmark(_unshout(_close_up(text, segment), segment), segment)
                     for text, segment in zip(texts, segments, strict=True)]  # fmt: skip
-        parted = self.part_run_together([text for text, _ in unmarked], target)
-        return [(text, marks) for text, (_, marks) in zip(parted, unmarked, strict=True)]
+        parted = self.part_run_together(
+            [text for text, _ in unmarked], target, [marks for _, marks in unmarked]
+        )
+        return [
+            (text, tuple(m for m in marks if m[0] != "#" or _has_word(text, m[1:])))
+            for text, (_, marks) in zip(parted, unmarked, strict=True)
+        ]  # a form it could not generate that was words run together, parted, is no mark
 
-    def part_run_together(self, texts: list[str], language: str) -> list[str]:
-        """``texts`` with the words Apertium's generator ran together parted again: some pairs
-        join a chunk's words ("tendenciadeplazo" for "long-term trend", "motordecuatro"); a word
-        the dictionary of ``language`` does not know that is two known words around a short one
-        ("de", "no", "en" ...) is written as those three. Needs a pair from ``language``."""
+    def part_run_together(
+        self, texts: list[str], language: str, marks: Sequence[Sequence[str]] = ()
+    ) -> list[str]:
+        """``texts`` with the words Apertium's generator ran together parted again. When a rule
+        reorders words that had no blank between them in the source ("long-term",
+        "48-year-old", a word and its comma, words inside a link), they can reach the output
+        without one ("tendenciadeplazo", "personade48años", "sellocomprensible"): a word the
+        engine wrote (not one it marked as the source's, ``*`` or ``@`` in ``marks`` by text)
+        that the dictionary of ``language`` does not know but that cuts into words it knows
+        (``word_break``) is written as those words. Needs a pair from ``language``."""
         if not any(s == language for s, _ in self.modes) or self.apy_url:
             return texts
-        joined = {w for t in texts for w in RUN_TOGETHER.findall(t)}
+        passed = {m[1:] for found in marks for m in found if m[0] in "*@"}  # the source's
+        joined = {w for t in texts for w in RUN_TOGETHER.findall(t)
+                  if (w[1:].islower() or re.search(r"\d", w)) and w not in passed}  # fmt: skip
         if not joined:
             return texts
         known = self.lexicon(" ".join(sorted(joined)), language)
-        suspects = [w for w in joined if known.get(w) == frozenset()]
-        options = {w: [(w[:i], glue, w[i + len(glue) :]) for i in range(3, len(w) - 4)
-                       for glue in GLUE if w.startswith(glue, i)] for w in suspects}  # fmt: skip
-        parts = {p for found in options.values() for option in found for p in option}
-        if not parts:
+        suspects = [w for w in joined if not known.get(w)]
+        pieces = {p for w in suspects for p in word_pieces(w, language)}
+        if not pieces:
             return texts
-        words = self.lexicon(" ".join(sorted(parts)), language)
-        parted = {}
-        for word, found in options.items():
-            split = next((o for o in found if all(words.get(p) for p in o)), None)
-            if split and len(split[2]) >= 3:
-                parted[word] = " ".join(split)
+        found = self.lexicon(" ".join(sorted(pieces)), language)
+        words = {w for w, kinds in found.items() if kinds}
+        parted = {w: " ".join(cut) for w in suspects if (cut := word_break(w, words, language))}
         if not parted:
             return texts
-        pattern = re.compile(r"\b(" + "|".join(map(re.escape, parted)) + r")\b")
+        pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, parted)) + r")(?!\w)")
         return [pattern.sub(lambda m: parted[m.group()], text) for text in texts]
 
     def lexicon(self, text: str, language: str) -> dict[str, frozenset[str]]:
@@ -420,6 +413,10 @@ class ApertiumEngine:
 
 
 @cache
+def _has_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+
+
 def _analyser_size(mode_file: Path) -> int:
     """The bytes of the dictionaries a mode's analyser (its first program) reads."""
     first = mode_file.read_text().split("|")[0]
