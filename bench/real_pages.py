@@ -91,17 +91,18 @@ def lost_paragraphs(truth: str, extracted: str) -> list[str]:
 
 def reader_defects(engine: ApertiumEngine, text: str, language: str) -> tuple[list[str], list[str]]:
     """The words of ``text`` left in English, and those run together: lower-case words the
-    dictionary of ``language`` does not know that the English one knows, or that cut into
+    dictionary of ``language`` does not know that the English one knows, or else that cut into
     words it knows."""
     unknown = [w for w, kinds in engine.lexicon(text, language).items()
                if not kinds and w[:1].islower() and any(c.isalpha() for c in w)]  # fmt: skip
     if not unknown:
         return [], []
-    pieces = {p for w in unknown for p in word_pieces(w, language)}
-    known = {w for w, kinds in engine.lexicon(" ".join(sorted(pieces)), language).items() if kinds}
-    joined = [w for w in unknown if word_break(w, known, language)]
     english = engine.lexicon(" ".join(unknown), "en")
-    return [w for w in unknown if english.get(w) and w not in joined], joined
+    left = [w for w in unknown if english.get(w)]  # an English word, though it may cut
+    others = [w for w in unknown if not english.get(w)]
+    pieces = {p for w in others for p in word_pieces(w, language)}
+    known = {w for w, kinds in engine.lexicon(" ".join(sorted(pieces)), language).items() if kinds}
+    return left, [w for w in others if word_break(w, known, language)]
 
 
 def main() -> None:

@@ -70,6 +70,20 @@ def test_punctuation_after_a_link_stays_next_to_it() -> None:
     assert "Follow the port on local radio, Facebook." in text
 
 
+@pytest.mark.parametrize("name", ["subhead", "article-sub-headline", "story_subHeading2"])
+def test_a_subheading_written_as_a_div_is_kept_as_a_heading(name: str) -> None:
+    # trafilatura drops a short div of text between paragraphs: the question went with it
+    html = (
+        '<html lang="en"><body><article><h1>Tariffs</h1>'
+        f"<p>{SPLIT_PARAGRAPHS[0]}</p><p>{SPLIT_PARAGRAPHS[1]}</p>"
+        f'<div class="{name}">How big an impact have the port fees had?</div>'
+        f"<p>{SPLIT_PARAGRAPHS[2]}</p><p>{SPLIT_PARAGRAPHS[3]}</p></article></body></html>"
+    )
+    article = extract_article(html, "http://127.0.0.1:9/news/fees.html")
+    assert "<h2>How big an impact have the port fees had?</h2>" in article.body_html
+    assert article.paragraphs.index("How big an impact have the port fees had?") == 2
+
+
 SPLIT_PARAGRAPHS = [
     f"Part {i} of the harbour story: the council met on Tuesday, and the port workers said the "
     f"strike would end after {i + 2} weeks of talks about pay and safety on the quays."

@@ -71,6 +71,10 @@ TEMPLATE_SHARE = 0.3  # learned template blocks never take more than this share 
 TEASER_RUN = 4  # blocks after a teaser heading that can belong to the teaser
 TEASER_STARTS = ("teaser_heading", "teaser_block")
 MIN_BODY_PART = 200  # characters of paragraphs in each part of a body split around ads
+# A class that names a subheading ("subhead", "subHeading", "article-sub-headline"), and the
+# most characters such a heading holds.
+SUBHEADING = re.compile(r"(?:^|[\s_-])sub-?head(?:ing|line|er)?\d*(?:$|[\s_-])", re.I)
+MAX_SUBHEADING = 200
 
 
 def extract_article(
@@ -169,6 +173,7 @@ def _main_text(doc: Any, url: str | None) -> Any:
     Trafilatura prunes ``doc`` as it goes: every other use of the tree comes before this.
     """
     _join_split_body(doc)
+    _subheadings_as_headings(doc)
     options = Extractor(
         output_format="html",
         fast=True,
@@ -210,6 +215,20 @@ def _join_split_body(doc: Any) -> None:
         for member in members[1:]:
             first.extend(list(member))
             member.drop_tree()
+
+
+def _subheadings_as_headings(doc: Any) -> None:
+    """Write as a heading a subheading the page writes as a ``<div>`` ("subhead",
+    "article-sub-headline"): trafilatura drops a short div of text between paragraphs, and the
+    question or subtitle it held went with it."""
+    for element in list(doc.iter("div")):
+        if (
+            SUBHEADING.search(element.get("class") or "")
+            and not any(child.tag in BLOCK_TAGS for child in element)
+            and 0 < len(normalise(element.text_content())) <= MAX_SUBHEADING
+        ):
+            element.tag = "h2"
+            element.attrib.pop("class")
 
 
 def _prose(element: Any) -> bool:
