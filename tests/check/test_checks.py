@@ -182,6 +182,40 @@ def test_numbers_written_the_ways_translators_write_them(
     assert "numbers" not in kinds_of([source], [translation], target)
 
 
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("Some 330,000 people were infected.", "Unas 333 000 personas se infectaron."),
+        ("The H5N1 strain hit 6,000 of them.", "La cepa H5N1 afectó a 8000 de ellas."),
+        ("The war began in 1894.", "La guerra empezó en 1984."),
+    ],
+)
+def test_a_number_the_source_states_nowhere_is_a_changed_number(
+    source: str, translation: str
+) -> None:
+    assert "numbers" in kinds_of([source], [translation], "es")
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("It was a sunny 80 degrees outside.", "Hacía un día soleado de 27 grados."),
+        ("The river is at times six miles wide.", "El río alcanza a veces 10 km de ancho."),
+        ("Limits are commonly 35-40 mph.", "Los límites suelen ser de 55-65 km/h."),
+        ("It was taken away at 1200 GMT.", "Se lo llevaron a las 12:00 GMT."),
+        ("It opened at 5.30pm on Friday.", "Abrió a las 17:30 el viernes."),
+        ("More than four million people came.", "Vinieron más de 4 000 000 personas."),
+        ("It was founded in the 1850s.", "Se fundó entre 1850 y 1860."),
+        ("The park covers 19,500 km2.", "El parque tiene 19 500 km2."),
+        ("Its sales top £9bn a year.", "Sus ventas superan los 9000 millones de libras al año."),
+    ],
+)
+def test_a_number_the_source_states_in_another_form_is_no_finding(
+    source: str, translation: str
+) -> None:
+    assert "numbers" not in kinds_of([source], [translation], "es")
+
+
 def test_negation_as_translators_render_it_is_no_finding_but_a_dropped_one_is() -> None:
     def negation(source: str, translation: str, target: str = "es") -> bool:
         return "negation" in kinds_of([source], [translation], target)
@@ -327,3 +361,4 @@ def test_words_run_together_are_garbled_and_words_the_dictionary_lacks_are_not()
     )  # fmt: skip
     found = [f.translation for f in check_texts(item).findings if f.kind == "garbled"]
     assert sorted(found) == ["quecompartensalud", "índiceabajocostado"]
+

@@ -23,12 +23,14 @@ from newsrelay.protect import (
     name_kinds,
     protected_spans,
 )
-from newsrelay.text import dates, fold, number_readings, number_spans, sentences
+from newsrelay.text import NUMBER, SPACES, dates, fold, number_readings, number_spans, sentences
 
 # After a number: a unit a translator converts (80 degrees Fahrenheit become 27 grados), a
 # decade ("the 1960s", "in his 20s"), an hour written as four digits ("1200 GMT").
+# What may stand between a number and its unit: the rest of a range ("35-40 mph").
+RANGE = r"(?:\s*(?:-|–|to)\s*[\d.,]+)?[\s-]*"
 CONVERTED_UNIT = re.compile(
-    r"[\s-]*(?:degrees?(?:\s+fahrenheit)?|°\s*f\b|fahrenheit|feet|foot|ft\b|inch(?:es)?|"
+    rf"{RANGE}(?:degrees?(?:\s+fahrenheit)?|°\s*f\b|fahrenheit|feet|foot|ft\b|inch(?:es)?|"
     r"miles?|mph|pounds?|lbs?\b|yards?|gallons?|acres?|ounces?|oz\b)",
     re.I,
 )
@@ -83,7 +85,130 @@ def check_numbers(item: CheckInput) -> list[Finding]:
                     source=token,
                 )
             )  # fmt: skip
-    return findings + _billions(item)
+    return findings + _added_numbers(item) + _billions(item)
+
+
+# A number the translation states may come from the source as a conversion: the factors of the
+# units a translator converts (miles to km, feet to m or cm, Fahrenheit to Celsius is apart).
+CONVERSIONS = (
+    (r"square\s+miles?", (Decimal("2.59"),)),
+    (r"miles?|mi\b|mph", (Decimal("1.609"),)),
+    (r"feet|foot|ft\b", (Decimal("0.3048"), Decimal("30.48"))),
+    (r"inch(?:es)?|in\b", (Decimal("2.54"), Decimal("25.4"))),
+    (r"yards?", (Decimal("0.9144"),)),
+    (r"pounds?|lbs?\b", (Decimal("0.4536"),)),
+    (r"ounces?|oz\b", (Decimal("28.35"),)),
+    (r"gallons?", (Decimal("3.785"),)),
+    (r"acres?", (Decimal("0.4047"),)),
+    (r"km|kilomet(?:er|re)s?", (Decimal("0.6214"),)),
+    (r"met(?:er|re)s?|m\b", (Decimal("3.281"),)),
+    (r"kg|kilo(?:gram)?s?", (Decimal("2.205"),)),
+)
+# degrees in an English source that does not say Celsius are Fahrenheit ("a sunny 80 degrees")
+FAHRENHEIT = re.compile(
+    r"[\s-]*(?:degrees?(?!\s+(?:celsius|centigrade|C\b))|°\s*f\b|fahrenheit)", re.I
+)
+
+CONVERTED_WITHIN = Decimal("0.15")  # a converted figure is rounded: within 15%, or 1
+CLOCK = re.compile(r"(\d{1,2})[.,](\d{2})")  # "2.30" for 02:30: an hour and its minutes
+SCALE_WORDS = {"dozen": 12, "hundred": 100, "thousand": 10**3, "million": 10**6,
+               "billion": 10**9, "bn": 10**9}  # fmt: skip
+# A number that is part of a word (a unit's power, "km2"; a code, "H5N1", "G7"): not judged.
+IN_A_WORD = re.compile(r"(?<=[^\W\d_])\d|\d(?=[^\W\d_])")
+
+
+def _added_numbers(item: CheckInput) -> list[Finding]:
+    """A number of the translation that the source states nowhere, in no form: a figure an
+    engine or a typist changed ("330 000" for 330,000) or made up. A number is the source's
+    when the source gives it (its parts included: "12:00" for "1200 GMT"), writes it in words
+    ("six", "four million"), gives it as a decade or an afternoon hour ("the 1850s", "5.30pm"
+    as 17:30), or gives a figure in a unit a translator converts that it is close to (130
+    miles as 209 km). English sources only: other languages' number words are not read."""
+    if item.source_language != "en":
+        return []
+    stated, converted = _source_numbers(item.source)
+    findings = []
+    for index, target in enumerate(item.translation):
+        for match in NUMBER.finditer(target):
+            token = match.group().strip(SPACES)
+            if (
+                set(token) <= {"0"}
+                or IN_A_WORD.match(target, match.start())
+                or (IN_A_WORD.search(target[match.end() - 1 : match.end() + 1]))
+            ):
+                continue
+            readings = _scaled(token, target[match.end() :])  # "9000 millones"
+            clock = CLOCK.fullmatch(token)  # "2.30" for "02:30"
+            if clock and {Decimal(part) for part in clock.groups()} <= stated:
+                continue
+            if (
+                not readings
+                or readings & stated
+                or any(
+                    abs(r - c) <= max(abs(c) * CONVERTED_WITHIN, Decimal(1))
+                    for r in readings
+                    for c in converted
+                )
+            ):
+                continue
+            findings.append(Finding(
+                "numbers", "warning", f"the number {token} is not in the source",
+                paragraph=index, translation=token,
+            ))  # fmt: skip
+    return findings
+
+
+def _scaled(token: str, after: str) -> set[Decimal]:
+    """What a number of a translation reads as, with the scale word after it ("9000 millones"
+    is 9000 and 9,000,000,000)."""
+    readings = set(number_readings(token.strip(SPACES)))
+    return readings | {r * 10**power for power, words in SCALES for r in readings
+                       if re.match(rf"\s*(?:{words})", after[:20], re.I)}  # fmt: skip
+
+
+def _source_numbers(source: Sequence[str]) -> tuple[set[Decimal], list[Decimal]]:
+    """The numbers a source states in any form, and the figures its numbers with a unit a
+    translator converts become (``_added_numbers``)."""
+    text = " ".join(source)
+    stated = set(number_readings(text))
+    stated |= {Decimal(d) for d in re.findall(r"\d+", text)}  # "12" and "00" of "12:00"
+    folded = text.casefold()
+    figures: list[tuple[Decimal, str]] = [
+        (v, p[end : end + 30]) for p in source for _, v, end in number_spans(p, "en")
+    ]
+    for number, word in _english_number_words():  # "six miles", "four million"
+        if word in folded:
+            figures += [(Decimal(number), folded[m.end() : m.end() + 30])
+                        for m in re.finditer(rf"\b{word}\b", folded)]  # fmt: skip
+    stated |= {value for value, _ in figures}
+    stated |= {Decimal(v) for w, v in SCALE_WORDS.items() if w in folded}
+    converted: list[Decimal] = []
+    afternoon = re.search(r"\d\s*p\.?\s?m\b", text, re.I) is not None
+    for value, after in figures:
+        if DECADE.match(after):
+            stated |= {value % 100, value + 10, value // 100 + 1}
+        if HOUR.match(after) and value == value.to_integral():
+            stated |= {Decimal(part) for part in divmod(int(value), 100)}  # "1200 GMT": 12:00
+        if afternoon and value < 13:
+            stated.add(value.to_integral() + 12)
+        for scale, amount in SCALE_WORDS.items():
+            if re.match(rf"[\s-]*{scale}", after, re.I):
+                stated.add(value * amount)
+        if FAHRENHEIT.match(after):
+            converted.append((value - 32) * 5 / 9)
+        for unit, factors in CONVERSIONS:
+            if re.match(rf"{RANGE}(?:{unit})", after, re.I):
+                converted += [value * factor for factor in factors]
+                break
+    return stated, converted
+
+
+@cache
+def _english_number_words() -> tuple[tuple[int, str], ...]:
+    from num2words import num2words
+
+    return tuple((n, num2words(n, lang="en", to=kind).casefold())
+                 for n in range(101) for kind in ("cardinal", "ordinal"))  # fmt: skip
 
 
 # English "billion" is a thousand million; these words of the targets are a million million.
@@ -112,6 +237,11 @@ def _billions(item: CheckInput) -> list[Finding]:
 def _written_otherwise(
     value: Decimal, after: str, target: str, item: CheckInput, present: set[Decimal]
 ) -> bool:
+    times = next((amount for word, amount in SCALE_WORDS.items()
+                  if re.match(rf"[\s-]*{word}\b", after, re.I)), None)  # fmt: skip
+    if times and any(value * times in _scaled(m.group(), target[m.end() :])
+                     for m in NUMBER.finditer(target)):  # fmt: skip
+        return True  # "£9bn" as "9000 millones de libras"
     if DECADE.match(after) and value == value.to_integral() and value >= 10:
         decade = value % 100
         if value >= 1000 and decade == 0:  # "the 1800s": the 19th century, "siglo XIX"
