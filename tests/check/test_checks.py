@@ -362,3 +362,15 @@ def test_words_run_together_are_garbled_and_words_the_dictionary_lacks_are_not()
     found = [f.translation for f in check_texts(item).findings if f.kind == "garbled"]
     assert sorted(found) == ["quecompartensalud", "índiceabajocostado"]
 
+def test_titles_and_names_kept_in_english_are_not_untranslated_but_english_prose_is() -> None:
+    def untranslated(sentence: str) -> bool:
+        return "untranslated" in kinds_of(["Title", "A sentence."], ["Título", sentence], "es")
+
+    assert not untranslated("Nell Scovell, veterana guionista y autora de “Just the Funny Parts: "
+                            "And a Few Hard Truths About Sneaking into the Hollywood Boys Club”.")  # fmt: skip
+    assert not untranslated("Elite League: Dundee Stars 5-3 Belfast Giants")
+    assert not untranslated("Norman Eisen es el presidente de Citizens for Responsibility and "
+                            "Ethics in Washington, un grupo de vigilancia.")  # fmt: skip
+    assert untranslated("He was initially taken to the James Paget Hospital in Great Yarmouth.")
+    assert untranslated('Hu said that "they should not be asked to take on obligations".')
+

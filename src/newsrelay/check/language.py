@@ -47,15 +47,57 @@ def _languages_of(texts: list[str], source: str, target: str) -> list[tuple[str,
     return found
 
 
+# What a translation rightly keeps in the source's words: the title of a work, quoted and
+# capitalised ("Just the Funny Parts: And a Few Hard Truths"), and names, capitalised words with
+# the small words between them ("Citizens for Responsibility and Ethics", "Dundee Stars").
+QUOTED = re.compile(r"[“\"«„‘]([^”\"»“„‘’]{1,200})[”\"»’]")  # noqa: RUF001
+OPENERS = " \"“«„‘'("  # noqa: RUF001  what may come before a sentence's first word
+MIN_REST = 3  # words of a sentence, besides its names, to read its language from
+NAME_LINKS = frozenset("of for and the in on at de del la y i e et und von".split())
+
+
+def _unnamed(sentence: str) -> str:
+    """``sentence`` without the titles and names a translation keeps: what is left to read as
+    the target language. A capitalised word alone at the start of the sentence stays."""
+
+    def title(match: re.Match[str]) -> str:
+        words = re.findall(r"[^\W\d_]{4,}", match.group(1))
+        capitalised = sum(w[0].isupper() for w in words)
+        return " " if words and capitalised * 2 >= len(words) else match.group()
+
+    text = QUOTED.sub(title, sentence)
+    tokens = list(re.finditer(r"[^\W\d_][\w'’.-]*", text))  # noqa: RUF001
+    named: list[tuple[int, int]] = []  # runs of capitalised words, as token indexes
+    for index, token in enumerate(tokens):
+        if not token.group()[0].isupper():
+            continue
+        linked = named and all(t.group() in NAME_LINKS for t in tokens[named[-1][1] : index])
+        if linked and index - named[-1][1] <= 2:
+            named[-1] = (named[-1][0], index + 1)
+        else:
+            named.append((index, index + 1))
+    cut = [
+        (tokens[a].start(), tokens[b - 1].end())
+        for a, b in named
+        if b - a > 1 or text[: tokens[a].start()].strip(OPENERS)
+    ]
+    for start, end in reversed(cut):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
 def check_untranslated(item: CheckInput) -> list[Finding]:
-    """No sentence of the translation is still in the source language."""
+    """No sentence of the translation is still in the source language. What a translation keeps
+    in the source's words by right (quoted titles, names) is not read: a sentence of MIN_WORDS
+    words is judged on the rest, when the rest has MIN_REST words."""
     judged = [
-        (index, sentence)
+        (index, sentence, rest)
         for index, paragraph in enumerate(item.translation)
         for sentence in sentences(paragraph, item.target_language)
         if len(re.findall(r"[^\W\d_]{2,}", sentence)) >= MIN_WORDS
+        and len(re.findall(r"[^\W\d_]{2,}", rest := _unnamed(sentence))) >= MIN_REST
     ]
-    languages = _languages_of([s for _, s in judged], item.source_language, item.target_language)
+    languages = _languages_of([r for *_, r in judged], item.source_language, item.target_language)
     return [
         Finding(
             "untranslated",
@@ -64,7 +106,7 @@ def check_untranslated(item: CheckInput) -> list[Finding]:
             paragraph=index,
             translation=sentence,
         )
-        for (index, sentence), found in zip(judged, languages, strict=True)
+        for (index, sentence, _), found in zip(judged, languages, strict=True)
         if found
         and found[0] == item.source_language
         and found[1] >= CONFIDENCE
