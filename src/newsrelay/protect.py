@@ -129,6 +129,14 @@ GEOGRAPHY = frozenset(
     "north south east west northern southern eastern western central new old great greater "
     "upper lower little saint san santa costa puerto".split()
 )
+# The nouns that end a place's name ("King George Island", "Hudson River"): a run that ends
+# with one, or opens with a word of GEOGRAPHY ("West Virginia"), is a place, not a person,
+# whatever given name it holds.
+PLACE_NOUNS = frozenset(
+    "island islands isle river lake mountain mountains mount bay gulf sea ocean valley desert "
+    "peninsula coast county province state city town village street avenue road square park "
+    "bridge canal strait falls forest beach harbour harbor".split()
+)
 # Capitalised in English though they are no names, or names every language translates.
 COMMON_CAPITALISED = frozenset(
     "sun moon earth internet web god bible church state west east north south mr mrs ms dr "
@@ -253,10 +261,19 @@ def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[tup
             if not found and not headline:
                 opens = start == 0 or OPENING.search(sentence[: tokens[start][1]]) is not None
                 found, kind = _work_or_brand(words, opens, ctx, lexicon, before == "the"), OTHER
+        if kind == PERSON and _place_shaped(found.split()):
+            kind = OTHER
         if found:
             yield found, kind
             if start == 0 and len(words) > 2 and found == " ".join(words):
                 yield " ".join(words[1:]), kind  # "Read <a>Hope Church's</a> column"
+
+
+def _place_shaped(words: list[str]) -> bool:
+    """Whether a run of capitalised words names a place ("West Virginia", "George Island")."""
+    return len(words) >= 2 and (
+        words[0].casefold() in GEOGRAPHY or words[-1].casefold() in PLACE_NOUNS
+    )
 
 
 def _work_or_brand(

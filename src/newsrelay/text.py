@@ -56,8 +56,9 @@ def number_spans(text: str, language: str) -> list[tuple[str, Decimal, int]]:
 
 
 def fold(text: str) -> str:
-    """``text`` casefolded, without accents, Cyrillic written in Latin letters: for comparing
-    names and words across spellings ("Zelensky", "Zelenski", "Зеленский")."""
+    """``text`` casefolded, without accents, Cyrillic written in Latin letters, apostrophes
+    written one way: for comparing names and words across spellings ("Zelensky", "Zelenski",
+    "Зеленский"; "O'Flynn" written with a typographic apostrophe)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.translate(_CYRILLIC)
@@ -66,7 +67,10 @@ def fold(text: str) -> str:
 _CYRILLIC_LETTERS = ("абвгґдезиіїйклмнопрстуфыэё", "abvggdeziiiiklmnoprstufyee")
 _CYRILLIC_DIGRAPHS = dict(zip("єжхцчшщюя", "ie zh kh ts ch sh shch iu ia".split(), strict=True))
 _CYRILLIC_DIGRAPHS |= {"ъ": "", "ь": ""}
-_CYRILLIC = str.maketrans(dict(zip(*_CYRILLIC_LETTERS, strict=True)) | _CYRILLIC_DIGRAPHS)
+_APOSTROPHES = dict.fromkeys("‘’ʼ`´", "'")  # noqa: RUF001
+_CYRILLIC = str.maketrans(
+    dict(zip(*_CYRILLIC_LETTERS, strict=True)) | _CYRILLIC_DIGRAPHS | _APOSTROPHES
+)
 
 
 def number_readings(text: str) -> Counter[Decimal]:

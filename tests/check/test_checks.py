@@ -362,6 +362,7 @@ def test_words_run_together_are_garbled_and_words_the_dictionary_lacks_are_not()
     found = [f.translation for f in check_texts(item).findings if f.kind == "garbled"]
     assert sorted(found) == ["quecompartensalud", "índiceabajocostado"]
 
+
 def test_titles_and_names_kept_in_english_are_not_untranslated_but_english_prose_is() -> None:
     def untranslated(sentence: str) -> bool:
         return "untranslated" in kinds_of(["Title", "A sentence."], ["Título", sentence], "es")
@@ -374,3 +375,25 @@ def test_titles_and_names_kept_in_english_are_not_untranslated_but_english_prose
     assert untranslated("He was initially taken to the James Paget Hospital in Great Yarmouth.")
     assert untranslated('Hu said that "they should not be asked to take on obligations".')
 
+
+def test_a_place_with_a_given_name_in_it_is_no_person_and_apostrophes_are_one() -> None:
+    source = ["Visit", "The largest is King George Island, near the base. Speaking in West "
+              "Virginia, the president praised Mick O'Flynn, the director."]  # fmt: skip
+    translation = ["Visita", "La mayor es la isla Rey Jorge, cerca de la base. En Virginia "
+                   "Occidental, el presidente elogió a Mick O\u2018Flynn, el director."]  # fmt: skip
+    assert "names" not in kinds_of(source, translation, "es")
+    changed = [translation[0], translation[1].replace("O\u2018Flynn", "Flinn")]
+    assert "names" in kinds_of(source, changed, "es")
+
+
+def test_a_persons_name_is_looked_for_in_each_paragraph_that_names_them() -> None:
+    source = ["Coach named", "Helen Marsh said she would coach the team next season.",
+              "Helen Marsh said she was proud to come back."]  # fmt: skip
+    kept = ["Entrenadora", "Helen Marsh dijo que entrenará al equipo la próxima temporada.",
+            "Helen Marsh dijo que estaba orgullosa de volver."]  # fmt: skip
+    assert "names" not in kinds_of(source, kept, "es")
+    dropped = [kept[0], "Dijo que entrenará al equipo la próxima temporada.", kept[2]]
+    assert "names" in kinds_of(source, dropped, "es")
+    genitive = ["Helen Marshs Team", "Helen Marsh sagte, sie trainiere das Team.",
+                "Helen Marsh sagte, sie sei stolz."]  # fmt: skip
+    assert "names" not in kinds_of(["Helen Marsh's team", *source[1:]], genitive, "de")

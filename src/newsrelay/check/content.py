@@ -357,21 +357,26 @@ def check_names(item: CheckInput) -> list[Finding]:
     expected = {span: item.forced.get(span, span) for span in spans}
     findings = []
     for span in spans:
+        kind = kinds.get(span) if span not in strict else None
+        if kind == PERSON and item.target_language not in CYRILLIC:
+            # in each paragraph that translates one naming the person ("said X" as "said")
+            findings += [
+                Finding("names", "warning", f"the name {span!r} is missing or changed",
+                        paragraph=index, source=span)
+                for index in _paragraphs_naming(span, item)
+                if not _person_rendered(span, _aligned(item, index), item.source_language)
+            ]  # fmt: skip
+            continue
         if expected[span] in text or any(
             span in longer and expected[longer] in text for longer in spans if longer != span
         ):
             continue
-        kind = kinds.get(span) if span not in strict else None
         if kind == OUTLET and _outlet_rendered(span, text):
             continue
         if kind in (PERSON, OUTLET) and item.target_language in CYRILLIC:
             kind = OTHER  # a transliteration cannot be verified letter by letter: reported
         paragraph = _paragraph_of(span, item.source)
-        if kind == PERSON:
-            if not _person_rendered(span, _aligned(item, paragraph), item.source_language):
-                findings.append(Finding("names", "warning", f"the name {span!r} is missing or "
-                                        "changed", paragraph=paragraph, source=span))  # fmt: skip
-        elif kind == OUTLET:
+        if kind == OUTLET:
             findings.append(Finding("names", "warning", f"the outlet's name {span!r} is missing "
                                     "or translated", paragraph=paragraph, source=span))  # fmt: skip
         elif kind is not None and item.machine:
@@ -391,6 +396,14 @@ def check_names(item: CheckInput) -> list[Finding]:
 
 
 NAME_SIMILARITY = 0.7  # another spelling of a place or a thing: "Kharkiv"/"Járkov"
+
+
+def _paragraphs_naming(span: str, item: CheckInput) -> list[int | None]:
+    """The source paragraphs that name ``span``, each to be looked for in its translation;
+    one look in the whole translation when the paragraphs do not align."""
+    if len(item.source) != len(item.translation):
+        return [_paragraph_of(span, item.source)]
+    return [i for i, p in enumerate(item.source) if span in p]
 
 
 def _aligned(item: CheckInput, paragraph: int | None) -> str:
@@ -416,7 +429,12 @@ def _person_rendered(name: str, target: str, language: str) -> bool:
     cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in titles), default=0)
     required = [fold(w) for w in words[cut:] if w.casefold() not in PARTICLES
                 and not w.isupper()][-2:]  # fmt: skip
-    present = [part for word in WORD.findall(fold(target)) for part in (word, *word.split("-"))]
+    # each word, its parts, and without a genitive's "s" ("Sarah Palins Sohn")
+    present = [
+        part
+        for word in WORD.findall(fold(target))
+        for part in (word, *word.split("-"), *([word[:-1]] if word[-1:] == "s" else []))
+    ]
     # together, as a name is written ("Donald Trump", "Ludwig van Beethoven"): "Donald Triunfo"
     # with "Trump" further on is not the name
     return not required or any(
