@@ -397,3 +397,18 @@ def test_a_persons_name_is_looked_for_in_each_paragraph_that_names_them() -> Non
     genitive = ["Helen Marshs Team", "Helen Marsh sagte, sie trainiere das Team.",
                 "Helen Marsh sagte, sie sei stolz."]  # fmt: skip
     assert "names" not in kinds_of(["Helen Marsh's team", *source[1:]], genitive, "de")
+
+
+def test_negation_in_contracted_and_lexical_forms() -> None:
+    def negation(source: str, translation: str, target: str) -> bool:
+        return "negation" in kinds_of(["Title", source], ["Titlu", translation], target)
+
+    # Romanian writes "nu" as "n-" before a vowel: "n-am auzit", "n-ar trebui"
+    assert not negation("I wasn't really hearing what he said.", "N-am prea auzit ce spunea.",
+                        "ro")  # fmt: skip
+    assert negation("I wasn't really hearing what he said.", "Am prea auzit ce spunea.", "ro")
+    # a denial is a denial: "заперечує", "отрицает"
+    assert not negation("The couple deny they are racist.", "Подружжя заперечує, що вони расисти.",
+                        "uk")  # fmt: skip
+    # "couldn't help but think" states a thought, it denies nothing
+    assert not negation("I couldn't help but think of her.", "Pensé en ella todo el tiempo.", "es")

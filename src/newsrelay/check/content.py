@@ -520,11 +520,14 @@ NEGATIONS = {
     # the negation in the word: "unklar", "bedingungslos", "außerstande"
     r"\bun(?!ter|d\b|s\b|ser|sere|s[er]m|sre|ion|ivers|gefähr|fall)\w{4,}|\b\w{3,}los\b|"
     r"\baußerstande\b|\bwenig\b|\berst\b|\berstmals\b|\begal\b",
-    "ro": r"\bnu\b|\bniciodată\b|\bnici\w*|\bnimic\b|\bnimeni\b|\bfără\b|\bnevinovat\w*",
+    "ro": r"\bnu\b|\bn-(?=\w)|\bniciodată\b|\bnici\w*|\bnimic\b|\bnimeni\b|\bfără\b|"
+    r"\bnevinovat\w*|\brefuz\w*|\bneg(?:a|at|ă|ând)\w*|\blips\w+|\babsen\w+",
     "ru": r"\bне\b|\bни\b|\bнет\b|\bнельзя\b|\bбез\w*|\bникто\b|\bничего\b|\bникогда\b|"
-    r"\bне(?!скольк|дел|мец|мн|го\b|му\b|ё\b|е\b|м\b|й\b)\w+|\bотсутств\w+|\bутрат\w+|\bлиш\w+",
+    r"\bне(?!скольк|дел|мец|мн|го\b|му\b|ё\b|е\b|м\b|й\b)\w+|\bотсутств\w+|\bутрат\w+|\bлиш\w+|"
+    r"\bотказ\w*|\bотрица\w+|\bотверг\w+",
     "uk": r"\bне\b|\bні\b|\bнема\w*|\bбез\w*|\bніхто\b|\bнічого\b|\bніколи\b|"
-    r"\bне(?!дал|діл|мов|го\b|ї\b|ю\b)\w+|\bвідсутн\w+|\bвтрат\w+|\bлише\b",
+    r"\bне(?!дал|діл|мов|го\b|ї\b|ю\b)\w+|\bвідсутн\w+|\bвтрат\w+|\bлише\b|\bвідмов\w*|"
+    r"\bзаперечу\w*|\bзаперечи\w*|\bвідкин\w+",
 }
 
 
@@ -533,6 +536,7 @@ NEGATIONS = {
 # words: the targets' idioms ("sin duda", "sin embargo", "non seulement") negate nothing either.
 NOT_NEGATIONS = {
     "en": r"\bnot\s+(?:only|just|merely|to\s+mention)\b|\bno\s+(?:doubt|matter)\b|"
+    r"\b(?:can|could)(?:no|n['’])t\s+help\s+but\b|"
     r"\bnot\s+long\s+(?:after|before|ago)\b",
     "es": r"\bsin\s+(?:duda|embargo)\b|\bno\s+(?:obstante|s[oó]lo|solamente|meramente)\b",
     "ca": r"\bsens(?:e)?\s+dubte\b|\bno\s+obstant\b|\bno\s+només\b",
@@ -561,7 +565,7 @@ EXPLICIT = {
     "it": r"\bnon\b|\bmai\b|\bné\b|\bnessun\w*|\bniente\b|\bnulla\b|\bneanche\b|\bnemmeno\b|"
     r"\bneppure\b",
     "de": r"\bnicht\b|\bkein\w*|\bnie\b|\bniemals\b|\bnichts\b|\bniemand\b|\bweder\b",
-    "ro": r"\bnu\b|\bniciodată\b|\bnici\w*|\bnimic\b|\bnimeni\b",
+    "ro": r"\bnu\b|\bn-(?=\w)|\bniciodată\b|\bnici\w*|\bnimic\b|\bnimeni\b",
     "ru": r"\bне\b|\bни\b|\bнет\b|\bникто\b|\bничего\b|\bникогда\b|\bнельзя\b",
     "uk": r"\bне\b|\bні\b|\bнема\w*|\bніхто\b|\bнічого\b|\bніколи\b",
 }
@@ -570,7 +574,8 @@ EXPLICIT = {
 PLAIN = {
     "es": r"\bno\b", "ca": r"\bno\b", "gl": r"\bnon\b", "pt": r"\bnão\b",
     "fr": r"\bne\b|\bn['’]",
-    "it": r"\bnon\b", "de": r"\bnicht\b", "ro": r"\bnu\b", "ru": r"\bне\b", "uk": r"\bне\b",
+    "it": r"\bnon\b", "de": r"\bnicht\b", "ro": r"\bnu\b|\bn-(?=\w)",
+    "ru": r"\bне\b", "uk": r"\bне\b",
 }  # fmt: skip
 # What in a source denies or limits in other words, so that a translator may rightly say it
 # with a negator ("failed to" as "no logró", "hard" as "no es fácil", "only" as "ne ... que",
