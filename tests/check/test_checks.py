@@ -174,6 +174,13 @@ def kinds_of(source: list[str], translation: list[str], target: str) -> set[str]
         ("It costs 1.5 million dollars.", "Cuesta 1,5 millones de dólares.", "es"),
         ("It began in the 15th century.", "Cela commença au XVe siècle.", "fr"),
         ("There were none since the 1800s.", "No hubo desde el siglo XIX.", "es"),
+        ("A 6-foot-6 junior, Sims played 32 games.", "Sims, de 1,98 m, jugó 32 partidos.", "es"),
+        (
+            "Tariffs hit $200 billion (£150 billion) of goods.",
+            "Los aranceles afectan a 200.000 millones de dólares.",
+            "es",
+        ),
+        ("It was taken away at 1200 GMT.", "O veículo foi levado às 12h GMT.", "pt"),
     ],
 )
 def test_numbers_written_the_ways_translators_write_them(

@@ -34,6 +34,7 @@ CONVERTED_UNIT = re.compile(
     r"miles?|mph|pounds?|lbs?\b|yards?|gallons?|acres?|ounces?|oz\b)",
     re.I,
 )
+CONVERTED_BEFORE = re.compile(r"(?:\b(?:foot|feet|ft)[\s-]|[\d.,]+[^()]{0,20}\(\s*[£$€¥])$", re.I)
 DECADE = re.compile(r"['’]?s\b")
 HOUR = re.compile(r"\s*(?:GMT|UTC|BST|EST|EDT|PST|PDT|hours?|hrs?)\b")
 # "09:19 p.m." may become 21:19, "10:00-11:00 pm" 22 h 00, "5.30pm" 17 h 30
@@ -70,15 +71,18 @@ def check_numbers(item: CheckInput) -> list[Finding]:
         for token, value, end in number_spans(source, item.source_language):
             if token == "00":  # the minutes of a full hour, often left out ("10 heures")
                 continue
-            after = source[end:]
+            after, before = source[end:], source[: end - len(token)]
             if value in present or _written_otherwise(value, after, target, item, present):
                 continue
-            converted = CONVERTED_UNIT.match(after) is not None
+            # feet and inches ("6-foot-6"), or an amount converted to another currency and
+            # given in brackets ("$200 billion (£150 billion)"), a translator may convert or drop
+            unit = after[:12].rstrip() if CONVERTED_UNIT.match(after) else ""
+            converted = bool(unit) or CONVERTED_BEFORE.search(before) is not None
             findings.append(
                 Finding(
                     "number_converted" if converted else "numbers",
                     "info" if converted else "warning",
-                    f"the number {token}{after[:12].rstrip()} may have been converted to "
+                    f"the number {token}{unit} may have been converted to "
                     "another unit; check it" if converted
                     else f"the number {token} is missing or changed",
                     paragraph=index,
@@ -251,7 +255,8 @@ def _written_otherwise(
         return decade in present or _in_words(decade, target, item.target_language)
     if HOUR.match(after) and value == value.to_integral() and 0 <= value <= 2359:
         hours, minutes = divmod(int(value), 100)
-        return re.search(rf"\b0?{hours}\s?[:.h]\s?{minutes:02d}\b", target) is not None
+        written = rf"(?:\s?{minutes:02d})" + ("" if minutes else "?")  # "12h" for 1200 GMT
+        return re.search(rf"\b0?{hours}\s?[:.h]{written}\b", target) is not None
     if AFTERNOON.match(after) and 1 <= value < 13:
         hours, minutes = int(value), round(value % 1 * 100)
         clock = rf"\b{hours + 12 if hours < 12 else hours}\s?[:.h]\s?{minutes:02d}\b"
