@@ -129,13 +129,15 @@ GEOGRAPHY = frozenset(
     "north south east west northern southern eastern western central new old great greater "
     "upper lower little saint san santa costa puerto".split()
 )
-# The nouns that end a place's name ("King George Island", "Hudson River"): a run that ends
+# The nouns that end a place's or a venue's name ("King George Island", "Hudson River",
+# "Coral Sky Amphitheatre"): a run that ends
 # with one, or opens with a word of GEOGRAPHY ("West Virginia"), is a place, not a person,
 # whatever given name it holds.
 PLACE_NOUNS = frozenset(
     "island islands isle river lake mountain mountains mount bay gulf sea ocean valley desert "
     "peninsula coast county province state city town village street avenue road square park "
-    "bridge canal strait falls forest beach harbour harbor".split()
+    "bridge canal strait falls forest beach harbour harbor amphitheatre amphitheater arena "
+    "theatre theater casino hotel resort mall".split()
 )
 # Capitalised in English though they are no names, or names every language translates.
 COMMON_CAPITALISED = frozenset(

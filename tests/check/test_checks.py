@@ -419,3 +419,11 @@ def test_negation_in_contracted_and_lexical_forms() -> None:
                         "uk")  # fmt: skip
     # "couldn't help but think" states a thought, it denies nothing
     assert not negation("I couldn't help but think of her.", "Pensé en ella todo el tiempo.", "es")
+
+
+def test_a_persons_name_with_particles_or_in_quotes_is_found() -> None:
+    from newsrelay.check.content import _person_rendered
+
+    assert _person_rendered("James Van Der Beek", "James Van Der Beek fue eliminado.", "en")
+    assert _person_rendered("Kylie Jenner", "tras el cambio de \u2018Kylie Jenner\u2019.", "en")
+    assert not _person_rendered("Donald Trump", "Donald Triunfo dijo que Trump vendrá.", "en")

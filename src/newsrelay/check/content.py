@@ -434,30 +434,33 @@ def _person_rendered(name: str, target: str, language: str) -> bool:
     cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in titles), default=0)
     required = [fold(w) for w in words[cut:] if w.casefold() not in PARTICLES
                 and not w.isupper()][-2:]  # fmt: skip
-    # each word, its parts, and without a genitive's "s" ("Sarah Palins Sohn")
+    # each word as it may be written: its parts ("Jo-Ann"), without a genitive's "s" ("Sarah
+    # Palins Sohn") or the typographic quotes around it
     present = [
-        part
+        {word, *word.split("-"), word.strip("'"), *([word[:-1]] if word[-1:] == "s" else [])}
         for word in WORD.findall(fold(target))
-        for part in (word, *word.split("-"), *([word[:-1]] if word[-1:] == "s" else []))
     ]
     # together, as a name is written ("Donald Trump", "Ludwig van Beethoven"): "Donald Triunfo"
     # with "Trump" further on is not the name
     return not required or any(
-        _in_order(required, present[start:]) for start, w in enumerate(present) if w == required[0]
-    )
+        _in_order(required, present[start:]) for start, w in enumerate(present)
+        if required[0] in w
+    )  # fmt: skip
 
 
-NAME_GAP = 3  # tokens a name's words may have between them ("Ludwig van Beethoven", "Jo-Ann")
+NAME_GAP = 3  # words a name's words may have between them ("Ludwig van Beethoven")
 
 
-def _in_order(words: list[str], tokens: list[str]) -> bool:
-    """Whether ``tokens`` begins with ``words`` in order, each within NAME_GAP of the last."""
+def _in_order(words: list[str], tokens: list[set[str]]) -> bool:
+    """Whether ``tokens`` (each word's spellings) begins with ``words`` in order, each within
+    NAME_GAP of the last."""
     at = 0
     for word in words[1:]:
         window = tokens[at + 1 : at + 1 + NAME_GAP]
-        if word not in window:
+        found = next((i for i, spellings in enumerate(window) if word in spellings), None)
+        if found is None:
             return False
-        at += 1 + window.index(word)
+        at += 1 + found
     return True
 
 
