@@ -214,8 +214,9 @@ def test_check_prints_verdict_and_findings_and_exits_by_verdict(tmp_path: Path) 
     result = json.loads(bad.stdout)
     assert bad.returncode == 1
     assert result["verdict"] == "hold"
-    [finding] = result["findings"]
-    assert (finding["kind"], finding["source"], finding["paragraph"]) == ("numbers", "7,000", 1)
+    # the source's 7,000 is missing, and the translation's 700 is in no form in the source
+    assert [(f["kind"], f["source"] or f["translation"], f["paragraph"])
+            for f in result["findings"]] == [("numbers", "7,000", 1), ("numbers", "700", 1)]  # fmt: skip
 
 
 def test_lint_flags_residue_by_line(tmp_path: Path) -> None:
