@@ -328,6 +328,14 @@ def test_words_the_generator_ran_together_are_parted() -> None:
     ]  # a word the engine marked unknown is the source's own
 
 
+def test_a_month_the_generator_left_in_english_is_written_in_the_target_language() -> None:
+    # eng-spa keeps "March", "April" and "August" as they are ("Pasó en March")
+    [text] = ApertiumEngine().translate(
+        ["It happened in March. April Ryan said it in April."], "en", "es"
+    )
+    assert text == "Pasó en marzo. April Ryan dijo él en abril."  # a name stays a name
+
+
 @pytest.mark.usefixtures("apertium_spa_ast")
 def test_a_blank_the_generator_puts_before_punctuation_is_closed_up() -> None:
     # spa-ast's generator writes "cada fonte ." and "Etiqueta :"

@@ -32,7 +32,7 @@ import httpx
 
 from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
-from newsrelay.text import word_break, word_pieces
+from newsrelay.text import locale, word_break, word_pieces
 from newsrelay.translate import batches
 from newsrelay.translate.stream import deformat, escape_text, reformat
 
@@ -270,8 +270,11 @@ class ApertiumEngine:
             texts = reformat(self._pipeline(mode, MARKED)(request), stacks, len(segments))
         except ValueError as exc:
             raise EngineError(f"apertium {mode}: {exc}") from None
-        unmarked = [_unmark(_unshout(_close_up(text, segment), segment), segment)
-                    for text, segment in zip(texts, segments, strict=True)]  # fmt: skip
+        unmarked = [
+            _unmark(_months(_unshout(_close_up(text, segment), segment), segment, source, target),
+                    segment)
+            for text, segment in zip(texts, segments, strict=True)
+        ]  # fmt: skip
         parted = self.part_run_together(
             [text for text, _ in unmarked], target, [marks for _, marks in unmarked]
         )
@@ -436,6 +439,31 @@ def _unshout(text: str, source: str) -> str:
     if any(len(word) > 1 and word.isupper() for word in WORDS.findall(source)):
         return text
     return SENTENCE_START.sub(lambda m: m.group(1).capitalize(), text)
+
+
+def _months(text: str, segment: str, source: str, target: str) -> str:
+    """A translated segment with the months its generator left in the source's words written in
+    the target's (eng-spa gives "en March", "en April", "en August"): a month name the source
+    segment holds, kept as it is and not followed by a capitalised word (a name: "April Ryan"),
+    is the target's month name (CLDR)."""
+    names = _month_names(source, target)
+    found = [name for name in names if name in segment and name in text]
+    if not found:
+        return text
+    pattern = re.compile(rf"\b({'|'.join(found)})\b(?!\s+[A-Z])")
+    return pattern.sub(lambda m: names[m.group(1)], text)
+
+
+@cache
+def _month_names(source: str, target: str) -> dict[str, str]:
+    """Each month's name in ``source`` and in ``target``, by CLDR (none for a language it lacks
+    or where they are written alike)."""
+    ours, theirs = locale(source), locale(target)
+    if ours is None or theirs is None:
+        return {}
+    pairs = zip(ours.months["format"]["wide"].values(), theirs.months["format"]["wide"].values(),
+                strict=True)  # fmt: skip
+    return {a: b for a, b in pairs if a != b}
 
 
 def _unmark(text: str, source: str) -> tuple[str, tuple[str, ...]]:
