@@ -415,7 +415,6 @@ class ApertiumEngine:
         return answer
 
 
-@cache
 def _has_word(text: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
 
