@@ -7,7 +7,7 @@ FROM python:3.11-slim-bookworm
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      apertium apertium-eng-spa apertium-eng-cat apertium-por-cat \
+      apertium apertium-eng-spa apertium-eng-cat apertium-spa-cat apertium-por-cat \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/newsrelay

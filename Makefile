@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 # The demo needs Apertium and its pairs; the tests also use Apertium's Spanish into Asturian (a
 # reader language without written interface text) and start an APY server, Chromium and a real
 # WordPress with MariaDB, PostgreSQL and Redis (as processes of their own, not as system services).
-APT_DEMO := apertium apertium-eng-spa apertium-eng-cat apertium-por-cat
+APT_DEMO := apertium apertium-eng-spa apertium-eng-cat apertium-spa-cat apertium-por-cat
 APT_PACKAGES := $(APT_DEMO) apertium-spa-ast apertium-apy chromium fonts-dejavu-core wordpress mariadb-server php-cli php-mysql \
   postgresql redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

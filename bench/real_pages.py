@@ -4,9 +4,10 @@ how many stories were published and held and why, and what a reader would see in
 ones, detected automatically:
 
 - words left in English: lower-case words of the translation that the target's own Apertium
-  dictionary does not know and the English one does (names are capitalised);
-- words run together: words the target's dictionary does not know that cut into words it knows
-  ("australianode48años", ``newsrelay.text.word_break``);
+  dictionary does not know and the English one does or the source article has (names are
+  capitalised);
+- words run together: other words the target's dictionary does not know that cut into words it
+  knows ("australianode48años", ``newsrelay.text.word_break``);
 - paragraphs lost: paragraphs of the page's true article body (the corpus' ground truth) whose
   text is not in the extracted article;
 - promo and teaser lines: the residue check's calls to action and teasers.
@@ -89,17 +90,21 @@ def lost_paragraphs(truth: str, extracted: str) -> list[str]:
     return lost
 
 
-def reader_defects(engine: ApertiumEngine, text: str, language: str) -> tuple[list[str], list[str]]:
+def reader_defects(
+    engine: ApertiumEngine, text: str, language: str, source: str
+) -> tuple[list[str], list[str]]:
     """The words of ``text`` left in English, and those run together: lower-case words the
-    dictionary of ``language`` does not know that the English one knows, or else that cut into
-    words it knows."""
+    dictionary of ``language`` does not know that the English one knows or that the source
+    text has ("canvassed", which neither dictionary knows), or else that cut into words it
+    knows."""
     unknown = [w for w, kinds in engine.lexicon(text, language).items()
                if not kinds and w[:1].islower() and any(c.isalpha() for c in w)]  # fmt: skip
     if not unknown:
         return [], []
     english = engine.lexicon(" ".join(unknown), "en")
-    left = [w for w in unknown if english.get(w)]  # an English word, though it may cut
-    others = [w for w in unknown if not english.get(w)]
+    words = set(re.findall(r"\w+", source))
+    left = [w for w in unknown if english.get(w) or w in words]  # though it may cut
+    others = [w for w in unknown if w not in left]
     pieces = {p for w in others for p in word_pieces(w, language)}
     known = {w for w, kinds in engine.lexicon(" ".join(sorted(pieces)), language).items() if kinds}
     return left, [w for w in others if word_break(w, known, language)]
@@ -148,10 +153,11 @@ def summarise(store: Store, engine: ApertiumEngine, language: str, truth: dict[s
     for story in published:
         key = story.original_url.rsplit("/", 1)[-1][:-5]
         text = "\n".join([story.title, *html_paragraphs(story.body_html)])
-        english, joined = reader_defects(engine, text, language)
+        _, article = store.translation(story.translation_id)
+        source = "\n".join([article.title, *article.paragraphs])
+        english, joined = reader_defects(engine, text, language, source)
         leftovers.append(len(english))
         joined_in += len(joined)
-        _, article = store.translation(story.translation_id)
         lost = lost_paragraphs(truth[key]["articleBody"], "\n".join(article.paragraphs))
         lost_in += bool(lost)
         found = residue_findings(html_paragraphs(story.body_html))

@@ -53,6 +53,7 @@ SENTENCE_START = re.compile(r"(?:^|(?<=[.!?] ))([^\W\d_a-z]{2,3})(?= )")
 SPACED_STOP = re.compile(r"(?<=\w) +([.,:;])(?=\s|$|<)")
 # A lower-case word long enough to hide three, or letters and digits run together ("de48años").
 RUN_TOGETHER = re.compile(r"(?<!\w)(?:[^\W\d_]{9,}|[^\W\d_]+\d+[^\W\d_]*)(?!\w)")
+TAG = re.compile(r"(<[^>]*>)")
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
 # ^surface/reading/reading$: a reading is lemma<tag><tag>..., or *surface for an unknown word
 LEXICAL_UNIT = re.compile(r"\^((?:[^/$\\]|\\.)+)((?:/(?:[^/$\\]|\\.)*)+)\$")
@@ -250,7 +251,7 @@ class ApertiumEngine:
         return list(getattr(self._last, "marks", []))
 
     def _translate(
-        self, segments: Sequence[str], source: str, target: str
+        self, segments: Sequence[str], source: str, target: str, *, fill: bool = True
     ) -> list[tuple[str, tuple[str, ...]]]:
         if not segments:
             return []
@@ -275,6 +276,8 @@ class ApertiumEngine:
                     segment)
             for text, segment in zip(texts, segments, strict=True)
         ]  # fmt: skip
+        if fill:
+            unmarked = self._fill_gaps(unmarked, source, target)
         parted = self.part_run_together(
             [text for text, _ in unmarked], target, [marks for _, marks in unmarked]
         )
@@ -282,6 +285,41 @@ class ApertiumEngine:
             (text, tuple(m for m in marks if m[0] != "#" or _has_word(text, m[1:])))
             for text, (_, marks) in zip(parted, unmarked, strict=True)
         ]  # a form it could not generate that was words run together, parted, is no mark
+
+    def _fill_gaps(
+        self, unmarked: list[tuple[str, tuple[str, ...]]], source: str, target: str
+    ) -> list[tuple[str, tuple[str, ...]]]:
+        """Translated segments with the words their pair left in the source's language (``*``
+        unknown, ``@`` without a translation) translated through another installed language
+        whose two pairs know them: eng-spa lacks "lucrative", "sparsely" and "inmates", which
+        eng-cat and cat-spa know ("lucrativo", "apenas", "presos"). A word is looked up alone,
+        so only lower-case words are (a capitalised one may be a name), and a word either pair
+        marks stays as it was, with its mark."""
+        words = {_gap(mark) for _, marks in unmarked for mark in marks if mark[0] in "*@"}
+        gaps = sorted(word for word in words if word.islower() and len(word) > 2)
+        middles = [m for s, m in sorted(self.modes) if s == source and (m, target) in self.modes]
+        found: dict[str, str] = {}
+        for middle in middles if gaps else ():
+            left = [word for word in gaps if word not in found]
+            first = self._translate(left, source, middle, fill=False)
+            second = self._translate([text for text, _ in first], middle, target, fill=False)
+            for word, (_, before), (text, after) in zip(left, first, second, strict=True):
+                if not before and not after and text.casefold() != word.casefold():
+                    found[word] = text
+        if not found:
+            return unmarked
+        pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, found)) + r")(?!\w)")
+
+        def fill(part: str) -> str:
+            return part if part.startswith("<") else pattern.sub(lambda m: found[m.group()], part)
+
+        return [
+            (
+                "".join(map(fill, TAG.split(text))),
+                tuple(mark for mark in marks if mark[0] not in "*@" or _gap(mark) not in found),
+            )
+            for text, marks in unmarked
+        ]  # fmt: skip
 
     def part_run_together(
         self, texts: list[str], language: str, marks: Sequence[Sequence[str]] = ()
@@ -413,6 +451,11 @@ class ApertiumEngine:
         if not isinstance(answer, dict) or answer.get("responseStatus", 200) != 200:
             raise EngineError(f"APY {url}: {str(answer)[:200]}")
         return answer
+
+
+def _gap(mark: str) -> str:
+    """The word a mark is on, without the apostrophes or quotes it may end with."""
+    return mark[1:].rstrip("'\u2019-")
 
 
 def _has_word(text: str, word: str) -> bool:
