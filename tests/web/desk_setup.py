@@ -19,8 +19,8 @@ from newsrelay.web.auth import create_token, hash_password
 PASSWORD = "correct horse battery"
 HELD_TITLE = "The council approves the new harbour plan"
 PUBLISHED_TITLE = "A new bridge opens over the river"
-# "shipyard" is a word Apertium's eng-spa dictionary lacks: marked, the check holds the story
-HELD_BODY = ('<p>Workers at the shipyard of Lakeside stopped work on Monday, the '
+# "shipwrights" is a word neither eng-spa nor eng-cat knows: marked, the check holds the story
+HELD_BODY = ('<p>The shipwrights of Lakeside stopped work on Monday, the '
              '<a href="https://example.org/report">union report</a> says.</p>'
              "<p>The council said the plan would bring new jobs to the harbour next year.</p>")  # fmt: skip
 PUBLISHED_BODY = ("<p>The new bridge over the river opened on Tuesday after two years of work.</p>"

@@ -117,20 +117,20 @@ def test_review_a_held_story_edit_it_keeping_its_link_and_approve(
     assert f"/story/{site.held}" in client.get("/queue", params={"kind": "engine_marks"}).text
 
     story = client.get(f"/story/{site.held}").text
-    assert 'class="finding"' in story and "shipyard" in story  # highlighted, said in words
+    assert 'class="finding"' in story and "shipwrights" in story  # highlighted, said in words
     assert "<mark>" in story
 
     api = client.get(f"/api/stories/{site.held}",
                      headers={"Authorization": f"Bearer {site.read_token}"}).json()  # fmt: skip
     paragraphs = [row["translation"] for row in api["rows"][1:]]
     assert 'href="https://example.org/report"' in paragraphs[0]
-    edited = [re.sub(r"\*?shipyard", "astillero", paragraphs[0]), *paragraphs[1:]]
+    edited = [re.sub(r"\*?shipwrights", "carpinteros", paragraphs[0]), *paragraphs[1:]]
     saved = client.post(f"/story/{site.held}/edit",
                         data={"csrf": csrf, "title": api["title"], "paragraph": edited})  # fmt: skip
     assert saved.status_code == 200 and "saved and was checked again" in saved.text
     again = client.get(f"/api/stories/{site.held}",
                        headers={"Authorization": f"Bearer {site.read_token}"}).json()  # fmt: skip
-    assert "astillero" in again["rows"][1]["translation"]
+    assert "carpinteros" in again["rows"][1]["translation"]
     assert not again["rows"][1]["findings"]  # the word the engine did not know is gone
     assert 'href="https://example.org/report"' in again["rows"][1]["translation"]
 
@@ -138,15 +138,15 @@ def test_review_a_held_story_edit_it_keeping_its_link_and_approve(
 
     pages = list((site.settings.output_dir / "es").glob(STORY_PAGES))
     text = {p.name: p.read_text(encoding="utf-8") for p in pages}
-    [reviewed] = [t for t in text.values() if "astillero" in t]
+    [reviewed] = [t for t in text.values() if "carpinteros" in t]
     assert "revisada después por un editor" in reviewed
     assert 'href="https://example.org/report"' in reviewed
     assert "no ha sido revisada" not in reviewed
     feed = (site.settings.output_dir / "es" / "feed.xml").read_text(encoding="utf-8")
-    assert "astillero" in feed and "revisada después por un editor" in feed
+    assert "carpinteros" in feed and "revisada después por un editor" in feed
     actions = [(a["who"], a["action"]) for a in site.store.actions()]
     assert ("ana", "edit") in actions and ("ana", "approve") in actions
-    assert "astillero" in client.get("/audit").text
+    assert "carpinteros" in client.get("/audit").text
 
 
 def test_rejecting_a_live_story_withdraws_it(client: TestClient, site: DeskSite) -> None:

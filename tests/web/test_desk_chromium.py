@@ -100,7 +100,7 @@ def test_an_editor_reviews_edits_approves_and_withdraws(
     area = page.locator("textarea").first
     text = area.input_value()
     assert 'href="https://example.org/report"' in text
-    area.fill(re.sub(r"\*?shipyard", "astillero", text))
+    area.fill(re.sub(r"\*?shipwrights", "carpinteros", text))
     page.click("text=Save and check again")
     page.wait_for_selector("text=saved and was checked again")
     page.click("text=Approve and publish")
@@ -109,7 +109,7 @@ def test_an_editor_reviews_edits_approves_and_withdraws(
 
     published = [p.read_text(encoding="utf-8")
                  for p in (site.settings.output_dir / "es").glob(STORY_PAGES)]  # fmt: skip
-    [story] = [p for p in published if "astillero" in p]
+    [story] = [p for p in published if "carpinteros" in p]
     assert "revisada después por un editor" in story
     assert 'href="https://example.org/report"' in story
 
