@@ -223,6 +223,21 @@ def test_a_number_the_source_states_in_another_form_is_no_finding(
     assert "numbers" not in kinds_of([source], [translation], "es")
 
 
+@pytest.mark.parametrize(
+    ("source", "translation", "language"),
+    [
+        ("The first of its 78 recommendations, after a 25 minute meeting.",
+         "A primeira das setenta e oito recomendacións, tras vinte e cinco minutos.", "gl"),
+        ("The 7 players thanked the 20 volunteers.",
+         "Los sèt jogaires mercejèron los vint voluntaris.", "oc"),
+    ],
+)  # fmt: skip
+def test_numbers_in_words_of_a_language_num2words_lacks_are_read_as_a_close_ones(
+    source: str, translation: str, language: str
+) -> None:
+    assert "numbers" not in kinds_of([source], [translation], language)
+
+
 def test_negation_as_translators_render_it_is_no_finding_but_a_dropped_one_is() -> None:
     def negation(source: str, translation: str, target: str = "es") -> bool:
         return "negation" in kinds_of([source], [translation], target)

@@ -299,16 +299,22 @@ def _in_words(value: Decimal, target: str, language: str) -> bool:
     return False
 
 
+# Languages num2words lacks, read with the number words of the closest languages it has
+# (Galician "setenta e oito" as Portuguese, Occitan "sèt", "vintena" as Catalan)
+NUMBER_WORDS_LIKE = {"gl": ("pt", "es"), "oc": ("ca", "fr"), "ast": ("es",), "an": ("es",)}
+
+
 @cache
 def _number_words(value: int, language: str) -> tuple[str, ...]:
     from num2words import num2words
 
     forms = []
-    for kind in ("cardinal", "ordinal"):
-        try:
-            forms.append(fold(num2words(value, to=kind, lang=language)))
-        except Exception:  # num2words lacks some forms in some languages (and says so oddly)
-            continue
+    for like in NUMBER_WORDS_LIKE.get(language, (language,)):
+        for kind in ("cardinal", "ordinal"):
+            try:
+                forms.append(fold(num2words(value, to=kind, lang=like)))
+            except Exception:  # num2words lacks some forms in some languages (and says so oddly)
+                continue
     return tuple(forms)
 
 
