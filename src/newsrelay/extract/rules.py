@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -100,14 +100,18 @@ def teaser_heading(text: str) -> str | None:
 
 def boilerplate_marker(attributes: Mapping[str, str]) -> str | None:
     """The class/id/role token that marks an element as boilerplate, or ``None``."""
-    values = [attributes.get(name, "") for name in ("class", "id", "role")]
-    tokens = boilerplate_tokens()
-    if not tokens.search("\n".join(values)):  # one search for the common case
-        return None if values[2] not in CHROME_ROLES else f"role={values[2]}"
-    for name, value in zip(("class", "id", "role"), values, strict=True):
-        if match := tokens.search(value):
-            return f"{name}={match.group(1).lower()}"
-    return None
+    for name in ("class", "id", "role"):
+        if (value := attributes.get(name)) and (token := _boilerplate_token(value)):
+            return f"{name}={token}"
+    role = attributes.get("role")
+    return f"role={role}" if role in CHROME_ROLES else None
+
+
+@lru_cache(maxsize=16384)
+def _boilerplate_token(value: str) -> str | None:
+    """The boilerplate word of one attribute's value (pages repeat their classes: cached)."""
+    match = boilerplate_tokens().search(value)
+    return match.group(1).lower() if match else None
 
 
 def link_share(element: Any) -> float:
