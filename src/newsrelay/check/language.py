@@ -197,9 +197,13 @@ def check_run_together(item: CheckInput) -> list[Finding]:
     lexicon = getattr(item.engine, "lexicon", None)
     if lexicon is None:
         return []
-    try:
-        known = lexicon("\n".join(item.translation), item.target_language)
-        passed = {m[1:] for _, m in item.marks if m[0] in "*@"}  # the source's own words
+    passed = {m[1:] for _, m in item.marks if m[0] in "*@"}  # the source's own words
+    candidates = {w for p in item.translation for w in re.findall(r"[\w'’-]+", p)  # noqa: RUF001
+                  if _maybe_joined(w) and w not in passed}  # fmt: skip
+    if not candidates:
+        return []
+    try:  # the candidates alone: a dictionary knows a word or not wherever it stands
+        known = lexicon(" ".join(sorted(candidates)), item.target_language)
         suspects = [w for w, kinds in known.items()
                     if not kinds and _maybe_joined(w) and w not in passed]  # fmt: skip
         pieces = {p for w in suspects for p in word_pieces(w, item.target_language)}
