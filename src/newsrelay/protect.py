@@ -164,16 +164,16 @@ def protected_spans(
     *,
     lexicon: Lexicon | None = None,
     glossary: Iterable[str] = (),
+    names: Iterable[str] | None = None,
 ) -> list[str]:
     """The spans of ``text`` that must be carried over verbatim, longest first.
 
     ``lexicon`` is what the engine's dictionary says of the words of ``text`` (see
-    ``ApertiumEngine.lexicon``); with it, more names are found."""
+    ``ApertiumEngine.lexicon``); with it, more names are found. ``names``: the names of
+    ``text`` when the caller has them already (``name_kinds``), not looked for again."""
     spans = {g for g in glossary if g in text}
     spans |= {m.group().rstrip(".,;:)") for m in HANDLE_OR_LINK.finditer(text)}
-    for paragraph in text.split("\n"):
-        for sentence in sentences(paragraph, language) if paragraph.strip() else ():
-            spans |= {span for span, _ in _names(sentence, Context.of(language), lexicon)}
+    spans |= set(name_kinds(text, language, lexicon=lexicon) if names is None else names)
     return sorted(spans, key=lambda s: (-len(s), s))
 
 

@@ -364,7 +364,7 @@ def check_names(item: CheckInput) -> list[Finding]:
     lexicon = engine_lexicon(item.engine, source, item.source_language)
     kinds = name_kinds(source, item.source_language, lexicon=lexicon)
     strict = {*item.keep, *item.forced}
-    spans = protected_spans(source, item.source_language, lexicon=lexicon, glossary=strict)
+    spans = protected_spans(source, item.source_language, glossary=strict, names=kinds)
     expected = {span: item.forced.get(span, span) for span in spans}
     findings = []
     for span in spans:
