@@ -106,8 +106,12 @@ def _paragraphs(first: int, last: int) -> str:
         f'<aside class="ad">Advertisement</aside><section class="story">{_paragraphs(2, 9)}</section>',
         f'<div id="story"><h1>Strike ends</h1><div class="txt"><div>{_paragraphs(0, 5)}</div></div>'
         f'{AD}<div class="txt">{_paragraphs(5, 9)}</div></div>',
+        # a part that starts with its text, not a paragraph
+        f'<article><h1>Strike ends</h1><div class="body">{_paragraphs(0, 4)}</div>{AD}'
+        f'<div class="body">{SPLIT_PARAGRAPHS[4][:30]}<b>{SPLIT_PARAGRAPHS[4][30:40]}</b>'
+        f"{SPLIT_PARAGRAPHS[4][40:]}{_paragraphs(5, 9)}</div></article>",
     ],
-    ids=["divs", "sections", "nested"],
+    ids=["divs", "sections", "nested", "loose-text"],
 )
 def test_a_body_split_by_ads_into_several_containers_is_kept_whole(body: str) -> None:
     teasers = "".join(

@@ -29,6 +29,7 @@ from typing import Any
 import lxml.html
 import trafilatura
 from lxml import etree
+from lxml.html import defs
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Document, Extractor
 from trafilatura.utils import load_html
@@ -61,6 +62,7 @@ __all__ = ["extract_article", "retraction_of"]
 
 log = logging.getLogger(__name__)
 
+INLINE_TAGS = defs.special_inline_tags | defs.phrase_tags | defs.font_style_tags | {"time", "mark"}
 CONTAINER_TAGS = ("td", "th", "div", "li", "blockquote")
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 PROTECTED_TAGS = {"html", "body", "main", "article"}
@@ -213,6 +215,12 @@ def _join_split_body(doc: Any) -> None:
             continue
         first = members[0]
         for member in members[1:]:
+            lead = lxml.html.Element("p")  # what a part holds before its first block
+            lead.text, member.text = member.text, None
+            while len(member) and member[0].tag in INLINE_TAGS:
+                lead.append(member[0])
+            if normalise(lead.text_content()):
+                first.append(lead)
             first.extend(list(member))
             member.drop_tree()
 
