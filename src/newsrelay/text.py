@@ -288,7 +288,7 @@ def word_break(word: str, known: set[str], language: str) -> tuple[str, ...] | N
                 if before is not None and fits:
                     option = (*before, piece)
                     current = best[end]
-                    if current is None or len(option) < len(current):
+                    if current is None or _fewer(option, current, short):
                         best[end] = option
         found = best[-1]
         if found is None:
@@ -301,3 +301,11 @@ def word_break(word: str, known: set[str], language: str) -> tuple[str, ...] | N
     if len(pieces) == 2 and (len(word) < MIN_TWO_WORDS or min(map(len, pieces)) < MIN_TWO):
         return None
     return tuple(pieces)
+
+
+def _fewer(option: tuple[str, ...], current: tuple[str, ...], short: frozenset[str]) -> bool:
+    """Whether a cut is better than another: fewer words, and of as many, more of the short
+    words a generator runs together between others ("Johnson de cuatro", not "John sonde
+    cuatro")."""
+    shorts = sum(p in short for p in option) - sum(p in short for p in current)
+    return len(option) < len(current) or (len(option) == len(current) and shorts > 0)

@@ -321,6 +321,14 @@ def test_words_the_generator_ran_together_are_parted() -> None:
         "Es una sello comprensible, blanca programa.",
     ]
     assert "#sellocomprensible" not in engine.last_marks()[3]  # marked unformed, now parted
+    # a name run together with the words after it is parted where the short word is
+    # ("Johnsondecuatro": "Johnson de cuatro", not "John sonde cuatro"), so a name hidden
+    # behind a placeholder surname comes back whole
+    assert engine.translate(["It is a four-door Johnson car."], "en", "es") == [
+        "Es un Johnson de cuatro puertas coche."
+    ]
+    article = Article(title="News", body_html="<p>It is a luxury four-door GT car.</p>")
+    assert "GT de cuatro puertas" in translate_article(engine, article, "en", "es").body_html
     real = "Los trabajadores repartidores cobraron indebidamente en telecomunicación."
     assert engine.part_run_together([real], "es") == [real]
     assert engine.part_run_together(["Un tendenciadeplazo"], "es", [["*tendenciadeplazo"]]) == [
