@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -410,3 +410,27 @@ def test_a_word_the_pair_lacks_is_translated_through_a_language_whose_pairs_know
     assert text == 'Era un <a href="/lucrative">lucrativo</a> trato para presos.'
     assert named == "Lucrative Dijo tan."  # a capitalised word may be a name: not looked up
     assert engine.last_marks() == [(), ("*Lucrative",)]
+
+
+class Mangling(ApertiumEngine):
+    """Apertium, that cuts the placeholder surname "Johnson" in two in its first answer, as
+    a generator that ran it together with the next word and was parted wrongly did."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
+        self.calls.append(list(segments))
+        answers = super().translate(segments, source, target)
+        return (
+            [a.replace("Johnson", "John son") for a in answers] if len(self.calls) == 1 else answers
+        )
+
+
+def test_a_segment_whose_hidden_name_came_back_broken_is_sent_again() -> None:
+    engine = Mangling()
+    article = Article(title="News", body_html="<p>It is a luxury four-door GT car.</p>")
+    result = translate_article(engine, article, "en", "es")
+    assert "GT" in result.body_html and "John" not in result.body_html
+    assert engine.calls[1:] == [["It is a luxury four-door QX0Q car."]]  # a made-up word

@@ -233,6 +233,8 @@ class _Job:
     source: str
     target: str
     memory: Memory | None
+    spans: dict[str, list[str]]  # by key: what was hidden in the segment, and how it comes back
+    forced: Mapping[str, str]
     seconds: float = 0.0  # the engine's time on the segments sent
     marks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by key: words it marked
     scores: dict[str, float] = field(default_factory=dict)  # by key: its confidence, if given
@@ -261,6 +263,7 @@ class _Job:
         todo = [item for item in todo if item[2]]
         lexicon = engine_lexicon(engine, "\n".join(t for *_, t in todo), source) if todo else None
         sent: dict[str, Hidden] = {}
+        hidden_spans: dict[str, list[str]] = {}
         names = _placeholder_names(engine, source) if todo else ()
         for draft, draft_keys, text in todo:
             spans = [
@@ -272,29 +275,48 @@ class _Job:
                 if key not in known and key not in sent:
                     sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup,
                                      names=names)  # fmt: skip
-        return cls(engine, drafts, keys, known, sent, version, source, target, memory)
+                    hidden_spans[key] = spans
+        return cls(engine, drafts, keys, known, sent, version, source, target, memory,
+                   hidden_spans, forced)  # fmt: skip
 
     def send(self) -> list[str]:
         """The engine's answer for every segment sent (the one step that waits for it)."""
-        segments = [h.text for h in self.sent.values()]
         started = time.perf_counter()
-        answers = self.engine.translate(segments, self.source, self.target) if segments else []
+        answers = self._ask(list(self.sent))
+        lost = [key for key, answer in zip(self.sent, answers, strict=True)
+                if self.sent[key].lost(answer)]  # fmt: skip
+        if lost:  # sent again with made-up placeholders, which no engine takes for a word
+            log.info("%d segments lost a hidden name; sent again", len(lost))
+            for key in lost:
+                self.sent[key] = hide(self.sent[key].source, self.spans[key], self.forced,
+                                      markup=self.engine.accepts_markup)  # fmt: skip
+            again = dict(zip(lost, self._ask(lost), strict=True))
+            answers = [again.get(k, a) for k, a in zip(self.sent, answers, strict=True)]
         self.seconds = time.perf_counter() - started
-        # what an engine may say of the call besides the translations
-        marks_of = getattr(self.engine, "last_marks", None)  # words it marked (Apertium)
-        if marks_of is not None and segments:
-            self.marks = dict(zip(self.sent, marks_of(), strict=False))
-        scores_of = getattr(self.engine, "last_scores", None)  # its confidence per segment
-        if scores_of is not None and segments:
-            self.scores = {k: s for k, s in zip(self.sent, scores_of(), strict=False)
-                           if s is not None}  # fmt: skip
-        tokens_of = getattr(self.engine, "last_tokens", None)  # what its API counted
-        if tokens_of is not None and segments:
-            self.tokens = tokens_of()
+        return answers
+
+    def _ask(self, keys: list[str]) -> list[str]:
+        """The engine's answers for the segments of ``keys``, and what it says of them."""
+        if not keys:
+            return []
+        segments = [self.sent[k].text for k in keys]
+        answers = self.engine.translate(segments, self.source, self.target)
         if len(answers) != len(segments):
             raise EngineError(
                 f"{self.engine.name}: {len(segments)} segments sent, {len(answers)} came back"
             )
+        # what an engine may say of the call besides the translations
+        marks_of = getattr(self.engine, "last_marks", None)  # words it marked (Apertium)
+        if marks_of is not None:
+            self.marks.update(zip(keys, marks_of(), strict=False))
+        scores_of = getattr(self.engine, "last_scores", None)  # its confidence per segment
+        if scores_of is not None:
+            self.scores.update((k, s) for k, s in zip(keys, scores_of(), strict=False)
+                               if s is not None)  # fmt: skip
+        tokens_of = getattr(self.engine, "last_tokens", None)  # what its API counted
+        if tokens_of is not None:
+            counted = tokens_of()
+            self.tokens = (self.tokens[0] + counted[0], self.tokens[1] + counted[1])
         return answers
 
     def complete(self, answers: list[str]) -> list[Translation]:

@@ -97,6 +97,16 @@ class Hidden:
     source: str  # the segment before anything was hidden
     tokens: tuple[str, ...]  # the placeholder of each replacement
 
+    def lost(self, translated: str) -> bool:
+        """Whether a name hidden behind a placeholder surname did not come back whole (an
+        engine may run it together with the next word and cut it elsewhere: "John sonde")."""
+        return any(
+            not value.startswith("<")
+            and not token.startswith("QX")
+            and not re.search(rf"(?<![^\W\d_]){re.escape(token)}", translated)
+            for value, token in zip(self.replacements, self.tokens, strict=True)
+        )
+
     def restore(self, translated: str) -> str:
         """Put back what the placeholders hide (a tag's surrounding spaces are undone).
 
