@@ -21,6 +21,7 @@ import pytest
 
 from newsrelay.config import Settings, TranslateSettings
 from newsrelay.errors import EngineError, NotConfigured
+from newsrelay.markup import html_paragraphs
 from newsrelay.model import Article, Metadata
 from newsrelay.translate import available_engines, load_engine, translate_article
 from newsrelay.translate.apertium import ApertiumEngine, Pipeline
@@ -434,3 +435,15 @@ def test_a_segment_whose_hidden_name_came_back_broken_is_sent_again() -> None:
     result = translate_article(engine, article, "en", "es")
     assert "GT" in result.body_html and "John" not in result.body_html
     assert engine.calls[1:] == [["It is a luxury four-door QX0Q car."]]  # a made-up word
+
+
+def test_the_words_the_engine_marked_are_in_the_paragraph_the_checks_count() -> None:
+    # a block without text (an image, an empty cell) is no paragraph of the story
+    body = ('<p><img src="http://127.0.0.1:9/a.jpg" alt=""></p><table><tr><td></td>'
+            "<td>The shipwrights left.</td></tr></table><p>The dockhands stayed.</p>")  # fmt: skip
+    result = translate_article(ApertiumEngine(), Article(title="News", body_html=body), "en", "es")
+    paragraphs = ["Noticioso", *html_paragraphs(result.body_html)]
+    assert [(p, paragraphs[p].split()[1]) for p, _ in result.marks] == [
+        (1, "shipwrights"),
+        (2, "dockhands"),
+    ]

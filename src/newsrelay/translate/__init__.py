@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 from html import escape
 from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
@@ -403,12 +403,24 @@ class _Draft:
         headline, then the body's blocks; the standfirst and the caption are not paragraphs)."""
         given = iter(scores)
         found = []
-        for index, block in enumerate(self.pieces):
+        for paragraph, block in zip(self.paragraphs, self.pieces, strict=True):
             for _ in block:
                 score = next(given)
-                if score is not None and (index == 0 or index >= 3):
-                    found.append((0 if index == 0 else index - 2, round(score, 4)))
+                if score is not None and paragraph is not None:
+                    found.append((paragraph, round(score, 4)))
         return tuple(found)
+
+    @cached_property
+    def paragraphs(self) -> list[int | None]:
+        """The paragraph each piece of the article is, as the checks count them (the headline
+        is 0, then each body block that holds text: an image or an empty cell is none); the
+        standfirst and the caption are none."""
+        numbers: list[int | None] = [0, None, None]
+        count = 0
+        for block in self.pieces[3:]:
+            count += bool(text := _text(" ".join(block)))
+            numbers.append(count if text else None)
+        return numbers
 
     def unknown_text(self, keys: Sequence[str], known: Mapping[str, str]) -> str:
         """The text of the headline and blocks that hold a segment whose key is not known."""
@@ -424,13 +436,11 @@ class _Draft:
         marks: list[tuple[str, ...]],
     ) -> Translation:  # fmt: skip
         marked = iter(marks)
-        # the words the engine marked, by paragraph: the headline is 0, the body's blocks follow
-        # (the standfirst and the caption are not paragraphs)
-        found = []
-        for index, block in enumerate(self.pieces):
+        found = []  # the words the engine marked, by paragraph
+        for paragraph, block in zip(self.paragraphs, self.pieces, strict=True):
             words = [w for _ in block for w in next(marked)]
-            if index == 0 or index >= 3:
-                found += [(0 if index == 0 else index - 2, w) for w in words]
+            if paragraph is not None:
+                found += [(paragraph, w) for w in words]
         restored = iter(translated)
         title, standfirst, caption, *bodies = [
             " ".join(next(restored) for _ in block) for block in self.pieces
