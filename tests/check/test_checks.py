@@ -104,6 +104,19 @@ def test_markup_must_keep_links() -> None:
     assert "markup" in run(GOOD, **item)
     item["translation_html"] = '<p>Vea el <a href="http://127.0.0.1/plan">plan</a>.</p>'
     assert "markup" not in run(GOOD, **item)
+    # an empty anchor (an icon's) is nothing a reader loses
+    item["source_html"] = source_html + '<h2><a href="http://127.0.0.1/#top"></a>Plan</h2>'
+    assert "markup" not in run(GOOD, **item)
+
+
+def test_emphasis_lost_is_reported_but_split_around_reordered_words_is_not() -> None:
+    source_html = "<p>The <strong>new bridge plan</strong> was <em>approved</em>.</p>"
+    split = (
+        "<p>El <strong>nuevo</strong> plan de <strong>puente</strong> fue <em>aprobado</em>.</p>"
+    )
+    assert "emphasis" not in run(GOOD, source_html=source_html, translation_html=split)
+    lost = "<p>El nuevo plan de puente fue <em>aprobado</em>.</p>"
+    assert "emphasis" in run(GOOD, source_html=source_html, translation_html=lost)
 
 
 @pytest.mark.usefixtures("apertium_eng_spa")
