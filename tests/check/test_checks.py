@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsrelay.check import CheckInput, available_checks, check_texts
+from newsrelay.check.language import check_output_language
 from newsrelay.check.residue import residue_findings
 from newsrelay.model import Decision
 from newsrelay.translate.apertium import ApertiumEngine
@@ -455,3 +456,16 @@ def test_a_persons_name_with_particles_or_in_quotes_is_found() -> None:
     assert _person_rendered("James Van Der Beek", "James Van Der Beek fue eliminado.", "en")
     assert _person_rendered("Kylie Jenner", "tras el cambio de \u2018Kylie Jenner\u2019.", "en")
     assert not _person_rendered("Donald Trump", "Donald Triunfo dijo que Trump vendrá.", "en")
+
+
+@pytest.mark.usefixtures("apertium_eng_spa")
+def test_a_paragraph_whose_words_the_target_dictionary_knows_is_no_third_language() -> None:
+    # machine Spanish thick with names reads to the identifier as Danish
+    source = ["Sydney beat Melbourne", "Sydney beat Melbourne behind Tom Hawkins' 3-1, 2-2 win "
+              "over Paul Kelly and Ben Cousins' 4-0, 5-1 win over Jack Riewoldt."]  # fmt: skip
+    translation = ["Sydney batió Melbourne", "Sydney ganó Melbourne detrás Tom Hawkins 3-1, 2-2 "
+                   "gana encima Paul Kelly y Ben Cousins 4-0, 5-1 gana encima Jack Riewoldt."]  # fmt: skip
+    found = check_output_language(CheckInput(source, translation, "en", "es"))
+    assert [f.message for f in found] == ["the paragraph reads as da, not es"]
+    item = CheckInput(source, translation, "en", "es", engine=ApertiumEngine())
+    assert check_output_language(item) == []
