@@ -177,7 +177,7 @@ def check_output_language(item: CheckInput) -> list[Finding]:
         language = max(chances, key=chances.__getitem__, default=None)
         unlikely = chances.get(target, 0.0) < TARGET_CHANCE
         foreign = language and unlikely and language not in accepted
-        if foreign and _foreign(paragraph, str(language), index, item):
+        if foreign and _foreign(paragraph, item):
             findings.append(
                 Finding(
                     "wrong_language",
@@ -195,13 +195,12 @@ def _words(paragraph: str) -> list[str]:
     return WORD.findall(URL.sub(" ", paragraph))
 
 
-def _foreign(paragraph: str, language: str, index: int, item: CheckInput) -> bool:
+def _foreign(paragraph: str, item: CheckInput) -> bool:
     """Whether a paragraph the identifier reads as a third language is one: not when the
     target's dictionary knows most of its words (clumsy machine Spanish with a dish's name in
     English reads as Croatian; measured on FLORES, a Spanish paragraph has 84-100% of its
     lower-case words in Apertium's Spanish dictionary, a Portuguese one 40-68%, a Galician one
-    56-85%), nor when its source paragraph is in that language too (a quotation any
-    translation keeps)."""
+    56-85%)."""
     lexicon = getattr(item.engine, "lexicon", None)
     words = [w for w in _words(paragraph) if w[:1].islower()]
     if lexicon is not None and len(words) >= MIN_JUDGED:
@@ -211,9 +210,6 @@ def _foreign(paragraph: str, language: str, index: int, item: CheckInput) -> boo
             known = {}
         if known and sum(bool(known.get(w)) for w in words) >= KNOWN_SHARE * len(words):
             return False
-    if len(item.source) == len(item.translation) and len(item.source[index]) >= MIN_PARAGRAPH:
-        [chances] = _chances([item.source[index]])
-        return max(chances, key=chances.__getitem__, default=None) != language
     return True
 
 
