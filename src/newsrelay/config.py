@@ -252,6 +252,12 @@ class CheckSettings:
         "tokens, where the engine gives one: CTranslate2 models, openai with openai_logprobs) "
         "is a low_confidence finding.",
     )
+    max_untranslated: float = setting(
+        0.01,
+        "A story whose body has more words the engine left in the source language (words it "
+        "marked as unknown: Apertium's dictionaries lack them) than this share of its words is "
+        "an untranslated finding; below it, they are reported paragraph by paragraph.",
+    )
 
 
 @dataclass(frozen=True)

@@ -350,6 +350,21 @@ def test_what_the_engine_marks_is_a_finding_by_paragraph() -> None:
     assert check_texts(item).decision == Decision.HOLD
 
 
+def test_a_body_with_more_words_left_unknown_than_one_in_a_hundred_is_untranslated() -> None:
+    body = " ".join(["El consejo aprobó el plan del puerto."] * 25)  # 175 words
+    marks = [(1, "*layoffs"), (2, "*rioters"), (2, "*Kyrgios")]  # a capitalised one may be a name
+
+    def untranslated(share: float = 0.01) -> list[str]:
+        item = CheckInput(["Plan", "a", "b"], ["Plan", body, body], "en", "es", marks=marks,
+                          max_untranslated=share)  # fmt: skip
+        return [f.message for f in check_texts(item).findings if f.kind == "untranslated"]
+
+    assert untranslated() == []  # 2 of 350 words
+    assert untranslated(0.005) == [
+        "2 words of 350 are left in the source language (more than one in 200): layoffs, rioters"
+    ]
+
+
 def test_apertium_marks_are_kept_beside_the_translation_not_in_it() -> None:
     from newsrelay.model import Article
     from newsrelay.translate import translate_article

@@ -59,6 +59,8 @@ class CheckInput:
     # a sentence below ``min_confidence`` is a low_confidence finding.
     scores: Sequence[tuple[int, float]] = ()
     min_confidence: float = 0.3
+    # the share of the body's words left unknown above which the story is untranslated
+    max_untranslated: float = 0.01
 
 
 Check = Callable[[CheckInput], Iterable[Finding]]
@@ -73,6 +75,7 @@ class Policy:
     reject: frozenset[str]
     disabled: frozenset[str] = frozenset()
     min_confidence: float = 0.3  # the engine's confidence below which a sentence is reported
+    max_untranslated: float = 0.01  # the share of a body's words left unknown that holds it
 
     @classmethod
     def from_settings(cls, settings: CheckSettings | None = None) -> Policy:
@@ -80,7 +83,7 @@ class Policy:
         settings = settings or CheckSettings()
         return cls(
             frozenset(settings.hold), frozenset(settings.reject), frozenset(settings.disabled),
-            settings.min_confidence,
+            settings.min_confidence, settings.max_untranslated,
         )  # fmt: skip
 
 
@@ -128,6 +131,7 @@ def check_translation(
     """Check a translation of an article (headline and body); ``machine``: it is an engine's.
     With the source's configured ``license``, what the feed (``feed_rights``) and the page
     state about reuse is compared with it (a ``rights`` finding when they disagree)."""
+    policy = policy or Policy.from_settings()
     item = CheckInput(
         source=[article.title, *article.paragraphs],
         translation=[translation.title, *html_paragraphs(translation.body_html)],
@@ -141,9 +145,9 @@ def check_translation(
         machine=machine,
         marks=translation.marks,
         scores=translation.scores,
-        min_confidence=(policy or Policy.from_settings()).min_confidence,
+        min_confidence=policy.min_confidence,
+        max_untranslated=policy.max_untranslated,
     )
-    policy = policy or Policy.from_settings()
     verdict = check_texts(item, policy)
     if not license or "rights" in policy.disabled:
         return verdict

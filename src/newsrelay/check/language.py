@@ -276,7 +276,7 @@ def check_engine_marks(item: CheckInput) -> list[Finding]:
     by_paragraph: dict[int, list[str]] = {}
     for paragraph, word in item.marks:
         by_paragraph.setdefault(paragraph, []).append(word)
-    findings = []
+    findings = _untranslated_words(item, by_paragraph)
     for paragraph, words in sorted(by_paragraph.items()):
         where = item.translation[paragraph] if paragraph < len(item.translation) else None
         broken = sorted({w[1:] for w in words if w[0] == "#"})
@@ -298,6 +298,20 @@ def check_engine_marks(item: CheckInput) -> list[Finding]:
             findings.append(Finding("engine_marks", "info", "the engine marked " + "; ".join(said),
                                     paragraph=paragraph, translation=where))  # fmt: skip
     return findings
+
+
+def _untranslated_words(item: CheckInput, marks: dict[int, list[str]]) -> list[Finding]:
+    """The body as a whole: more words left in the source language than one in
+    ``1 / max_untranslated`` of its words (one in a hundred) is an untranslated story, which
+    a reader meets in every other paragraph; the words are said."""
+    left = sorted({w[1:] for p, words in marks.items() if p > 0 for w in words
+                   if w[0] in "*@" and _plain_word(w[1:])})  # fmt: skip
+    size = sum(len(p.split()) for p in item.translation[1:])
+    if len(left) <= max(1, item.max_untranslated * size):
+        return []
+    return [Finding("untranslated", "warning", f"{len(left)} words of {size} are left in the "
+                    f"source language (more than one in {round(1 / item.max_untranslated)}): "
+                    + ", ".join(left[:12]) + (" ..." if len(left) > 12 else ""))]  # fmt: skip
 
 
 def check_confidence(item: CheckInput) -> list[Finding]:
