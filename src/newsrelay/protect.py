@@ -295,11 +295,14 @@ def _work_or_brand(
     barred = INSTITUTIONS | ctx.titles | ctx.calendar | KINDS | GEOGRAPHY | COMMON_CAPITALISED
     if len(words) == 1:
         word, found = words[0], kinds[0]
-        if any(k.startswith("np") for k in found):
-            return ""
+        common = frozenset(k for k in found if not k.startswith("np"))
+        if found & PLACE or (found and not common):
+            return ""  # a place, or a name the engine knows only as one: it keeps or renders it
         if word.isupper() and word.isalpha() and len(word) >= 2:
             return word if found & {"vblex", "adj", "prn", "det", "pr"} else ""
-        noun = bool(found) and found <= {"n", "vblex"} and "n" in found
+        # a noun, or a name the engine may take for a word ("Tesla", "Musk", "Swift")
+        words_of = {"n", "vblex", "adj"} if common != found else {"n", "vblex"}
+        noun = bool(common) and common <= words_of and "n" in common
         proper = word[:1].isupper() and word[1:].islower() and len(word) >= 3
         # not a plural ("Americans", "Allies"), a language ("Arabic") or a noun after "the",
         # a part of a longer name as often ("the Declaration of Independence")
@@ -405,6 +408,9 @@ def _named_by_lexicon(
         return kinds[i] == frozenset() or (not kinds[i] and name_shaped(words[i]))
 
     place = any(k and k & PLACE for k in kinds) or any(w in INSTITUTIONS for w in lowered)
+    named_of_words = all(k and _ordinary(k) for k in kinds) and lowered[-1] not in PLACE_NOUNS
+    if before in KINDS and not place and named_of_words:
+        return " ".join(words), OTHER  # "Fort Worth", not "Fort Valor"; not "Cape Town"
     given = [
         i
         for i in range(len(words))
@@ -445,8 +451,11 @@ def _named_by_lexicon(
             short = first > 0 and (ctx.adjectives_first or len(words[first - 1]) <= 4)
             if short and not _closed(kinds[first - 1]):
                 first -= 1
-            while last + 1 < len(words) and _name_part(kinds[last + 1], lowered[last + 1], ctx):
-                last += 1  # "Kyiv Independent", "Tran Van Minh"
+            while last + 1 < len(words) and (
+                _name_part(kinds[last + 1], lowered[last + 1], ctx)
+                or _surname_noun(kinds[last + 1], lowered[last + 1], ctx)
+            ):
+                last += 1  # "Kyiv Independent", "Tran Van Minh", "Elon Musk"
         if first == last == 0 and start == 0 and not name_shaped(words[0]):
             return "", ""  # capitalised because it opens the sentence
         person = last > first and not place  # "Sun Hao", "Won Min-ho"; not "Kyiv Oblast"
@@ -473,6 +482,11 @@ def _named_by_lexicon(
     return "", ""
 
 
+def _ordinary(kinds: frozenset[str]) -> bool:
+    """A word the dictionary knows only as an ordinary word (no proper noun, no closed class)."""
+    return not any(k.startswith("np") for k in kinds) and not _closed(kinds)
+
+
 def _noun(kinds: frozenset[str] | None) -> bool:
     return bool(kinds and "n" in kinds and not kinds & {"adj", "num"} and not _closed(kinds))
 
@@ -490,6 +504,15 @@ def _name_part(kinds: frozenset[str] | None, word: str, ctx: Context) -> bool:
         kinds and kinds & {"np:ant", "np:cog", *(["adj"] if ctx.adjectives_first else [])}
     )
     return (proper or word in PARTICLES) and word not in ctx.calendar
+
+
+def _surname_noun(kinds: frozenset[str] | None, word: str, ctx: Context) -> bool:
+    """A noun after a name the dictionary does not know: its surname ("Elon Musk", not
+    "Elon almizcle"), unless a place's or an institution's word ("Kyiv Oblast", "Tran Bank")."""
+    return bool(
+        kinds and "n" in kinds and not _closed(kinds)
+        and word not in PLACE_NOUNS | INSTITUTIONS | ctx.calendar
+    )  # fmt: skip
 
 
 def _closed(kinds: frozenset[str] | None) -> bool:

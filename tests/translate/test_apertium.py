@@ -123,6 +123,19 @@ def test_works_brands_teams_and_acronyms_are_kept_their_words_are_not_translated
     assert "Casa Blanca" in result.body_html and "Corea del Norte" in result.body_html
 
 
+def test_names_made_of_words_the_engine_knows_otherwise_are_kept() -> None:
+    # a surname that is a noun after a given name it does not know ("Elon almizcle"), a name
+    # it knows but may take for a word ("la tesla", "el pantano"), a name of ordinary words
+    # after a kind of place ("Fort Valor"); not a place languages translate ("Ciudad de Cabo")
+    text = ("Elon Musk said Tesla would build it. Kovalenko, Haddad and Marsh were mayors in Fort "
+            "Worth. He flew to Cape Town.")  # fmt: skip
+    result = translate_article(ApertiumEngine(), Article(title="T", body_html=f"<p>{text}</p>"),
+                               "en", "es")  # fmt: skip
+    for kept in ("Elon Musk", "Tesla", "Marsh", "Fort Worth"):
+        assert kept in result.body_html, kept
+    assert "Cape Town" not in result.body_html
+
+
 # the persistent pipeline -----------------------------------------------------------------------
 
 DOCUMENTS = [
