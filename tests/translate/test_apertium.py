@@ -136,6 +136,13 @@ def test_names_made_of_words_the_engine_knows_otherwise_are_kept() -> None:
     assert "Cape Town" not in result.body_html
 
 
+def test_a_title_before_a_hidden_name_is_translated() -> None:
+    # eng-spa reads "Mayor Johnson" as one name and leaves "Mayor" (Spanish "older") as it is
+    article = Article(title="T", body_html="<p>Mayor Helen Marsh said the bridge would open.</p>")
+    result = translate_article(ApertiumEngine(), article, "en", "es")
+    assert result.body_html == "<p>Alcalde Helen Marsh dijo que el puente abriría.</p>"
+
+
 # the persistent pipeline -----------------------------------------------------------------------
 
 DOCUMENTS = [

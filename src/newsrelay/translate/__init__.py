@@ -23,7 +23,7 @@ from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.markup import inner_html, leaf_blocks, sanitize_html, set_inner_html
 from newsrelay.model import Article, TranslatedSegment, Translation, Usage
-from newsrelay.protect import engine_lexicon, name_shaped, protected_spans
+from newsrelay.protect import Context, engine_lexicon, name_shaped, protected_spans
 from newsrelay.text import locale, localize_numbers
 from newsrelay.translate.segment import PLACEHOLDER_NAMES, Hidden, hide, split_html
 
@@ -265,6 +265,7 @@ class _Job:
         sent: dict[str, Hidden] = {}
         hidden_spans: dict[str, list[str]] = {}
         names = _placeholder_names(engine, source) if todo else ()
+        titles = Context.of(source).titles
         for draft, draft_keys, text in todo:
             spans = [
                 span
@@ -274,7 +275,7 @@ class _Job:
             for segment, key in zip(draft.segments, draft_keys, strict=True):
                 if key not in known and key not in sent:
                     sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup,
-                                     names=names)  # fmt: skip
+                                     names=names, titles=titles)  # fmt: skip
                     hidden_spans[key] = spans
         return cls(engine, drafts, keys, known, sent, version, source, target, memory,
                    hidden_spans, forced)  # fmt: skip

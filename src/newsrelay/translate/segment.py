@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape, unescape
 
@@ -133,13 +133,16 @@ class Hidden:
 
 def hide(
     segment: str, spans: Sequence[str], replace: Mapping[str, str], *, markup: bool,
-    names: Sequence[str] = (),
+    names: Sequence[str] = (), titles: Collection[str] = (),
 ) -> Hidden:  # fmt: skip
     """Hide ``spans`` (longest first) and, unless the engine takes ``markup``, inline tags.
 
     A span is hidden behind one of ``names`` (placeholder surnames the engine knows as names)
     that the segment does not hold, while there are some left, else behind a made-up word. It
-    comes back as ``replace[span]`` when the glossary forces a translation, else as it was."""
+    comes back as ``replace[span]`` when the glossary forces a translation, else as it was.
+    One of ``titles`` (lower-case words of four letters or more) written before a hidden name
+    goes to the engine in lower case, as a word it translates: eng-spa reads "Mayor Johnson"
+    as one name ("Mayor Johnson dijo"), "mayor Johnson" as "Alcalde Johnson"."""
     replacements: list[str] = []
     tokens: list[str] = []
     free = iter([n for n in names if n.casefold() not in segment.casefold()])
@@ -162,6 +165,11 @@ def hide(
                 piece = re.sub(whole, lambda _, v=value: token(v, name=True), piece)
         pieces[index] = piece
     hidden = "".join(pieces) if markup else " ".join("".join(pieces).split())
+    named = [t for t in tokens if not t.startswith("QX")]
+    long = sorted(t for t in titles if len(t) >= 4)
+    if named and long:
+        before = rf"\b(?:{'|'.join(long)})(?=\s+(?:{'|'.join(map(re.escape, named))})\b)"
+        hidden = re.sub(before, lambda m: m.group().lower(), hidden, flags=re.I)
     return Hidden(hidden, tuple(replacements), segment, tuple(tokens))
 
 
