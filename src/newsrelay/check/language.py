@@ -98,8 +98,8 @@ def check_untranslated(item: CheckInput) -> list[Finding]:
         (index, sentence, rest)
         for index, paragraph in enumerate(item.translation)
         for sentence in sentences(paragraph, item.target_language)
-        if len(re.findall(r"[^\W\d_]{2,}", sentence)) >= MIN_WORDS
-        and len(re.findall(r"[^\W\d_]{2,}", rest := _unnamed(sentence))) >= MIN_REST
+        if len(WORD.findall(sentence)) >= MIN_WORDS
+        and len(WORD.findall(rest := _unnamed(sentence))) >= MIN_REST
     ]
     languages = _languages_of([r for *_, r in judged], item.source_language, item.target_language)
     return [
@@ -123,8 +123,8 @@ def _copied(sentence: str, index: int, item: CheckInput) -> bool:
     target the identifier does not know, which it may read as anything (Occitan as English)."""
     aligned = len(item.source) == len(item.translation)
     source = item.source[index] if aligned else " ".join(item.source)
-    words = re.findall(r"[^\W\d_]{2,}", sentence.casefold())
-    known = set(re.findall(r"[^\W\d_]{2,}", source.casefold()))
+    words = WORD.findall(sentence.casefold())
+    known = set(WORD.findall(source.casefold()))
     return sum(w in known for w in words) >= COPIED * len(words)
 
 

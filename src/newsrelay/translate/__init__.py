@@ -418,8 +418,8 @@ class _Draft:
         standfirst and the caption are none."""
         numbers: list[int | None] = [0, None, None]
         count = 0
-        for block in self.pieces[3:]:
-            count += bool(text := _text(" ".join(block)))
+        for block in self.blocks:
+            count += bool(text := block.text_content().strip())
             numbers.append(count if text else None)
         return numbers
 

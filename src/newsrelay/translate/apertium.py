@@ -34,6 +34,7 @@ from newsrelay.config import Settings
 from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.text import locale, word_break, word_pieces
 from newsrelay.translate import batches
+from newsrelay.translate.segment import PIECES
 from newsrelay.translate.stream import deformat, escape_text, reformat
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ SENTENCE_START = re.compile(r"(?:^|(?<=[.!?] ))([^\W\d_a-z]{2,3})(?= )")
 SPACED_STOP = re.compile(r"(?<=\w) +([.,:;])(?=\s|$|<)")
 # A lower-case word long enough to hide three, or letters and digits run together ("de48años").
 RUN_TOGETHER = re.compile(r"(?<!\w)(?:[^\W\d_]{9,}|[^\W\d_]+\d+[^\W\d_]*)(?!\w)")
-TAG = re.compile(r"(<[^>]*>)")
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
 # ^surface/reading/reading$: a reading is lemma<tag><tag>..., or *surface for an unknown word
 LEXICAL_UNIT = re.compile(r"\^((?:[^/$\\]|\\.)+)((?:/(?:[^/$\\]|\\.)*)+)\$")
@@ -315,7 +315,7 @@ class ApertiumEngine:
 
         return [
             (
-                "".join(map(fill, TAG.split(text))),
+                "".join(map(fill, PIECES.split(text))),
                 tuple(mark for mark in marks if mark[0] not in "*@" or _gap(mark) not in found),
             )
             for text, marks in unmarked
