@@ -397,8 +397,8 @@ def _named_by_lexicon(
     before = lowered[cut - 1] if cut else before
     words, lowered, start = words[cut:], lowered[cut:], start + cut
     kinds = [lexicon.get(w) for w in words]
-    while start == 0 and len(words) > 1 and _closed(kinds[0]):  # "Beyond Wednesday's race"
-        words, lowered, kinds, start = words[1:], lowered[1:], kinds[1:], 1
+    while start == 0 and len(words) > 1 and _closed(kinds[0]) and not _surname_first(kinds):
+        words, lowered, kinds, start = words[1:], lowered[1:], kinds[1:], 1  # "Beyond Wednesday"
 
     def has(i: int, kind: str) -> bool:
         found = kinds[i]
@@ -451,6 +451,8 @@ def _named_by_lexicon(
             short = first > 0 and (ctx.adjectives_first or len(words[first - 1]) <= 4)
             if short and not _closed(kinds[first - 1]):
                 first -= 1
+            while first > 0 and (kinds[first - 1] or set()) & {"np:ant", "np:cog"}:
+                first -= 1  # "Tran Van Minh": the surname first
             while last + 1 < len(words) and (
                 _name_part(kinds[last + 1], lowered[last + 1], ctx)
                 or _surname_noun(kinds[last + 1], lowered[last + 1], ctx)
@@ -513,6 +515,13 @@ def _surname_noun(kinds: frozenset[str] | None, word: str, ctx: Context) -> bool
         kinds and "n" in kinds and not _closed(kinds)
         and word not in PLACE_NOUNS | INSTITUTIONS | ctx.calendar
     )  # fmt: skip
+
+
+def _surname_first(kinds: list[frozenset[str] | None]) -> bool:
+    """A surname the dictionary also knows as a closed-class word, written first before a
+    given name it does not know: "He Jun", "Long Hai" (not "Beyond Wednesday")."""
+    first = kinds[0] or frozenset()
+    return "np:cog" in first and bool(first - {"np:cog", "adv"}) and kinds[1] == frozenset()
 
 
 def _closed(kinds: frozenset[str] | None) -> bool:

@@ -136,6 +136,18 @@ def test_names_made_of_words_the_engine_knows_otherwise_are_kept() -> None:
     assert "Cape Town" not in result.body_html
 
 
+def test_a_surname_written_first_is_kept_with_the_name() -> None:
+    # "He" and "Long" are surnames the dictionary also knows as words ("Él Jun", "Largo Hai"),
+    # "Tran" one before "Van", a noun ("Tran Furgoneta Minh"); a tag may cut a name in two
+    text = ("<p>He Jun, the coach, praised the team.</p><p>Long Hai, a fisherman, rescued four "
+            "tourists.</p><p>Tran Van Minh's factory makes shoes.</p>"
+            "<p><strong>Park</strong> Ji-yeon's forecast was the lowest.</p>")  # fmt: skip
+    result = translate_article(ApertiumEngine(), Article(title="T", body_html=text), "en", "es")
+    text = re.sub("<[^>]+>", "", result.body_html)
+    for kept in ("He Jun", "Long Hai", "Tran Van Minh", "Park Ji-yeon"):
+        assert kept in text, (kept, text)
+
+
 def test_a_title_before_a_hidden_name_is_translated() -> None:
     # eng-spa reads "Mayor Johnson" as one name and leaves "Mayor" (Spanish "older") as it is
     article = Article(title="T", body_html="<p>Mayor Helen Marsh said the bridge would open.</p>")

@@ -153,6 +153,7 @@ def hide(
         return tokens[-1]
 
     pieces = PIECES.split(segment)
+    spans = _across_tags(spans, pieces)
     for index, piece in enumerate(pieces):
         if index % 2:  # a tag: only text is hidden, never an attribute
             pieces[index] = piece if markup else f" {token(piece)} "
@@ -171,6 +172,16 @@ def hide(
         before = rf"\b(?:{'|'.join(long)})(?=\s+(?:{'|'.join(map(re.escape, named))})\b)"
         hidden = re.sub(before, lambda m: m.group().lower(), hidden, flags=re.I)
     return Hidden(hidden, tuple(replacements), segment, tuple(tokens))
+
+
+def _across_tags(spans: Sequence[str], pieces: Sequence[str]) -> list[str]:
+    """``spans``, and the words of those that an inline tag cuts (``<strong>Park</strong>
+    Ji-yeon``), each hidden where it stands; longest first."""
+    texts = [unescape(p) for p in pieces[0::2]]
+    text = "".join(texts)
+    cut = [s for s in spans if s in text and not any(s in t for t in texts)]
+    words = {w for s in cut for w in s.split() if w not in spans}
+    return sorted([*spans, *words], key=lambda s: (-len(s), s)) if words else list(spans)
 
 
 def _rejoin(source: str, translated: str) -> str:
