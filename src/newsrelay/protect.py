@@ -33,7 +33,7 @@ TITLES = {
     "councillor councilor professor prof sir lady pope king queen prince princess father rep sen "
     "gov coach captain officer chief inspector director secretary ambassador spokesman "
     "spokeswoman spokesperson envoy commissioner prosecutor leader premier deputy sergeant "
-    "mp mep host lawmaker",
+    "mp mep host lawmaker madam madame dame",
     "es": "sr sra don doña alcalde alcaldesa presidente presidenta ministro ministra senador "
     "senadora juez jueza general gobernador gobernadora profesor profesora rey reina príncipe "
     "princesa portavoz director directora secretario secretaria embajador embajadora fiscal",

@@ -16,7 +16,12 @@ from sentencex import segment
 # Spaces group thousands only after one to three digits ("7 000"), so "in 2026 300 people"
 # stays two numbers; points and commas group or mark decimals.
 # The spaces that group thousands: no-break, narrow no-break, thin (French typesetting) and plain.
-NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?!\d)(?:,\d+)?|\d+(?:[.,]\d+)*")
+# A vulgar fraction may follow the whole number: "29¾" is 29.75.
+FRACTIONS = "\u00bc-\u00be\u2150-\u215e"
+NUMBER = re.compile(
+    r"(?<!\d)\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?!\d)(?:,\d+)?"
+    rf"|\d+(?:[.,]\d+)*[{FRACTIONS}]?"
+)
 SPACES = "\u00a0\u202f\u2009 "
 # What no stored text may hold: C0 and C1 controls but tab and line breaks, lone surrogates and
 # noncharacters (none is legal in XML 1.0, so none may reach a page, a feed or the engine).
@@ -145,6 +150,10 @@ TIME_AFTER = re.compile(r"\s?(?:[ap]\.?m\b|h\b|hrs?\b)", re.I)
 
 
 def _read(token: str, language: str) -> Decimal | None:
+    if not token[-1].isdigit():  # "29¾"
+        value = _read(token[:-1], language)
+        part = Decimal(str(unicodedata.numeric(token[-1]))).quantize(Decimal("0.001"))
+        return None if value is None else (value + part).normalize()
     decimal_point = decimal_mark(language)
     separators = [c for c in token if not c.isdigit()]
     if not separators:
@@ -203,10 +212,9 @@ def _month_table(language: str) -> dict[str, int]:
         for width in ("wide", "abbreviated"):
             for number, name in context.get(width, {}).items():
                 table.setdefault(name.casefold().rstrip("."), number)
-    extra = {"en": "sept", "es": "setiembre"}  # spellings in use beside CLDR's
-    if language in extra:
-        table[extra[language]] = 9
-    return table
+    # spellings in use beside CLDR's ("julh", the Languedocian July beside "julhet")
+    extra = {"en": {"sept": 9}, "es": {"setiembre": 9}, "oc": {"julh": 7}}
+    return table | extra.get(language, {})
 
 
 @cache

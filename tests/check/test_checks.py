@@ -195,6 +195,7 @@ def kinds_of(source: list[str], translation: list[str], target: str) -> set[str]
             "es",
         ),
         ("It was taken away at 1200 GMT.", "O veículo foi levado às 12h GMT.", "pt"),
+        ("It measures 29¾ inches by 24½ inches.", "Misura 29,75 pollici per 24,5.", "it"),
     ],
 )
 def test_numbers_written_the_ways_translators_write_them(
@@ -463,6 +464,22 @@ def test_negation_in_contracted_and_lexical_forms() -> None:
                         "uk")  # fmt: skip
     # "couldn't help but think" states a thought, it denies nothing
     assert not negation("I couldn't help but think of her.", "Pensé en ella todo el tiempo.", "es")
+
+
+def test_a_historical_name_in_the_targets_spelling_is_noted_not_held() -> None:
+    royals = ["Versailles", "Queen Marie Antoinette and the King's sister, Madam Elizabeth, "
+              "were forced back to Paris on July 4, 1789."]  # fmt: skip
+    translation = ["Versalles", "La reina María Antonieta y la hermana del rey, Madame Élisabeth, "
+                   "volvieron a París el 4 de julio de 1789."]  # fmt: skip
+    found = kinds_of(royals, translation, "es")
+    assert "names" not in found and "name_changed" in found
+    # one word kept and one changed is a changed name
+    source = ["Trial", "The victim, Jessica Chambers, was 19."]
+    assert "names" in kinds_of(source, ["Juicio", "La víctima, Jessica Cambres, tenía 19."], "es")
+    # "Marie-Antoinette" is the name as it is; Occitan writes July "julhet" or "julh"
+    translation = ["Versalhas", "La reina Marie-Antoinette e la sòrre del rei, Madama Elizabeth, "
+                   "tornèron a París lo 4 de julh de 1789."]  # fmt: skip
+    assert not {"names", "name_changed", "dates"} & kinds_of(royals, translation, "oc")
 
 
 def test_a_persons_name_with_particles_or_in_quotes_is_found() -> None:

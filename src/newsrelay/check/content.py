@@ -371,12 +371,18 @@ def check_names(item: CheckInput) -> list[Finding]:
         kind = kinds.get(span) if span not in strict else None
         if kind == PERSON and item.target_language not in CYRILLIC:
             # in each paragraph that translates one naming the person ("said X" as "said")
-            findings += [
-                Finding("names", "warning", f"the name {span!r} is missing or changed",
-                        paragraph=index, source=span)
-                for index in _paragraphs_naming(span, item)
-                if not _person_rendered(span, _aligned(item, index), item.source_language)
-            ]  # fmt: skip
+            for index in _paragraphs_naming(span, item):
+                target = _aligned(item, index)
+                if _person_rendered(span, target, item.source_language):
+                    continue
+                if not item.machine and _person_rendered(span, target, item.source_language,
+                                                         respelt=True):  # fmt: skip
+                    findings.append(Finding("name_changed", "info", f"{span!r} is spelt "
+                                            "otherwise; check that it was rendered right",
+                                            paragraph=index, source=span))  # fmt: skip
+                    continue
+                findings.append(Finding("names", "warning", f"the name {span!r} is missing or "
+                                        "changed", paragraph=index, source=span))  # fmt: skip
             continue
         if expected[span] in text or any(
             span in longer and expected[longer] in text for longer in spans if longer != span
@@ -427,11 +433,14 @@ def _aligned(item: CheckInput, paragraph: int | None) -> str:
 CYRILLIC = frozenset({"ru", "uk", "bg", "be", "sr", "mk"})
 
 
-def _person_rendered(name: str, target: str, language: str) -> bool:
+def _person_rendered(name: str, target: str, language: str, *, respelt: bool = False) -> bool:
     """Whether ``target`` carries the person's name: its last two words after any title or role
     ("Attorney General Rod Rosenstein": "Rod Rosenstein"; a family name may come first, "Park
     Ji-hoon", never "Parque Ji-hoon"), accents and case aside; a royal's name by its numeral
-    ("Elizabeth II" is "Isabel II" in Spanish)."""
+    ("Elizabeth II" is "Isabel II" in Spanish). ``respelt``: instead, every word of it in
+    another spelling, as a translator writes a historical name the target's way ("Marie
+    Antoinette" as "María Antonieta", "Elizabeth" as "Élisabeth"); not a name with one word
+    kept and one changed ("Jessica Chambers" as "Jessica Cambres")."""
     numeral = re.search(r"\b[IVX]+\b", name)
     if numeral and re.search(rf"\b{numeral.group()}\b", target):
         return True
@@ -442,10 +451,15 @@ def _person_rendered(name: str, target: str, language: str) -> bool:
                 and not w.isupper()][-2:]  # fmt: skip
     # each word as it may be written: its parts ("Jo-Ann"), without a genitive's "s" ("Sarah
     # Palins Sohn") or the typographic quotes around it
+    # ("Marie-Antoinette" is two words and one)
     present = [
-        {word, *word.split("-"), word.strip("'"), *([word[:-1]] if word[-1:] == "s" else [])}
+        {word, part, word.strip("'"), *([word[:-1]] if word[-1:] == "s" else [])}
         for word in WORD.findall(fold(target))
+        for part in word.split("-")
     ]
+    if respelt:
+        present = [{r for r in required if r not in s and any(_similar(r, w) for w in s)}
+                   for s in present]  # fmt: skip
     # together, as a name is written ("Donald Trump", "Ludwig van Beethoven"): "Donald Triunfo"
     # with "Trump" further on is not the name
     return not required or any(
