@@ -228,15 +228,18 @@ def dropped_name(pair: Pair, rng: random.Random) -> Pair | None:
 
 
 def dropped_sentence(pair: Pair, rng: random.Random) -> Pair | None:
-    """The second sentence of a two-sentence paragraph dropped."""
+    """The last sentence of a paragraph of two or more dropped (a sentence has words: the
+    segmenter may leave a closing quote alone)."""
     from newsrelay.text import sentences
 
-    spots = [i for i, p in enumerate(pair.translation[1:], 1)
-             if len(sentences(p, pair.language)) >= 2]  # fmt: skip
+    def said(paragraph: str) -> list[str]:
+        return [s for s in sentences(paragraph, pair.language) if re.search(r"\w", s)]
+
+    spots = [i for i, p in enumerate(pair.translation[1:], 1) if len(said(p)) >= 2]
     if not spots:
         return None
     index = rng.choice(spots)
-    kept = sentences(pair.translation[index], pair.language)[:-1]
+    kept = said(pair.translation[index])[:-1]
     return _swap(pair, index, " ".join(kept), "dropped_sentence")
 
 

@@ -39,6 +39,24 @@ def sentences(text: str, language: str) -> list[str]:
     return [s.strip() for s in segment(language, text) if s.strip()]
 
 
+# Quotation marks, and apostrophes that open or close a quotation rather than join a word
+# ("'It is a farce,' he said" but "isn't").
+QUOTES = re.compile("[\"“”«»„‹›]|(?<!\\w)['‘’]|['‘’](?!\\w)")  # noqa: RUF001
+# What ends a piece a segmenter cut after a short abbreviation ("Ms.", "d.C."), not a sentence.
+ABBREVIATION_END = re.compile(r"(?:^|\s)(?:[^\W\d]|[A-Z][a-z])\.$")
+
+
+def sentence_count(text: str, language: str) -> int:
+    """How many sentences ``text`` has, counted the same way in any language: a segmenter keeps
+    a quotation in guillemets or double quotes whole ("« C'est une farce. Un bon Brexit, ça
+    n'existe pas »" as one) but not one in single quotes, and may cut after a title ("Ms.")."""
+    parts = sentences(QUOTES.sub(" ", text), language)
+    return sum(
+        1 for i, part in enumerate(parts)
+        if not i or not (part[:1].islower() or ABBREVIATION_END.search(parts[i - 1]))
+    )  # fmt: skip
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
     return re.findall(r"\w+", text.casefold())
@@ -64,9 +82,7 @@ def fold(text: str) -> str:
     """``text`` casefolded, without accents, Cyrillic written in Latin letters, apostrophes
     written one way: for comparing names and words across spellings ("Zelensky", "Zelenski",
     "Зеленский"; "O'Flynn" written with a typographic apostrophe)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.translate(_CYRILLIC)
+    return _unaccented(text.casefold()).translate(_CYRILLIC)
 
 
 _CYRILLIC_LETTERS = ("абвгґдезиіїйклмнопрстуфыэё", "abvggdeziiiiklmnoprstufyee")
@@ -211,10 +227,17 @@ def _month_table(language: str) -> dict[str, int]:
     for context in known.months.values():
         for width in ("wide", "abbreviated"):
             for number, name in context.get(width, {}).items():
-                table.setdefault(name.casefold().rstrip("."), number)
+                name = name.casefold().rstrip(".")
+                table.setdefault(name, number)
+                table.setdefault(_unaccented(name), number)  # "octobre" for "octòbre"
     # spellings in use beside CLDR's ("julh", the Languedocian July beside "julhet")
     extra = {"en": {"sept": 9}, "es": {"setiembre": 9}, "oc": {"julh": 7}}
     return table | extra.get(language, {})
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @cache

@@ -466,6 +466,20 @@ def test_negation_in_contracted_and_lexical_forms() -> None:
     assert not negation("I couldn't help but think of her.", "Pensé en ella todo el tiempo.", "es")
 
 
+def test_sentences_are_counted_alike_inside_any_quotation_marks() -> None:
+    # the segmenter keeps « ... » whole and cuts '...' apart; "Ms." is no sentence's end
+    source = ["Brexit", "'It is a complete farce. There isn't such a thing as a good Brexit,' "
+              "he added, and Ms. Scovell agreed.", "The vote in the chamber takes place on Tuesday "
+              "evening.", "Both parties expect a close result after the long debate."]  # fmt: skip
+    both = ["Brexit", "« C'est une vraie farce. Un bon Brexit, ça n'existe pas », a-t-il ajouté, "
+            "et Mme Scovell était d'accord.", "Le vote de la chambre aura lieu mardi en soirée.",
+            "Les deux partis attendent un résultat serré après ce long débat."]  # fmt: skip
+    assert "omission" not in kinds_of(source, both, "fr")
+    one = [both[0], "« C'est une vraie farce », a-t-il ajouté, et Mme Scovell était d'accord.",
+           *both[2:]]  # fmt: skip
+    assert "omission" in kinds_of(source, one, "fr")
+
+
 def test_a_historical_name_in_the_targets_spelling_is_noted_not_held() -> None:
     royals = ["Versailles", "Queen Marie Antoinette and the King's sister, Madam Elizabeth, "
               "were forced back to Paris on July 4, 1789."]  # fmt: skip

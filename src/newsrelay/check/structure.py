@@ -10,7 +10,7 @@ import lxml.html
 
 from newsrelay.check import CheckInput
 from newsrelay.model import Finding
-from newsrelay.text import sentences, words
+from newsrelay.text import sentence_count, sentences, words
 
 LENGTH_FACTOR = 2.0  # a paragraph this many times longer or shorter than the article's norm
 MIN_LENGTH = 40  # characters: shorter paragraphs vary too much to judge by length
@@ -53,8 +53,8 @@ def _sentence_counts(item: CheckInput) -> list[Finding]:
     norm = _length_norm(item)
     findings = []
     for index, (source, target) in enumerate(zip(item.source, item.translation, strict=True)):
-        have = len(sentences(target, item.target_language))
-        want = len(sentences(source, item.source_language))
+        have = sentence_count(target, item.target_language)
+        want = sentence_count(source, item.source_language)
         short = len(target) < OMISSION_SHARE * norm * len(source)
         # an added sentence makes the paragraph longer too; a segmenter that cuts at "z.B." or
         # "cu.ft." only makes more of the same text

@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape, unescape
 
-from newsrelay.text import sentences
+from newsrelay.text import ABBREVIATION_END, sentences
 
 TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
 VOID = frozenset("br wbr img hr".split())
@@ -76,7 +76,7 @@ def _sentence_starts(plain: str, language: str) -> list[int]:
         if found < 0:
             return []  # the segmenter changed the text: keep the block whole
         before = plain[starts[-1] if starts else 0 : found].rstrip()
-        abbreviation = re.search(r"(?:^|\s)(?:[^\W\d]|[A-Z][a-z])\.$", before)
+        abbreviation = ABBREVIATION_END.search(before)
         if found > 0 and not (abbreviation or sentence[:1].islower() or len(sentence) < 4):
             starts.append(found)
         cursor = found + len(sentence)
