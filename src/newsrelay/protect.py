@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from newsrelay.errors import NewsrelayError
-from newsrelay.text import calendar_words, locale, sentences
+from newsrelay.text import calendar_words, locale, month_names, sentences
 
 # Words, with inner apostrophes and hyphens (O'Neill, Won-sik) but not a possessive 's.
 WORD = re.compile(r"\w[\w'’-]*?(?=['’]s\b|[^\w'’-]|$)")  # noqa: RUF001
@@ -198,6 +198,7 @@ class Context:
     speech: tuple[str, ...]
     function_words: frozenset[str]
     calendar: frozenset[str]  # weekday and month names, capitalised in some languages
+    months: frozenset[str]  # month names and their abbreviations ("sept"), lower-cased
     apposition: tuple[str, ...]  # words that open an apposition after a name: "a", "the"
     adjectives_first: bool
     # names of works, teams and brands are written in title case ("Star Wars", "Oklahoma City
@@ -213,6 +214,7 @@ class Context:
             tuple(SPEECH.get(language, "").split()),
             function_words,
             calendar_words(language),
+            month_names(language),
             tuple(APPOSITION.get(language, "").split()),
             language in {"en", "de", "nl", "sv", "da", "nb", "ru", "uk"},
             language == "en",
@@ -245,7 +247,7 @@ def _names(sentence: str, ctx: Context, lexicon: Lexicon | None) -> Iterator[tup
     tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(sentence)]
     long = [t[0] for t in tokens if len(t[0]) >= 4]  # a headline in title case names nothing
     headline = len(long) >= 3 and not any(w[0].islower() for w in long)
-    for start, end in _runs(sentence, tokens, ctx.function_words):
+    for start, end in _runs(sentence, tokens, ctx.function_words, ctx.months):
         words = [t[0] for t in tokens[start:end]]
         while (words and words[0].casefold().rstrip(".") in ctx.titles | ARTICLES) or (
             len(words) > 1 and words[0].casefold() in ctx.function_words
@@ -530,14 +532,21 @@ def _closed(kinds: frozenset[str] | None) -> bool:
 
 
 def _runs(
-    sentence: str, tokens: list[tuple[str, int, int]], function_words: frozenset[str]
+    sentence: str,
+    tokens: list[tuple[str, int, int]],
+    function_words: frozenset[str],
+    months: frozenset[str],
 ) -> Iterator[tuple[int, int]]:
     """(start, end) indices of runs of capitalised words not parted by punctuation; a name
-    particle between two capitalised words joins them (Mohammed bin Salem, Ludwig van Beethoven)."""
+    particle between two capitalised words joins them (Mohammed bin Salem, Ludwig van Beethoven);
+    a month before a number is a date's ("Coral Sky Amphitheatre June 17")."""
     particles = PARTICLES - function_words
 
     def capital(i: int) -> bool:
         word = tokens[i][0]
+        dated = i + 1 < len(tokens) and tokens[i + 1][0][:1].isdigit()
+        if dated and word.casefold() in months:
+            return False
         if word[0].isupper():
             return True
         inside = 0 < i < len(tokens) - 1 and tokens[i + 1][0][0].isupper()

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from sentencex import segment
 
@@ -217,6 +219,11 @@ def calendar_words(language: str) -> frozenset[str]:
     )
 
 
+def month_names(language: str) -> frozenset[str]:
+    """The month names of ``language`` and their abbreviations, lower-cased (CLDR's)."""
+    return frozenset(_month_table(language))
+
+
 @cache
 def _month_table(language: str) -> dict[str, int]:
     """Month names of ``language`` (CLDR's, through Babel: wide and abbreviated, in a date and
@@ -264,6 +271,46 @@ def dates(text: str, language: str) -> set[tuple[int, int, int | None]]:
                 found.add((day, month, year))
     for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
         found.add((int(match.group(3)), int(match.group(2)), int(match.group(1))))
+    return found
+
+
+# How a language says "on <date>" ("on July 2" as "el 2 de julio", "am 2. Juli").
+ON_DATE = {
+    "es": "el", "ca": "el", "gl": "o", "pt": "em", "fr": "le", "it": "il", "de": "am", "oc": "lo",
+}  # fmt: skip
+
+
+def date_renderings(text: str, source: str, target: str) -> dict[str, str]:
+    """Each date written in ``text`` (in ``source``) as ``target`` writes it, by CLDR ("July 2,
+    2019" as "2 de julio de 2019"; English "on July 2" as "el 2 de julio"): a rule-based engine
+    reorders the words of a date and the ones around it ("Encima julio 2")."""
+    known = locale(target)
+    if known is None:
+        return {}
+    table = _month_table(source)
+    found: dict[str, str] = {}
+    matches = [m for pattern in _date_patterns(source) for m in pattern.finditer(text)]
+    end = 0
+    for match in sorted(matches, key=lambda m: (m.start(), -m.end())):
+        if match.start() < end or not match.group("month")[:1].isupper():
+            continue  # within another date ("June 19. Sept. 5"), or "they march 3 miles"
+        end = match.end()
+        year = match.group("year")
+        try:
+            when = date(int(year or 2000), table[match.group("month").lower()],
+                        int(match.group("day")))  # fmt: skip
+        except ValueError:
+            continue  # "June 31"
+        rendered = (format_date(when, "long", locale=known) if year
+                    else format_skeleton("MMMMd", when, locale=known))  # fmt: skip
+        span = match.group()
+        on = re.search(r"\b[Oo]n\s+$", text[: match.start()])
+        if on and source == "en" and target in ON_DATE:
+            span = on.group() + span
+            rendered = f"{ON_DATE[target]} {rendered}"
+            if span[0].isupper():
+                rendered = rendered[0].upper() + rendered[1:]
+        found[span] = rendered
     return found
 
 

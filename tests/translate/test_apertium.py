@@ -148,6 +148,19 @@ def test_a_surname_written_first_is_kept_with_the_name() -> None:
         assert kept in text, (kept, text)
 
 
+def test_dates_are_written_as_the_target_writes_them() -> None:
+    # eng-spa gives "Encima julio 2, 2019" and eng-cat "dejuliol"; a month before a number is a
+    # date's, not the end of a venue's name
+    text = ("<p>On July 2, 2019, he left. The band plays Coral Sky Amphitheatre June 17 and "
+            "Sept. 5.</p>")  # fmt: skip
+    article = Article(title="T", body_html=text)
+    spanish = translate_article(ApertiumEngine(), article, "en", "es").body_html
+    assert "El 2 de julio de 2019, dejó." in spanish
+    assert "17 de junio" in spanish and "5 de septiembre" in spanish
+    catalan = translate_article(ApertiumEngine(), article, "en", "ca").body_html
+    assert "El 2 de juliol del 2019" in catalan and "17 de juny" in catalan
+
+
 def test_a_title_before_a_hidden_name_is_translated() -> None:
     # eng-spa reads "Mayor Johnson" as one name and leaves "Mayor" (Spanish "older") as it is
     article = Article(title="T", body_html="<p>Mayor Helen Marsh said the bridge would open.</p>")

@@ -24,7 +24,7 @@ from newsrelay.errors import EngineError, NotConfigured
 from newsrelay.markup import inner_html, leaf_blocks, sanitize_html, set_inner_html
 from newsrelay.model import Article, TranslatedSegment, Translation, Usage
 from newsrelay.protect import Context, engine_lexicon, name_shaped, protected_spans
-from newsrelay.text import locale, localize_numbers
+from newsrelay.text import date_renderings, locale, localize_numbers
 from newsrelay.translate.segment import PLACEHOLDER_NAMES, Hidden, hide, split_html
 
 __all__ = [
@@ -233,8 +233,8 @@ class _Job:
     source: str
     target: str
     memory: Memory | None
-    spans: dict[str, list[str]]  # by key: what was hidden in the segment, and how it comes back
-    forced: Mapping[str, str]
+    # by key: what was hidden in the segment, and what each comes back as (if not as it was)
+    spans: dict[str, tuple[list[str], dict[str, str]]]
     seconds: float = 0.0  # the engine's time on the segments sent
     marks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by key: words it marked
     scores: dict[str, float] = field(default_factory=dict)  # by key: its confidence, if given
@@ -263,22 +263,28 @@ class _Job:
         todo = [item for item in todo if item[2]]
         lexicon = engine_lexicon(engine, "\n".join(t for *_, t in todo), source) if todo else None
         sent: dict[str, Hidden] = {}
-        hidden_spans: dict[str, list[str]] = {}
+        hidden_spans: dict[str, tuple[list[str], dict[str, str]]] = {}
         names = _placeholder_names(engine, source) if todo else ()
         titles = Context.of(source).titles
         for draft, draft_keys, text in todo:
-            spans = [
-                span
-                for span in protected_spans(text, source, lexicon=lexicon, glossary=terms)
-                if span in terms or not _kept_anyway(span, lexicon)
-            ]
+            # dates come back as the target writes them, names as they are
+            dates = date_renderings(text, source, target)
+            replace = {**dates, **forced}
+            spans = sorted(
+                {*dates}.union(
+                    span
+                    for span in protected_spans(text, source, lexicon=lexicon, glossary=terms)
+                    if span in terms or not _kept_anyway(span, lexicon)
+                ),
+                key=lambda s: (-len(s), s),
+            )
             for segment, key in zip(draft.segments, draft_keys, strict=True):
                 if key not in known and key not in sent:
-                    sent[key] = hide(segment, spans, forced, markup=engine.accepts_markup,
+                    sent[key] = hide(segment, spans, replace, markup=engine.accepts_markup,
                                      names=names, titles=titles)  # fmt: skip
-                    hidden_spans[key] = spans
+                    hidden_spans[key] = (spans, replace)
         return cls(engine, drafts, keys, known, sent, version, source, target, memory,
-                   hidden_spans, forced)  # fmt: skip
+                   hidden_spans)  # fmt: skip
 
     def send(self) -> list[str]:
         """The engine's answer for every segment sent (the one step that waits for it)."""
@@ -289,7 +295,8 @@ class _Job:
         if lost:  # sent again with made-up placeholders, which no engine takes for a word
             log.info("%d segments lost a hidden name; sent again", len(lost))
             for key in lost:
-                self.sent[key] = hide(self.sent[key].source, self.spans[key], self.forced,
+                spans, replace = self.spans[key]
+                self.sent[key] = hide(self.sent[key].source, spans, replace,
                                       markup=self.engine.accepts_markup)  # fmt: skip
             again = dict(zip(lost, self._ask(lost), strict=True))
             answers = [again.get(k, a) for k, a in zip(self.sent, answers, strict=True)]
