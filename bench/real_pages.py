@@ -10,7 +10,13 @@ ones, detected automatically:
   knows ("australianode48años", ``newsrelay.text.word_break``);
 - paragraphs lost: paragraphs of the page's true article body (the corpus' ground truth) whose
   text is not in the extracted article;
-- promo and teaser lines: the residue check's calls to action and teasers.
+- promo and teaser lines: the residue check's calls to action and teasers;
+- people's names not accounted for: the persons newsrelay finds in the source article (with
+  the engine's dictionary) that the published text does not carry word for word (accents and
+  case aside);
+- malformed bylines and dates: an author written with "By", a role or a desk ("AP Sports
+  Writer", "Analysis by"), digits or symbols; a publication date that is not a valid ISO 8601
+  date between 1990 and next year.
 
     python bench/real_pages.py [--languages es,ca] [--limit 91] [--examples 3]
 """
@@ -25,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -33,8 +40,9 @@ from newsrelay.check import Policy
 from newsrelay.check.residue import residue_findings
 from newsrelay.config import render_config
 from newsrelay.markup import html_paragraphs
-from newsrelay.model import Source
-from newsrelay.text import word_break, word_pieces
+from newsrelay.model import Metadata, Source
+from newsrelay.protect import engine_lexicon, person_names
+from newsrelay.text import fold, word_break, word_pieces
 from newsrelay.translate.apertium import ApertiumEngine
 from real_eval import CORPORA
 
@@ -110,6 +118,31 @@ def reader_defects(
     return left, [w for w in others if word_break(w, known, language)]
 
 
+BYLINE_NOISE = re.compile(
+    r"^\s*by\b|\b(?:analysis|opinion|review|writer|correspondent|editor|reporter|staff)\b|[\d@|:/]",
+    re.I,
+)
+
+
+def malformed_metadata(meta: Metadata) -> list[str]:
+    """The bylines and the date of a story that a reader would see malformed."""
+    bad = [f"byline {a!r}" for a in meta.authors if BYLINE_NOISE.search(a) or len(a.split()) > 5]
+    if meta.published:
+        try:
+            year = datetime.fromisoformat(meta.published).year
+        except ValueError:
+            year = 0
+        if not 1990 <= year <= datetime.now().year + 1:
+            bad.append(f"date {meta.published!r}")
+    return bad
+
+
+def names_missing(engine: ApertiumEngine, source: str, text: str) -> list[str]:
+    """The people newsrelay names in ``source`` that ``text`` does not carry word for word."""
+    people = person_names(source, "en", lexicon=engine_lexicon(engine, source, "en"))
+    return [name for name in people if fold(name) not in fold(text)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--languages", default="es,ca")
@@ -150,6 +183,7 @@ def summarise(store: Store, engine: ApertiumEngine, language: str, truth: dict[s
     n_held = sum(1 for row in rows if row["language"] == language)
     published = store.stories(language=language)
     leftovers, joined_in, lost_in, promos, shown = [], 0, 0, 0, Counter()
+    unnamed_in, malformed_in = 0, 0
     for story in published:
         key = story.original_url.rsplit("/", 1)[-1][:-5]
         text = "\n".join([story.title, *html_paragraphs(story.body_html)])
@@ -162,8 +196,13 @@ def summarise(store: Store, engine: ApertiumEngine, language: str, truth: dict[s
         lost_in += bool(lost)
         found = residue_findings(html_paragraphs(story.body_html))
         promos += len(found)
+        missing = names_missing(engine, source, text)
+        malformed = malformed_metadata(story.meta)
+        unnamed_in += bool(missing)
+        malformed_in += bool(malformed)
         said = [("left in English", english), ("run together", joined), ("lost", lost),
-                ("promo", [f.translation for f in found])]  # fmt: skip
+                ("promo", [f.translation for f in found]), ("name not kept", missing),
+                ("malformed", malformed)]  # fmt: skip
         for label, items in said:
             for item in items[: max(examples - shown[label], 0)]:
                 shown[label] += 1
@@ -175,7 +214,8 @@ def summarise(store: Store, engine: ApertiumEngine, language: str, truth: dict[s
           f"published); held for {dict(held.most_common())}")  # fmt: skip
     print(f"  {language}, in what is published: {joined_in} words run together, {mean:.1f} words "
           f"left in English a story (max {max(leftovers, default=0)}), {lost_in} stories missing "
-          f"paragraphs, {promos} promo or teaser lines")  # fmt: skip
+          f"paragraphs, {promos} promo or teaser lines, {unnamed_in} stories with a person's "
+          f"name not kept, {malformed_in} with a malformed byline or date")  # fmt: skip
 
 
 if __name__ == "__main__":
