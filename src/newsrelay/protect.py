@@ -27,6 +27,7 @@ from newsrelay.text import calendar_words, locale, month_names, sentences
 WORD = re.compile(r"\w[\w'’-]*?(?=['’]s\b|[^\w'’-]|$)")  # noqa: RUF001
 HANDLE_OR_LINK = re.compile(
     r"(?<![\w.+-])@\w[\w.]*\w|#\w{2,}|https?://\S+|www\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
+    r"|\b(?:[\w-]+\.)+[a-z]{2,}/\S+"  # a link without its scheme: "pic.twitter.com/4p7SXk"
 )
 TITLES = {
     "en": "mr mrs ms dr mayor president minister senator judge general chancellor governor "

@@ -420,6 +420,15 @@ def test_a_mark_after_a_digit_never_reaches_the_output() -> None:
     assert engine.last_marks() == [(), ()]  # a number is no word left untranslated
 
 
+def test_a_mark_after_a_word_and_a_blank_after_an_opening_quote_never_reach_the_output() -> None:
+    # eng-spa writes "£71.6million" as "libras*illion" and "“We" as "“ Necesitamos"
+    engine = ApertiumEngine()
+    [cost, quote] = engine.translate(["It cost £71.6million.", "“We need to win,” he said."],
+                                     "en", "es")  # fmt: skip
+    assert "*" not in cost and engine.last_marks()[0] == ("*illion",)
+    assert quote.startswith("“Necesitamos")
+
+
 def test_a_first_word_the_generator_writes_in_capitals_is_written_as_a_word() -> None:
     engine = ApertiumEngine()
     [water, union] = engine.translate(

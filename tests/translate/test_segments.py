@@ -75,6 +75,7 @@ def test_inline_markup_travels_as_placeholders_for_engines_without_markup() -> N
     [
         ("Write to desk@paper.test or @desk_team about #floods2026.", ["desk@paper.test", "@desk_team", "#floods2026"]),
         ("Details at https://paper.test/a?b=1 today.", ["https://paper.test/a?b=1"]),
+        ("We need to win pic.twitter.com/4p7SXk7JPW", ["pic.twitter.com/4p7SXk7JPW"]),
         ("The minister Shin Won-sik met NATO envoys.", ["Shin Won-sik", "NATO"]),
     ],
 )  # fmt: skip

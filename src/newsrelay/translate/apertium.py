@@ -52,6 +52,8 @@ TIMEOUT = 120.0  # seconds for one request; Apertium handles thousands of words 
 WORDS = re.compile(r"[^\W\d_]+")
 SENTENCE_START = re.compile(r"(?:^|(?<=[.!?] ))([^\W\d_a-z]{2,3})(?= )")
 SPACED_STOP = re.compile(r"(?<=\w) +([.,:;])(?=\s|$|<)")
+# an opening quotation mark with the blank a generator puts after it ("“ Necesitamos")
+SPACED_OPENING = re.compile(r"""((?:^|[\s(\[>])["“«„‘¿¡]) +(?=\w)""")  # noqa: RUF001
 # A lower-case word long enough to hide three, or letters and digits run together ("de48años").
 RUN_TOGETHER = re.compile(r"(?<!\w)(?:[^\W\d_]{9,}|[^\W\d_]+\d+[^\W\d_]*)(?!\w)")
 _BLOCK = re.compile(r"<p>(.*?)</p>", re.S)
@@ -62,9 +64,9 @@ APY_BATCH_CHARS = 8000  # well under the size at which APY 0.11 starts losing te
 # without a translation, "#word" a form it could not generate; the marks are taken off the text
 # and kept beside it (``last_marks``). The tagger takes no option.
 MARKED = "-g"
-# a mark starts a word: after anything but a letter or another mark ("debajo-18*s" for
-# "under-18s"), and before a letter or a digit ("@1990s")
-MARK = re.compile(r"(?<![^\W\d_*@#])([*@#])([^\W_][\w'’-]*)")  # noqa: RUF001
+# a mark starts a word: after anything but another mark ("debajo-18*s" for "under-18s",
+# "libras*illion" for "£71.6million"), and before a letter or a digit ("@1990s")
+MARK = re.compile(r"(?<![*@#])([*@#])([^\W_][\w'’-]*)")  # noqa: RUF001
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
 PIPE_BUF = 1 << 12  # bytes written at a time: a pipe takes this much without blocking
 
@@ -470,8 +472,11 @@ def _analyser_size(mode_file: Path) -> int:
 
 def _close_up(text: str, source: str) -> str:
     """A translated segment without the blank some pairs' generators put before a full stop,
-    comma or colon ("la fonte ." from spa-ast), unless the source wrote one there itself."""
-    return text if SPACED_STOP.search(source) else SPACED_STOP.sub(r"\1", text)
+    comma or colon ("la fonte ." from spa-ast) or after an opening quotation mark ("“
+    Necesitamos" from eng-spa), unless the source wrote one there itself."""
+    for spaced in (SPACED_STOP, SPACED_OPENING):
+        text = text if spaced.search(source) else spaced.sub(r"\1", text)
+    return text
 
 
 def _unshout(text: str, source: str) -> str:
@@ -517,10 +522,13 @@ def _unmark(text: str, source: str) -> tuple[str, tuple[str, ...]]:
     def take(match: re.Match[str]) -> str:
         if match.group() in source:
             return match.group()
-        number = match.group(2)[0].isdigit() or text[match.start() - 1 : match.start()].isdigit()
+        before = text[match.start() - 1 : match.start()]
+        number = match.group(2)[0].isdigit() or before.isdigit()
         if not number:  # "@1990s", "18*s": a number, or its suffix, is no word left untranslated
             marks.append(match.group())
-        return match.group(2)
+        # a marked word the generator wrote against the last one stands apart: "libras
+        # *illion" for "£71.6million"
+        return (" " if before.isalpha() else "") + match.group(2)
 
     return MARK.sub(take, text), tuple(marks)
 
