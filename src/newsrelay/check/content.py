@@ -449,9 +449,9 @@ def _person_rendered(name: str, target: str, language: str, *, respelt: bool = F
     cut = max((i + 1 for i, w in enumerate(words) if w.casefold() in titles), default=0)
     required = [fold(w) for w in words[cut:] if w.casefold() not in PARTICLES
                 and not w.isupper()][-2:]  # fmt: skip
-    # each word as it may be written: its parts ("Jo-Ann"), without a genitive's "s" ("Sarah
-    # Palins Sohn") or the typographic quotes around it
-    # ("Marie-Antoinette" is two words and one)
+    # each word as it may be written: its parts, each in its own place ("Jo-Ann" and
+    # "Marie-Antoinette" are one word and two), without a genitive's "s" ("Sarah Palins Sohn")
+    # or the typographic quotes around it
     present = [
         {word, part, word.strip("'"), *([word[:-1]] if word[-1:] == "s" else [])}
         for word in WORD.findall(fold(target))
