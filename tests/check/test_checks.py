@@ -464,6 +464,14 @@ def test_negation_in_contracted_and_lexical_forms() -> None:
                         "uk")  # fmt: skip
     # "couldn't help but think" states a thought, it denies nothing
     assert not negation("I couldn't help but think of her.", "Pensé en ella todo el tiempo.", "es")
+    # Basque negates with "ez" before the verb, Occitan with "pas" after it
+    assert not negation("The driver was not injured.", "Gidaria ez zen zauritu.", "eu")
+    assert negation("The driver was not injured.", "Gidaria zauritu zen.", "eu")
+    assert not negation("The demands are not clear.", "Las demandas son pas claras.", "oc")
+    assert negation("The demands are not clear.", "Las demandas son claras.", "oc")
+    # "aren't just" is "not only": Occitan's "pas sonque" renders it and denies nothing
+    assert not negation("The forests aren't just swamps.", "Los bòsques son pas sonque de paluns.",
+                        "oc")  # fmt: skip
 
 
 def test_sentences_are_counted_alike_inside_any_quotation_marks() -> None:

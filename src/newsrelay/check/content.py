@@ -556,6 +556,14 @@ NEGATIONS = {
     "uk": r"\bне\b|\bні\b|\bнема\w*|\bбез\w*|\bніхто\b|\bнічого\b|\bніколи\b|"
     r"\bне(?!дал|діл|мов|го\b|ї\b|ю\b)\w+|\bвідсутн\w+|\bвтрат\w+|\bлише\b|\bвідмов\w*|"
     r"\bзаперечу\w*|\bзаперечи\w*|\bвідкин\w+",
+    # Basque: "ez" and "ezin" (cannot) before the verb; "ezer", "inor", "inoiz" (anything,
+    # anyone, ever) and "gabe" (without). Words that merely start with "ez" are no negation
+    # ("ezagun", known; "ezkondu", married).
+    "eu": r"\bez\b|\bezin\w*|\bezer\w*|\binor\w*|\binoiz\b|\bezta\b|\bgabe\w*|"
+    r"\bezezagun\w*|\bezezko\w*|\bukat\w+|\buko\b",
+    # Occitan: "pas" alone negates ("es pas"), with "cap", "res", "degun" (no, nothing, nobody)
+    "oc": r"\bpas\b|\bnon\b|\bjamai\w*|\bres\b|\bdegun\w*|\bdigun\w*|\bcap\b|\bni\b|"
+    r"\bsens(?:e)?\b|\btanpauc\b|\bimpossible\w*|\bincapabl\w+|\bmanca\w*|\bneg\w+",
 }
 
 
@@ -563,7 +571,7 @@ NEGATIONS = {
 # negation of the kind "nothing else" is rendered as ("only"), in the source's and the targets'
 # words: the targets' idioms ("sin duda", "sin embargo", "non seulement") negate nothing either.
 NOT_NEGATIONS = {
-    "en": r"\bnot\s+(?:only|just|merely|to\s+mention)\b|\bno\s+(?:doubt|matter)\b|"
+    "en": r"(?:\bnot|n['’]t)\s+(?:only|just|merely|to\s+mention)\b|\bno\s+(?:doubt|matter)\b|"
     r"\b(?:can|could)(?:no|n['’])t\s+help\s+but\b|"
     r"\bnot\s+long\s+(?:after|before|ago)\b",
     "es": r"\bsin\s+(?:duda|embargo)\b|\bno\s+(?:obstante|s[oó]lo|solamente|meramente)\b",
@@ -576,6 +584,8 @@ NOT_NEGATIONS = {
     "ro": r"\bfără\s+(?:îndoială|doar)\b|\bnu\s+(?:numai|doar)\b",
     "ru": r"\bбез\s+сомнени\w*|\bне\s+только\b|\bтем\s+не\s+менее\b",
     "uk": r"\bбез\s+сумніву\b|\bне\s+(?:тільки|лише)\b|\bтим\s+не\s+менш\w*",
+    "eu": r"\bez\s+ezik\b|\bez\s+bakarrik\b|\bzalantzarik\s+gabe\b",
+    "oc": r"\bpas\s+(?:sonque|solament|sols)\b|\bsens\s+dobte\b",
 }
 # The explicit negators of a clause (a particle, pronoun or adverb): what a translator may move
 # from one sentence to another, and what an engine drops or adds. French counts "ne" (its "pas"
@@ -596,6 +606,8 @@ EXPLICIT = {
     "ro": r"\bnu\b|\bn-(?=\w)|\bniciodată\b|\bnici\w*|\bnimic\b|\bnimeni\b",
     "ru": r"\bне\b|\bни\b|\bнет\b|\bникто\b|\bничего\b|\bникогда\b|\bнельзя\b",
     "uk": r"\bне\b|\bні\b|\bнема\w*|\bніхто\b|\bнічого\b|\bніколи\b",
+    "eu": r"\bez\b|\bezin\w*|\bezer\w*|\binor\w*|\binoiz\b|\bezta\b",
+    "oc": r"\bpas\b|\bjamai\w*|\bres\b|\bdegun\w*|\bdigun\w*|\bcap\b|\bni\b|\btanpauc\b",
 }
 # The plain clause negators of each language ("no", "ne", "nicht"), which an engine adds when it
 # flips a statement; "nadie", "nunca" or "jamás" may render an English "anyone" or "ever".
@@ -603,7 +615,7 @@ PLAIN = {
     "es": r"\bno\b", "ca": r"\bno\b", "gl": r"\bnon\b", "pt": r"\bnão\b",
     "fr": r"\bne\b|\bn['’]",
     "it": r"\bnon\b", "de": r"\bnicht\b", "ro": r"\bnu\b|\bn-(?=\w)",
-    "ru": r"\bне\b", "uk": r"\bне\b",
+    "ru": r"\bне\b", "uk": r"\bне\b", "eu": r"\bez\b|\bezin\w*", "oc": r"\bpas\b",
 }  # fmt: skip
 # What in a source denies or limits in other words, so that a translator may rightly say it
 # with a negator ("failed to" as "no logró", "hard" as "no es fácil", "only" as "ne ... que",
@@ -630,6 +642,7 @@ ONLY = {
     "fr": r"\bseul\w*|\buniquement\b", "it": r"\bsolo\b|\bsoltanto\b|\bunic\w+",
     "de": r"\bnur\b|\beinzig\w*", "ro": r"\bdoar\b|\bnumai\b|\bunic\w*",
     "ru": r"\bтолько\b|\bлишь\b|\bединствен\w+", "uk": r"\bлише\b|\bтільки\b|\bєдин\w+",
+    "eu": r"\bbakarrik\b|\bsoilik\b|\bbakarr?\w*", "oc": r"\bsonque\b|\bsolament\b|\bunic\w+",
 }  # fmt: skip
 
 
