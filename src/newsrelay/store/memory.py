@@ -58,10 +58,13 @@ class MemoryStore(Database):
         rows = list(
             {item.key: asdict(item) | {"created_at": utcnow()} for item in translated}.values()
         )
-        with self._tx() as conn:
-            for start in range(0, len(rows), 500):
-                new = dialect_insert(conn, segments).values(rows[start : start + 500])
-                conn.execute(new.on_conflict_do_nothing(index_elements=[segments.c.key]))
+        if not rows:
+            return
+        with self._tx() as conn:  # one statement, compiled once, over all the rows
+            new = dialect_insert(conn, segments).on_conflict_do_nothing(
+                index_elements=[segments.c.key]
+            )
+            conn.execute(new, rows)
 
     def memory_size(self) -> int:
         """How many segments the translation memory holds."""
