@@ -251,6 +251,28 @@ def test_the_lexicon_comes_from_the_analyser() -> None:
     assert "np:ant" in found["Helen"] and "n" in found["Minister"] and "vblex" in found["met"]
 
 
+def test_the_lexicon_analyses_a_line_it_read_lately_once() -> None:
+    engine = ApertiumEngine()
+    asked: list[bytes] = []
+    analyser = engine._analyser(engine._lexicon_mode("en"))
+
+    def counted(data: bytes) -> bytes:
+        asked.append(data)
+        return analyser(data)
+
+    engine._analyser = lambda mode: counted  # type: ignore[method-assign,assignment,return-value]
+    first = "Helen Marsh met the mayor.\nThe New York office opened."
+    whole = engine.lexicon(first, "en")
+    assert len(asked) == 1
+    # the paragraphs read again, with a new one: only the new one goes to the analyser, and the
+    # answer is the same as for the text read at once
+    again = engine.lexicon(f"{first}\nOleksandr Kovalenko spoke.", "en")
+    assert len(asked) == 2 and b"Helen" not in asked[1] and b"Kovalenko" in asked[1]
+    assert again == {**whole, **ApertiumEngine().lexicon("Oleksandr Kovalenko spoke.", "en")}
+    assert engine.lexicon(first, "en") == whole and len(asked) == 2
+    engine.close()
+
+
 @pytest.mark.usefixtures("apertium_spa_ast")
 def test_the_lexicon_of_a_language_is_its_largest_dictionary() -> None:
     # spa-ast and spa-eng both analyse Spanish; spa-ast's dictionary lacks "estudiantiles"

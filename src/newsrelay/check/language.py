@@ -205,7 +205,7 @@ def _foreign(paragraph: str, item: CheckInput) -> bool:
     words = [w for w in _words(paragraph) if w[:1].islower()]
     if lexicon is not None and len(words) >= MIN_JUDGED:
         try:
-            known = lexicon(" ".join(words), item.target_language)
+            known = lexicon("\n".join(words), item.target_language)
         except NewsrelayError:
             known = {}
         if known and sum(bool(known.get(w)) for w in words) >= KNOWN_SHARE * len(words):
@@ -232,11 +232,11 @@ def check_run_together(item: CheckInput) -> list[Finding]:
     if not candidates:
         return []
     try:  # the candidates alone: a dictionary knows a word or not wherever it stands
-        known = lexicon(" ".join(sorted(candidates)), item.target_language)
+        known = lexicon("\n".join(sorted(candidates)), item.target_language)
         suspects = [w for w, kinds in known.items()
                     if not kinds and _maybe_joined(w) and w not in passed]  # fmt: skip
         pieces = {p for w in suspects for p in word_pieces(w, item.target_language)}
-        words = lexicon(" ".join(sorted(pieces)), item.target_language) if pieces else {}
+        words = lexicon("\n".join(sorted(pieces)), item.target_language) if pieces else {}
     except NewsrelayError:
         return []
     found = {w for w, kinds in words.items() if kinds}

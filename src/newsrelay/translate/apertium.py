@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -68,6 +69,7 @@ MARKED = "-g"
 # "libras*illion" for "£71.6million"), and before a letter or a digit ("@1990s")
 MARK = re.compile(r"(?<![*@#])([*@#])([^\W_][\w'’-]*)")  # noqa: RUF001
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
+LEXICON_LINES = 8192  # lines (paragraphs, words) whose analysis is kept, the latest used
 PIPE_BUF = 1 << 12  # bytes written at a time: a pipe takes this much without blocking
 
 
@@ -143,6 +145,18 @@ class Pipeline:
 
 
 @lru_cache(maxsize=65536)
+def _read_kinds(analysis: str) -> dict[str, frozenset[str]]:
+    """The kinds of each word of an analysis, merged over its readings and occurrences."""
+    lexicon: dict[str, frozenset[str]] = {}
+    for surface, readings in LEXICAL_UNIT.findall(analysis):
+        kinds = _kinds(readings)
+        words = (re.sub(r"\\(.)", r"\1", surface) if "\\" in surface else surface).split()
+        for word in words:  # a multiword unit ("New York") speaks for its capitalised words
+            if len(words) == 1 or word[:1].isupper():
+                lexicon[word] = lexicon[word] | kinds if word in lexicon else kinds
+    return lexicon
+
+
 def _kinds(readings: str) -> frozenset[str]:
     """The kinds of a lexical unit's readings ("/Helen<np><ant><f><sg>" -> {"np:ant"})."""
     kinds = set()
@@ -164,6 +178,9 @@ class ApertiumEngine:
         self.apy_url = settings.translate.apy_url.rstrip("/") if settings else ""
         self.binary = shutil.which("apertium")
         self._last = threading.local()  # the marks of each thread's last translation
+        # what the analyser said of each line lately, by mode (``lexicon``)
+        self._lexicons: dict[str, OrderedDict[str, dict[str, frozenset[str]]]] = {}
+        self._lexicon_lock = threading.Lock()
         if self.apy_url:
             self.client = httpx.Client(timeout=TIMEOUT)
             return
@@ -340,12 +357,12 @@ class ApertiumEngine:
                   if (w[1:].islower() or re.search(r"\d", w)) and w not in passed}  # fmt: skip
         if not joined:
             return texts
-        known = self.lexicon(" ".join(sorted(joined)), language)
+        known = self.lexicon("\n".join(sorted(joined)), language)
         suspects = [w for w in joined if not known.get(w)]
         pieces = {p for w in suspects for p in word_pieces(w, language)}
         if not pieces:
             return texts
-        found = self.lexicon(" ".join(sorted(pieces)), language)
+        found = self.lexicon("\n".join(sorted(pieces)), language)
         words = {w for w, kinds in found.items() if kinds}
         parted = {w: " ".join(cut) for w in suspects if (cut := word_break(w, words, language))}
         if not parted:
@@ -356,23 +373,43 @@ class ApertiumEngine:
     def lexicon(self, text: str, language: str) -> dict[str, frozenset[str]]:
         """What the dictionary of ``language`` says of each word of ``text``: the kinds of its
         readings (``np:ant`` a person's name, ``np:loc`` a place, ``n``, ``adj``, ``vblex`` ...),
-        and no kinds for a word it does not know (likely a name)."""
+        and no kinds for a word it does not know (likely a name). Each line of ``text`` (a
+        paragraph, or a word of a list) is analysed once while it is among the latest
+        ``LEXICON_LINES``: the checks read the paragraphs the translation step just read."""
         mode = self._lexicon_mode(language)
         if self.apy_url:
             marked = self._apy("/translate", {"q": text, "langpair": mode.replace("-", "|"),
                                               "markUnknown": "yes", "format": "txt"})  # fmt: skip
             found = re.findall(r"\*([^\s*#@]+)", marked["responseData"]["translatedText"])
             return {word.strip(".,;:!?()\"'"): frozenset() for word in found}
-        request = escape_text(text).encode()
-        analysis = self._analyser(mode)(request).decode()
+        lines = text.split("\n")
+        with self._lexicon_lock:
+            known = self._lexicons.setdefault(mode, OrderedDict())
+            read = {line: known[line] for line in dict.fromkeys(lines) if line in known}
+            for line in read:
+                known.move_to_end(line)
+        todo = [line for line in dict.fromkeys(lines) if line not in read]
+        if todo:
+            analysed = self._analysed(mode, todo)
+            read.update(analysed)
+            with self._lexicon_lock:
+                known.update(analysed)
+                while len(known) > LEXICON_LINES:
+                    known.popitem(last=False)
         lexicon: dict[str, frozenset[str]] = {}
-        for surface, readings in LEXICAL_UNIT.findall(analysis):
-            kinds = _kinds(readings)
-            words = (re.sub(r"\\(.)", r"\1", surface) if "\\" in surface else surface).split()
-            for word in words:  # a multiword unit ("New York") speaks for its capitalised words
-                if len(words) == 1 or word[:1].isupper():
-                    lexicon[word] = lexicon[word] | kinds if word in lexicon else kinds
+        for words in read.values():
+            for word, kinds in words.items():
+                lexicon[word] = lexicon[word] | kinds if word in lexicon else kinds
         return lexicon
+
+    def _analysed(self, mode: str, lines: list[str]) -> dict[str, dict[str, frozenset[str]]]:
+        """The dictionary's word kinds for each line, from one request to the analyser (it
+        keeps the lines' breaks; a multiword unit never spans one)."""
+        analyser = self._analyser(mode)
+        parts = analyser(escape_text("\n".join(lines)).encode()).decode().rstrip("\0").split("\n")
+        if len(parts) != len(lines):  # not one part a line: each line on its own
+            parts = [analyser(escape_text(line).encode()).decode() for line in lines]
+        return {line: _read_kinds(part) for line, part in zip(lines, parts, strict=True)}
 
     def close(self) -> None:
         """Stop every pipeline this engine started (or its APY connections)."""
