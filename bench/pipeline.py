@@ -126,6 +126,7 @@ def main() -> None:
     print(f"pipeline: {total:.2f} s, {len(pages) / total * 60:.0f} pages/minute")
     for stage, seconds in stages.items():
         print(f"  {stage:<10} {seconds:7.2f} s  {seconds / total:6.1%}")
+    print("  (check works in a thread beside translate: their seconds overlap)")
     print(f"floor: {floor:.2f} s (trafilatura {floor_extract:.2f} s + one apertium process "
           f"{floor_translate:.2f} s), {len(pages) / floor * 60:.0f} pages/minute")  # fmt: skip
     print(f"floor / pipeline: {floor / total:.2f}")
