@@ -7,12 +7,14 @@ blocks. Real (``--real``): the 91 pages of ../shared/corpora/extraction-dev, thr
 Runs, in one process: the whole pipeline (poll, fetch, extract, dedupe, translate, check, publish
 into a SQLite store and a site folder) over the pages on 127.0.0.1, then the floor, the raw
 work done the efficient way on the same pages: trafilatura on each page, then one ``apertium``
-process over all the bodies at once. Prints articles per minute, the time per stage, and
-floor / pipeline (1.0: the pipeline costs no more than the raw work). Politeness is off for the
+process over all the bodies at once; ``--repeat`` times each, alternated, as the time of one
+run on a shared machine varies by a fifth. Prints the medians: articles per minute, the time per
+stage, and floor / pipeline (1.0: the pipeline costs no more than the raw work). Politeness is
+off for the
 measurement (no per-host delay, 8 requests per host at once): the deliberate waits between
 requests are not processing cost.
 
-    python bench/pipeline.py [--articles 200] [--real]
+    python bench/pipeline.py [--articles 200] [--real] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -104,31 +106,44 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--real", action="store_true", help="the 91 real pages instead")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each, alternated; the medians are compared")  # fmt: skip
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.real:
-            served, httpd, feed = real_pages()
-            total, stages, published = run_pipeline(feed, Path(tmp))
-            httpd.shutdown()
-            pages = [decode_page(body, "text/html")[0] for body in served.values()]
-        else:
-            site = DemoSite(sample_stories(args.articles))
-            with DemoServer(site) as server:
-                total, stages, published = run_pipeline(server.feed_url, Path(tmp))
-                pages = [httpx.get(f"{server.base_url}/news/{s.slug}.html").text
-                         for s in site.stories]  # fmt: skip
-    floor_extract, floor_translate = run_floor(pages)
+    runs: list[tuple[float, dict[str, float], int]] = []
+    floors: list[tuple[float, float]] = []
+    if args.real:
+        served, httpd, feed = real_pages()
+        pages = [decode_page(body, "text/html")[0] for body in served.values()]
+        for _ in range(args.repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                runs.append(run_pipeline(feed, Path(tmp)))
+            floors.append(run_floor(pages))
+        httpd.shutdown()
+    else:
+        site = DemoSite(sample_stories(args.articles))
+        with DemoServer(site) as server:
+            pages = [httpx.get(f"{server.base_url}/news/{s.slug}.html").text
+                     for s in site.stories]  # fmt: skip
+            for _ in range(args.repeat):
+                with tempfile.TemporaryDirectory() as tmp:
+                    runs.append(run_pipeline(server.feed_url, Path(tmp)))
+                floors.append(run_floor(pages))
+    total, stages, published = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+    floor_extract, floor_translate = sorted(floors, key=sum)[len(floors) // 2]
     floor = floor_extract + floor_translate
     words = sum(len(p.split()) for p in pages) // max(len(pages), 1)
 
-    print(f"pages: {len(pages)} served ({'real' if args.real else 'generated'}, "
-          f"{words} words a page), {published} published")  # fmt: skip
-    print(f"pipeline: {total:.2f} s, {len(pages) / total * 60:.0f} pages/minute")
+    print(
+        f"pages: {len(pages)} served ({'real' if args.real else 'generated'}, "
+        f"{words} words a page), {published} published; medians of {args.repeat} runs"
+    )
+    print(f"pipeline: {total:.2f} s, {len(pages) / total * 60:.0f} pages/minute "
+          f"(runs: {', '.join(f'{run[0]:.2f}' for run in runs)})")  # fmt: skip
     for stage, seconds in stages.items():
         print(f"  {stage:<10} {seconds:7.2f} s  {seconds / total:6.1%}")
-    print("  (check works in a thread beside translate: their seconds overlap)")
     print(f"floor: {floor:.2f} s (trafilatura {floor_extract:.2f} s + one apertium process "
-          f"{floor_translate:.2f} s), {len(pages) / floor * 60:.0f} pages/minute")  # fmt: skip
+          f"{floor_translate:.2f} s), {len(pages) / floor * 60:.0f} pages/minute "
+          f"(runs: {', '.join(f'{sum(f):.2f}' for f in floors)})")  # fmt: skip
     print(f"floor / pipeline: {floor / total:.2f}")
 
 

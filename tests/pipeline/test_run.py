@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from conftest import WriteSettings
 from mockserver import ARTICLE_HTML, MockServer, article_page, rss
 from newsrelay import Store, run_once
 from newsrelay.model import EntryStatus, Source
-from newsrelay.pipeline import units
 from newsrelay.translate.apertium import ApertiumEngine
 from sitepages import story_page, story_text
 
@@ -312,44 +310,3 @@ class CountingApertium(ApertiumEngine):
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
         self.sent.extend(segments)
         return super().translate(segments, source, target)
-
-
-class WaitingForVerdicts(ApertiumEngine):
-    """Apertium that, asked for its second batch, waits until the store holds a verdict on a
-    translation of the first: it gets one only if the checks work while it translates."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store, self.calls, self.verdicts_seen = store, 0, 0
-
-    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
-        self.calls += 1
-        if self.calls == 2:
-            for _ in range(200):  # 20 s at most, and then it goes on without them
-                self.verdicts_seen = self.store.row_counts()["verdicts"]
-                if self.verdicts_seen:
-                    break
-                time.sleep(0.1)
-        return super().translate(segments, source, target)
-
-
-def test_translations_are_checked_while_the_engine_translates_the_next_batch(
-    server: MockServer, write_settings: WriteSettings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(units, "BATCH_ARTICLES", 1)  # two stories: two batches
-    links = [server.route(f"/news/{n}.html", good_page(n)) for n in (1, 2)]
-    feed = server.route("/feed.xml", rss([(f"Story {n}", u) for n, u in enumerate(links)]),
-                        headers={"Content-Type": "application/rss+xml"})  # fmt: skip
-    settings = write_settings([Source(name="Gazette", url=feed, license="CC BY 4.0")])
-    store = open_store(settings)
-    engine = WaitingForVerdicts(store)
-
-    report = run_once(settings, store, engine=engine)
-
-    assert engine.calls == 2
-    assert engine.verdicts_seen > 0
-    # each translation is checked once, whichever thread checked it
-    assert report.counts["check"] == {"publish": 2}
-    assert store.row_counts()["verdicts"] == 2
-    engine.close()
-    store.close()

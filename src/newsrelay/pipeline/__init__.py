@@ -15,8 +15,7 @@
 5. **dedupe**: file every new article in a story (the story it repeats, or its own) and choose
    which article of the story is translated and credited;
 6. **translate** the chosen article of every story into each configured language it lacks;
-7. **check** every new translation and store the verdict (in a thread beside step 6, as each
-   batch's translations are stored, while the engine translates the next batch);
+7. **check** every new translation and store the verdict;
 8. **publish** translations cleared for publishing (never those of a source in monitor mode,
    ``republish = false``, which stop at the check for a person to read): the site's files that
    show a new or changed story (its page, its indexes, feeds and sitemaps), with the new
@@ -41,11 +40,8 @@ the run's ``stage_errors`` and the steps after it still run.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime
 
 from newsrelay.config import Settings
 from newsrelay.errors import Locked, StoreError
@@ -62,10 +58,6 @@ __all__ = ["BATCH_ARTICLES", "STAGES", "Progress", "RunReport", "next_check", "p
 log = logging.getLogger(__name__)
 STAGES = ("poll", "recheck", "fetch", "extract", "dedupe", "translate", "check", "publish", "push")
 EVERYTHING = 1_000_000  # items claimed at once by the local executor: all that are due
-# A stage run in a thread beside the one that makes its items, and how long that thread waits
-# (seconds) when it finds nothing due yet.
-BESIDE = {"translate": "check"}
-FOLLOW_WAIT = 0.2
 SWEEP_WAIT = 120.0  # seconds a sweep waits while another process (the desk) holds its lease
 
 
@@ -78,82 +70,36 @@ def run_once(
     progress: Progress | None = None,
 ) -> RunReport:
     """Run every stage once over all configured sources, in this process."""
-    report, progress = RunReport(seconds=dict.fromkeys(STAGES, 0.0)), progress or Progress()
+    report, progress = RunReport(), progress or Progress()
     deps = Deps.open(settings, store, fetcher=fetcher, engine=engine)
     try:
         for stage in STAGES:
-            started = time.perf_counter()
-            follower = BESIDE.get(stage)
-            with _beside(deps, follower, report) if follower else nullcontext():
-                _guarded(deps, Tally(stage, report, progress))
-            report.seconds[stage] += time.perf_counter() - started
+            started = datetime.now(UTC)
+            try:
+                run_stage(deps, Tally(stage, report, progress))
+            except StoreError:
+                raise  # the store itself fails: no other stage can work either
+            except Exception as exc:  # the stage as a whole (not one item) could not run
+                reason = getattr(exc, "reason", None) or "internal_error"
+                log.error("%s stage could not run:\n%s", stage,
+                          "".join(traceback.format_exception(exc)),
+                          extra={"stage": stage, "reason": reason})  # fmt: skip
+                report.stage_errors[stage] = f"{reason}: {exc}"
+            report.seconds[stage] = (datetime.now(UTC) - started).total_seconds()
     finally:
         deps.close()
     return report
 
 
-def _guarded(deps: Deps, tally: Tally) -> None:
-    """Run a stage; a stage that cannot run at all is reported and the run goes on, unless the
-    store itself fails (no other stage can work either)."""
-    try:
-        run_stage(deps, tally)
-    except StoreError:
-        raise
-    except Exception as exc:
-        reason = getattr(exc, "reason", None) or "internal_error"
-        log.error("%s stage could not run:\n%s", tally.stage,
-                  "".join(traceback.format_exception(exc)),
-                  extra={"stage": tally.stage, "reason": reason})  # fmt: skip
-        tally.report.stage_errors[tally.stage] = f"{reason}: {exc}"
-
-
-@contextmanager
-def _beside(deps: Deps, stage: str, report: RunReport) -> Iterator[None]:
-    """Run ``stage`` in a thread, over its items as they become due, while the body runs the
-    stage that makes them: the checks work while the translation engine, a process of its
-    own, translates the next batch (on two cores, one Python thread and one engine). What is
-    left when the body ends is the stage's own turn in the run. Its seconds are its working
-    time, which overlaps the other stage's."""
-    finished, failure = threading.Event(), []
-
-    def follow() -> None:
-        while True:
-            last = finished.is_set()  # one more pass after the body ended: nothing is missed
-            started = time.perf_counter()
-            try:
-                claimed = run_stage(deps, Tally(stage, report))
-            except BaseException as exc:  # the stage's own turn reports it; a store error ends
-                failure.append(exc)
-                return
-            if claimed:
-                report.seconds[stage] += time.perf_counter() - started
-            if last:
-                return
-            if not claimed:
-                finished.wait(FOLLOW_WAIT)
-
-    thread = threading.Thread(target=follow, name=f"{stage}-beside", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        finished.set()
-        thread.join()
-    for exc in failure:
-        if isinstance(exc, StoreError):
-            raise exc
-
-
-def run_stage(deps: Deps, tally: Tally) -> int:
+def run_stage(deps: Deps, tally: Tally) -> None:
     """Run one stage over everything due in it: a sweep, or the stage's unit over the items
-    claimed for this process (released when done, whatever happens); return how many items
-    it claimed (0 for a sweep)."""
+    claimed for this process (released when done, whatever happens)."""
     stage = tally.stage
     if stage in SWEEPS:
         if run_sweep(deps, stage, SWEEP_WAIT, tally).get("running elsewhere"):
             raise Locked(f"{stage}: another process held the store's {stage} lease for "
                          f"{SWEEP_WAIT:.0f} s")  # fmt: skip
-        return 0
+        return
     limit = deps.settings.fetch.max_pages_per_run if stage == "fetch" else EVERYTHING
     items = claim(deps, stage, limit, scheduled=False)
     if stage == "poll":
@@ -167,7 +113,6 @@ def run_stage(deps: Deps, tally: Tally) -> int:
             tally.done(outcome)
     finally:
         deps.store.release(stage, items, deps.worker)
-    return len(items)
 
 
 def claim(deps: Deps, stage: str, limit: int, *, scheduled: bool) -> list[str]:
