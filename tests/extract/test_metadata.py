@@ -112,6 +112,8 @@ def test_bylines_dates_and_standfirsts_as_a_reader_should_see_them() -> None:
     html = f"<html><head>{head}</head><body><article><h1>Trees</h1>{body}</article></body></html>"
     meta = extract_article(html, "http://127.0.0.1/a.html").meta
     assert meta.authors == ("Greg Beacham",)
+    desk = head.replace("By GREG BEACHAM, AP Sports Writer", "From staff and wire reports")
+    assert extract_article(html.replace(head, desk), "http://127.0.0.1/a.html").meta.authors == ()
     assert meta.published == "2019-11-18T16:07:38-06:00" and meta.updated is None
     assert meta.standfirst is None  # only the start of the body: not shown twice
 

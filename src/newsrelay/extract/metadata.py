@@ -45,6 +45,13 @@ ROLE = re.compile(
     r"producer|analyst)s?\b)|(?i:\b(?:redactora?|corresponsal|periodista|journaliste)\b)"
 )
 
+# A desk's credit that names no person ("Staff", "Staff Reports", "From wire reports"): every
+# word of it is one of these
+DESK_WORDS = frozenset(
+    "staff wire wires news web digital online desk newsroom report reports reporters writers "
+    "services agencies and from".split()
+)
+
 
 def page_metadata(doc: Any, url: str | None) -> tuple[str | None, Metadata]:
     """Read the headline and metadata of a parsed page (JSON-LD, OpenGraph, meta, htmldate)."""
@@ -91,7 +98,8 @@ def _date(value: str | None) -> str | None:
 def _bylines(names: tuple[str, ...]) -> tuple[str, ...]:
     """Authors as a byline shows them: without "By" or "Analysis by", without the role or the
     outlet after a comma ("GREG BEACHAM, AP Sports Writer"), in capitals only where a name
-    has them, never a URL (a profile's address given as the author)."""
+    has them, never a URL (a profile's address given as the author) or a desk's credit that
+    names nobody ("Staff Reports")."""
     found = []
     for name in names:
         name = BYLINE_OPENING.sub("", name).strip()
@@ -101,7 +109,13 @@ def _bylines(names: tuple[str, ...]) -> tuple[str, ...]:
         name = name.strip()
         if name.isupper() and len(name) > 3:
             name = name.title()
-        if name and not ROLE.search(name) and not name.startswith(("http://", "https://", "www.")):
+        desk = set(name.casefold().split()) <= DESK_WORDS
+        if (
+            name
+            and not desk
+            and not ROLE.search(name)
+            and not name.startswith(("http://", "https://", "www."))
+        ):
             found.append(name)  # not a role split from the name ("AP Sports Writer")
     return tuple(dict.fromkeys(found))
 
