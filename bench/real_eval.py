@@ -384,7 +384,8 @@ class RealScores:
     hold_kinds: Counter[tuple[str, str]] = field(default_factory=Counter)  # (language, kind)
     defects: Counter[str] = field(default_factory=Counter)
     caught: Counter[str] = field(default_factory=Counter)
-    # an added negation holds an engine's translation only: caught when the same text is one
+    # a negation added or lost holds an engine's translation only: caught when the same text
+    # is one
     engine_caught: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[Finding]] = field(default_factory=dict)
 
@@ -393,6 +394,9 @@ class RealScores:
 
     def recall(self, kind: str) -> float:
         return self.caught[kind] / self.defects[kind] if self.defects[kind] else 0.0
+
+
+ENGINE_ONLY = frozenset({"added_negation", "removed_negation"})  # see RealScores.engine_caught
 
 
 def verdict(
@@ -425,7 +429,7 @@ def score(good: list[Pair], policy: Policy | None = None) -> RealScores:
         decision, _ = verdict(pair, policy)
         scores.defects[pair.defect] += 1
         scores.caught[pair.defect] += decision is not Decision.PUBLISH
-        if pair.defect == "added_negation":
+        if pair.defect in ENGINE_ONLY:
             _, findings = verdict(pair, policy, machine=True)
             scores.engine_caught[pair.defect] += any(f.kind == "negation" for f in findings)
     return scores

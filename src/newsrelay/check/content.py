@@ -720,8 +720,12 @@ def _added(source: str, target: str, item: CheckInput) -> bool:
 def check_negation(item: CheckInput) -> list[Finding]:
     """A paragraph whose source denies something still denies it in the translation: a dropped
     negation flips a story's meaning. One whose source denies nothing in any words, negated in
-    the translation, is flipped too when an engine did it (held); a person's translation may
-    rightly say "hard" as "no es fácil", so there it is only noted."""
+    the translation, is flipped too. Both hold an engine's translation; in a person's they are
+    only noted (``negation_lost``, ``negation_added``): a translator rightly says "not clear" as
+    "confusas" and "hard" as "no es fácil". Measured on professional translations (FLORES
+    and NTREX, twelve languages), a lost negation held 76 of 1,740 good documents; of the
+    twelve in Spanish, read one by one, one was an error of the reference and at least ten
+    said the same in other words."""
     if item.source_language not in NEGATIONS or item.target_language not in NEGATIONS:
         return []
     if len(item.source) != len(item.translation):
@@ -730,7 +734,7 @@ def check_negation(item: CheckInput) -> list[Finding]:
     for index, (source, target) in enumerate(zip(item.source, item.translation, strict=True)):
         if had := _lost(source, target, item):
             findings.append(Finding(
-                "negation", "warning",
+                *(("negation", "warning") if item.machine else ("negation_lost", "info")),
                 f"the source paragraph negates ({had} times), the translation does not",
                 paragraph=index, source=source, translation=target,
             ))  # fmt: skip
