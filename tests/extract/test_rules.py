@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsrelay.extract import extract_article
+from newsrelay.extract.rules import call_to_action
 from newsrelay.markup import block_key
 
 P1 = "The regional court ruled on Thursday that the new harbour fees were lawful and could stay."
@@ -51,6 +52,12 @@ def test_calls_to_action_in_other_languages() -> None:
         ("call_to_action:es", "Siga nuestra cobertura en @Courier_es."),
         ("call_to_action:fr", "Abonnez-vous à notre lettre."),
     ]
+
+
+def test_a_sentence_that_starts_with_a_word_of_a_call_to_action_is_no_call() -> None:
+    # German "Auch" (also) opens "Auch: ..." and "Lesen Sie auch", and many a sentence
+    assert call_to_action("Lesen Sie auch: Der neue Hafen") == "de"
+    assert call_to_action("Auch US-Dollar werden häufig akzeptiert.") is None
 
 
 def test_a_long_paragraph_that_starts_like_a_call_to_action_is_kept() -> None:
