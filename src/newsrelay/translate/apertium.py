@@ -144,7 +144,6 @@ class Pipeline:
             self.process = None
 
 
-@lru_cache(maxsize=65536)
 def _read_kinds(analysis: str) -> dict[str, frozenset[str]]:
     """The kinds of each word of an analysis, merged over its readings and occurrences."""
     lexicon: dict[str, frozenset[str]] = {}
@@ -157,6 +156,7 @@ def _read_kinds(analysis: str) -> dict[str, frozenset[str]]:
     return lexicon
 
 
+@lru_cache(maxsize=65536)
 def _kinds(readings: str) -> frozenset[str]:
     """The kinds of a lexical unit's readings ("/Helen<np><ant><f><sg>" -> {"np:ant"})."""
     kinds = set()
