@@ -268,8 +268,10 @@ def test_the_lexicon_analyses_a_line_it_read_lately_once() -> None:
     # answer is the same as for the text read at once
     again = engine.lexicon(f"{first}\nOleksandr Kovalenko spoke.", "en")
     assert len(asked) == 2 and b"Helen" not in asked[1] and b"Kovalenko" in asked[1]
-    assert again == {**whole, **ApertiumEngine().lexicon("Oleksandr Kovalenko spoke.", "en")}
+    other = ApertiumEngine()
+    assert again == {**whole, **other.lexicon("Oleksandr Kovalenko spoke.", "en")}
     assert engine.lexicon(first, "en") == whole and len(asked) == 2
+    other.close()
     engine.close()
 
 

@@ -382,13 +382,13 @@ class ApertiumEngine:
                                               "markUnknown": "yes", "format": "txt"})  # fmt: skip
             found = re.findall(r"\*([^\s*#@]+)", marked["responseData"]["translatedText"])
             return {word.strip(".,;:!?()\"'"): frozenset() for word in found}
-        lines = text.split("\n")
+        lines = list(dict.fromkeys(text.split("\n")))
         with self._lexicon_lock:
             known = self._lexicons.setdefault(mode, OrderedDict())
-            read = {line: known[line] for line in dict.fromkeys(lines) if line in known}
+            read = {line: known[line] for line in lines if line in known}
             for line in read:
                 known.move_to_end(line)
-        todo = [line for line in dict.fromkeys(lines) if line not in read]
+        todo = [line for line in lines if line not in read]
         if todo:
             analysed = self._analysed(mode, todo)
             read.update(analysed)
